@@ -1,0 +1,120 @@
+from django.contrib import admin
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import XLSX
+from simple_history.admin import SimpleHistoryAdmin
+
+from tasks.models import (
+    Indicator,
+    Plan,
+    ProgressReport,
+    ReportFigure,
+    Responsibility,
+    Section,
+    Task,
+)
+from tasks.resources import PlanResource, TaskResource
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 0
+
+
+class TaskInline(admin.TabularInline):
+    model = Task
+    extra = 0
+    fields = ["seq", "code", "title", "section", "due_on", "status", "percent"]
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("section")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the sections of the plan being edited, not every plan's.
+        if db_field.name == "section" and request.resolver_match.kwargs.get("object_id"):
+            kwargs["queryset"] = Section.objects.filter(
+                plan_id=request.resolver_match.kwargs["object_id"]
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Plan)
+class PlanAdmin(ImportExportModelAdmin):
+    resource_classes = [PlanResource]
+    formats = [XLSX]
+    list_display = ["title", "doc_number", "issuing_unit", "year", "level", "reporting_cycle"]
+    list_filter = ["level", "year", "reporting_cycle"]
+    search_fields = ["title", "doc_number"]
+    list_select_related = ["issuing_unit"]
+    autocomplete_fields = ["issuing_unit", "parent"]
+    inlines = [SectionInline, TaskInline]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "seq"]
+    list_filter = ["plan"]
+    search_fields = ["title"]
+    list_select_related = ["plan"]
+
+
+class ResponsibilityInline(admin.TabularInline):
+    model = Responsibility
+    extra = 0
+    autocomplete_fields = ["unit"]
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+
+
+@admin.register(Task)
+class TaskAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [TaskResource]
+    formats = [XLSX]
+    list_display = ["code", "title", "plan", "section", "status", "percent", "due_on"]
+    list_display_links = ["code", "title"]
+    list_filter = ["plan", "status", "responsibilities__unit"]
+    search_fields = ["title", "content", "code"]
+    list_select_related = ["plan", "section"]
+    autocomplete_fields = ["parent_task"]
+    inlines = [ResponsibilityInline, IndicatorInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            kwargs["queryset"] = Section.objects.select_related("plan")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "task", "comparator", "target", "unit"]
+    search_fields = ["name", "task__title"]
+    list_select_related = ["task"]
+    autocomplete_fields = ["task"]
+
+
+class ReportFigureInline(admin.TabularInline):
+    model = ReportFigure
+    extra = 0
+    autocomplete_fields = ["indicator"]
+
+
+@admin.register(ProgressReport)
+class ProgressReportAdmin(SimpleHistoryAdmin):
+    list_display = ["task", "unit", "period", "state", "status", "percent", "submitted_on"]
+    list_filter = ["state", "status", "task__plan", "unit"]
+    search_fields = ["progress", "problems", "task__title", "unit__name"]
+    list_select_related = ["task", "unit"]
+    autocomplete_fields = ["task", "unit", "author"]
+    date_hierarchy = "submitted_on"
+    inlines = [ReportFigureInline]
+
+
+@admin.register(ReportFigure)
+class ReportFigureAdmin(admin.ModelAdmin):
+    list_display = ["name", "value", "unit", "is_approximate", "report"]
+    list_filter = ["is_approximate"]
+    search_fields = ["name", "report__unit__name"]
+    list_select_related = ["report__unit", "report__task"]

@@ -1,0 +1,366 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from units.models import Unit
+
+PERCENT_VALIDATORS = [MaxValueValidator(100)]
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Plans a user may read: every signed-in user sees the plans (DESIGN: roles)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self
+
+
+class Plan(models.Model):
+    """One issued document: a 方案 or 实施意见 whose items become tracked tasks."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("省级")
+        CITY = "city", _("市级")
+        COUNTY = "county", _("县（市、区）级")
+        PARK = "park", _("园区")
+        STREET = "street", _("街道/乡镇")
+        ENTERPRISE = "enterprise", _("企业")
+
+    class Cycle(models.TextChoices):
+        MONTHLY = "monthly", _("每月")
+        QUARTERLY = "quarterly", _("每季度")
+        CUSTOM = "custom", _("自定义")
+
+    title = models.CharField(_("标题"), max_length=200)
+    doc_number = models.CharField(_("文号"), max_length=50, blank=True)
+    issuing_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("印发单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="issued_plans",
+    )
+    issued_on = models.DateField(_("印发日期"), null=True, blank=True)
+    year = models.PositiveIntegerField(_("年度"))
+    level = models.CharField(_("层级"), max_length=20, choices=Level)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级方案"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="children",
+    )
+    source_text = models.TextField(_("原文"), blank=True)
+    reporting_cycle = models.CharField(
+        _("填报周期"), max_length=20, choices=Cycle, default=Cycle.QUARTERLY
+    )
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("方案")
+        verbose_name_plural = _("方案")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "year"], name="%(app_label)s_%(class)s_unique_title_year"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("tasks:plan", args=[self.pk])
+
+
+class Section(models.Model):
+    """A heading (一、二、…) that groups the tasks of a plan."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="sections"
+    )
+    code = models.CharField(_("编号"), max_length=20, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    seq = models.PositiveIntegerField(_("顺序"))
+
+    class Meta:
+        verbose_name = _("板块")
+        verbose_name_plural = _("板块")
+        ordering = ["plan", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "seq"], name="%(app_label)s_%(class)s_unique_plan_seq"
+            ),
+        ]
+
+    def __str__(self):
+        if not self.code:
+            return self.title
+        # "一" is printed "一、…"; a bracketed code such as "（一）" stands alone.
+        separator = "" if self.code.endswith(("）", ")")) else "、"
+        return f"{self.code}{separator}{self.title}"
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Tasks a user may read: every signed-in user sees the plans (DESIGN: roles)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self
+
+    def with_units(self):
+        return self.select_related("plan", "section").prefetch_related(
+            models.Prefetch(
+                "responsibilities",
+                queryset=Responsibility.objects.select_related("unit").order_by("role", "seq"),
+            )
+        )
+
+
+class Task(models.Model):
+    """One numbered item of a plan (任务 / 工作要点)."""
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("未启动")
+        IN_PROGRESS = "in_progress", _("推进中")
+        DONE = "done", _("已完成")
+        DELAYED = "delayed", _("滞后")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("板块"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+    )
+    code = models.CharField(_("编号"), max_length=20, help_text=_("按原文，如“5”或“（二）”"))
+    seq = models.PositiveIntegerField(_("顺序"))
+    title = models.CharField(_("任务"), max_length=200)
+    content = models.TextField(_("主要内容"), blank=True)
+    due_on = models.DateField(_("完成时限"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=20, choices=Status, default=Status.NOT_STARTED)
+    percent = models.PositiveSmallIntegerField(
+        _("完成进度（%）"), default=0, validators=PERCENT_VALIDATORS
+    )
+    parent_task = models.ForeignKey(
+        "self",
+        verbose_name=_("落实上级任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="implementing_tasks",
+    )
+    units = models.ManyToManyField(
+        Unit, through="Responsibility", verbose_name=_("责任部门"), related_name="tasks"
+    )
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        ordering = ["plan", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "seq"], name="%(app_label)s_%(class)s_unique_plan_seq"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__lte=100), name="%(app_label)s_%(class)s_percent_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code}. {self.title}"
+
+    def get_absolute_url(self):
+        return reverse("tasks:task", args=[self.pk])
+
+    def units_in_role(self, role):
+        """Units in one role, in document order; uses prefetched responsibilities."""
+        return [r.unit for r in self.responsibilities.all() if r.role == role]
+
+    @property
+    def lead_units(self):
+        return self.units_in_role(Responsibility.Role.LEAD)
+
+    @property
+    def support_units(self):
+        return self.units_in_role(Responsibility.Role.SUPPORT)
+
+
+class Responsibility(models.Model):
+    """Which unit answers for a task: 牵头 (lead) or 配合 (support)."""
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("牵头")
+        SUPPORT = "support", _("配合")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="responsibilities"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    role = models.CharField(_("职责"), max_length=10, choices=Role)
+    seq = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("责任部门")
+        verbose_name_plural = _("责任部门")
+        ordering = ["task", "role", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit"], name="%(app_label)s_%(class)s_unique_task_unit"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit}（{self.get_role_display()}）"
+
+
+class Indicator(models.Model):
+    """A quantified target in a task (量化指标), e.g. 年度开展培训 ≥ 2000 人次."""
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = ">=", "≥"
+        AT_MOST = "<=", "≤"
+        EQUAL = "=", "="
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("指标"), max_length=100)
+    comparator = models.CharField(
+        _("比较"), max_length=2, choices=Comparator, default=Comparator.AT_LEAST
+    )
+    target = models.DecimalField(_("目标值"), max_digits=16, decimal_places=2)
+    unit = models.CharField(_("计量单位"), max_length=20, blank=True)
+    seq = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("量化指标")
+        verbose_name_plural = _("量化指标")
+        ordering = ["task", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "name"], name="%(app_label)s_%(class)s_unique_task_name"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} {self.get_comparator_display()} {self.target.normalize():f}{self.unit}"
+
+
+class ProgressReport(models.Model):
+    """A unit's update on a task for a period (进展填报)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        ACCEPTED = "accepted", _("已审核")
+        RETURNED = "returned", _("已退回")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="reports"
+    )
+    period = models.DateField(
+        _("填报周期"), null=True, blank=True, help_text=_("周期的第一天；空表示不定期报送")
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Task.Status, default=Task.Status.IN_PROGRESS
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("完成进度（%）"), null=True, blank=True, validators=PERCENT_VALIDATORS
+    )
+    progress = models.TextField(_("工作进展"))
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下步计划"), blank=True)
+    state = models.CharField(_("审核状态"), max_length=20, choices=State, default=State.DRAFT)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+    source = models.CharField(
+        _("来源"), max_length=200, blank=True, help_text=_("如专报期号或报道标题")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+
+    class Meta:
+        verbose_name = _("进展报告")
+        verbose_name_plural = _("进展报告")
+        ordering = ["task", "-submitted_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit", "period"],
+                condition=Q(period__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__lte=100), name="%(app_label)s_%(class)s_percent_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.task}"
+
+
+class ReportFigure(models.Model):
+    """A number stated in a report (培训 1000 人次), tied to the task's indicator if any."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("进展报告"), on_delete=models.CASCADE, related_name="figures"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("对应指标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="figures",
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    value = models.DecimalField(_("数值"), max_digits=16, decimal_places=2)
+    unit = models.CharField(_("计量单位"), max_length=20, blank=True)
+    is_approximate = models.BooleanField(
+        _("约数"), default=False, help_text=_("原文为“超、余、近、多”等约数")
+    )
+    seq = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("报告数据")
+        verbose_name_plural = _("报告数据")
+        ordering = ["report", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "name"], name="%(app_label)s_%(class)s_unique_report_name"
+            ),
+        ]
+
+    def __str__(self):
+        approx = "约" if self.is_approximate else ""
+        return f"{self.name} {approx}{self.value.normalize():f}{self.unit}"

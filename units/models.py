@@ -1,0 +1,83 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class Unit(models.Model):
+    """A department, office, street or town, union or enterprise; units form a tree."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", _("部门")
+        OFFICE = "office", _("办公室")
+        STREET_TOWN = "street_town", _("街道/乡镇")
+        UNION = "union", _("工会")
+        ENTERPRISE = "enterprise", _("企业")
+        OTHER = "other", _("其他")
+
+    name = models.CharField(_("名称"), max_length=100, unique=True)
+    short_name = models.CharField(_("简称"), max_length=50, blank=True)
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind, default=Kind.DEPARTMENT)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("单位")
+        verbose_name_plural = _("单位")
+        ordering = ["sort_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="%(app_label)s_%(class)s_not_own_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("units:detail", args=[self.pk])
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
+
+
+class Membership(models.Model):
+    """A user's place in a unit: its head or its liaison (联络员)."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("负责人")
+        LIAISON = "liaison", _("联络员")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("用户"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("角色"), max_length=10, choices=Role, default=Role.LIAISON)
+
+    class Meta:
+        verbose_name = _("单位成员")
+        verbose_name_plural = _("单位成员")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit"], name="%(app_label)s_%(class)s_unique_user_unit"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.unit} ({self.get_role_display()})"
