@@ -35,7 +35,10 @@ class ResponsibilityField(fields.Field):
         super().__init__(attribute=f"imported_{role}_units", widget=UnitNamesWidget(), **kwargs)
 
     def get_value(self, obj):
-        return obj.units_in_role(self.role)
+        pending = getattr(obj, "imported_roles", {})
+        if self.role in pending:
+            return pending[self.role]
+        return obj.units_in_role(self.role) if obj.pk else []
 
     def save(self, instance, row, is_m2m=False, **kwargs):
         if not hasattr(instance, "imported_roles"):

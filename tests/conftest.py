@@ -1,0 +1,105 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+
+from tasks.models import Plan, Responsibility, Section, Task
+from tasks.seed import load_seed
+from units.models import Membership, Unit
+from units.roles import LEADER, OFFICE, ensure_groups
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+LVJIAN = "2023年绿建区新时代产业工人队伍建设改革工作要点及责任分工方案"
+
+
+@pytest.fixture
+def seed(db):
+    """The units, plans and reports built from the source documents."""
+    load_seed()
+
+
+@pytest.fixture
+def lvjian(seed):
+    return Plan.objects.get(title=LVJIAN)
+
+
+@pytest.fixture
+def demo_users(seed, settings):
+    settings.DEBUG = True
+    call_command("demo_users", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    return {u.username: u for u in get_user_model().objects.all()}
+
+
+def make_unit(**overrides):
+    fields = {"name": f"测试单位{Unit.objects.count() + 1}", "kind": Unit.Kind.DEPARTMENT}
+    return Unit.objects.create(**(fields | overrides))
+
+
+def make_plan(**overrides):
+    fields = {"title": f"测试方案{Plan.objects.count() + 1}", "year": 2024, "level": "park"}
+    return Plan.objects.create(**(fields | overrides))
+
+
+def make_task(plan=None, lead=(), support=(), **overrides):
+    plan = plan or make_plan()
+    seq = plan.tasks.count() + 1
+    fields = {"plan": plan, "seq": seq, "code": str(seq), "title": f"任务{seq}"}
+    task = Task.objects.create(**(fields | overrides))
+    for order, unit in enumerate(lead):
+        Responsibility.objects.create(task=task, unit=unit, role="lead", seq=order)
+    for order, unit in enumerate(support):
+        Responsibility.objects.create(task=task, unit=unit, role="support", seq=order)
+    return task
+
+
+def make_section(plan, **overrides):
+    seq = plan.sections.count() + 1
+    return Section.objects.create(**({"plan": plan, "seq": seq, "title": f"板块{seq}"} | overrides))
+
+
+def make_user(username, *, group=None, unit=None, **overrides):
+    user = get_user_model().objects.create_user(username=username, password="pw", **overrides)
+    if group:
+        ensure_groups()
+        user.groups.add(Group.objects.get(name=group))
+    if unit:
+        Membership.objects.create(user=user, unit=unit)
+    return user
+
+
+@pytest.fixture
+def office(db):
+    return make_user("office-user", group=OFFICE, is_staff=True)
+
+
+@pytest.fixture
+def leader(db):
+    return make_user("leader-user", group=LEADER)
+
+
+# Real-browser tests: Debian's chromium, never a downloaded browser.
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        reason = f"{CHROMIUM} is not installed (apt-get install -y chromium fonts-noto-cjk)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": ["--disable-gpu"]}
+
+
+@pytest.fixture
+def artifacts():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,100 @@
+"""Admin XLSX import of tasks names plans, sections and units the way people write them."""
+
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import Workbook
+
+from tasks.models import Responsibility, Task
+from tests.conftest import LVJIAN
+
+HEADER = ["方案", "板块", "顺序", "编号", "任务", "主要内容", "牵头部门", "配合部门", "完成时限"]
+SECTION = "二、聚焦素质提升，拓宽产业工人成长空间"[2:]
+
+
+def xlsx(*rows):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "tasks.xlsx"
+    return buffer
+
+
+def upload(client, file):
+    return client.post(
+        reverse("admin:tasks_task_import"),
+        {"resource": "0", "format": "0", "import_file": file},
+    )
+
+
+def confirm(client, response):
+    form = response.context["confirm_form"]
+    return client.post(reverse("admin:tasks_task_process_import"), form.initial, follow=True)
+
+
+@pytest.fixture
+def office_client(client, demo_users):
+    client.force_login(demo_users["office"])
+    return client
+
+
+def test_it_imports_a_task_with_units_named_by_name(office_client, lvjian):
+    file = xlsx(
+        [LVJIAN, SECTION, 20, "20", "建设技能人才库", "新增内容。", "产业处", "综合处、中欧办", "2023-12-31"]
+    )
+    response = upload(office_client, file)
+    assert response.status_code == 200
+    assert not Task.objects.filter(plan=lvjian, seq=20).exists()  # a preview writes nothing
+    response = confirm(office_client, response)
+    assert response.status_code == 200
+    task = Task.objects.with_units().get(plan=lvjian, seq=20)
+    assert (task.title, task.section.title, str(task.due_on)) == (
+        "建设技能人才库",
+        SECTION,
+        "2023-12-31",
+    )
+    assert [u.name for u in task.lead_units] == ["产业处"]
+    assert [u.name for u in task.support_units] == ["综合处", "中欧办"]
+
+
+def test_it_updates_the_units_of_an_existing_task(office_client, lvjian):
+    row = [LVJIAN, SECTION, 6, "6", "完善创新激励机制", "内容", "产业处", "绿弘公司", None]
+    confirm(office_client, upload(office_client, xlsx(row)))
+    task = Task.objects.with_units().get(plan=lvjian, seq=6)
+    assert [u.name for u in task.support_units] == ["绿弘公司"]
+    assert Task.objects.filter(plan=lvjian).count() == 19
+
+
+def test_it_refuses_a_file_with_an_unknown_unit_and_writes_nothing(office_client, lvjian):
+    before = (Task.objects.count(), Responsibility.objects.count())
+    file = xlsx(
+        [LVJIAN, SECTION, 20, "20", "新任务", "内容。", "产业处", "", None],
+        [LVJIAN, SECTION, 21, "21", "另一任务", "内容。", "不存在的处", "综合处", None],
+    )
+    response = upload(office_client, file)
+    assert response.status_code == 200
+    assert "未知单位：不存在的处" in response.content.decode()
+    assert "confirm_form" not in response.context or not response.context["confirm_form"]
+    assert (Task.objects.count(), Responsibility.objects.count()) == before
+
+
+def test_it_exports_tasks_with_unit_names(office_client, lvjian):
+    response = office_client.post(
+        reverse("admin:tasks_task_export"),
+        {"resource": "0", "format": "0", **{f"taskresource_{f}": "on" for f in (
+            "plan", "section", "seq", "code", "title", "content", "lead", "support", "due_on")}},
+    )
+    assert response.status_code == 200
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == HEADER
+    task5 = next(r for r in rows if r[0] == LVJIAN and r[3] == "5")
+    assert (task5[6], task5[7]) == ("综合处", "中欧办、绿弘公司")

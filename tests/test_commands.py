@@ -1,0 +1,86 @@
+"""Commands every deployment has: demo_users; and the project's own health checks."""
+
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from units.models import Membership
+from units.roles import is_leader, is_office
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_demo_users_makes_each_login(demo_users):
+    assert set(demo_users) == {"office", "leader", "zonghe", "chanye", "zhongou", "lvhong"}
+    assert is_office(demo_users["office"]) and demo_users["office"].is_staff
+    assert is_leader(demo_users["leader"]) and not demo_users["leader"].is_staff
+    units = dict(Membership.objects.values_list("user__username", "unit__name"))
+    assert units == {"zonghe": "综合处", "chanye": "产业处", "zhongou": "中欧办", "lvhong": "绿弘公司"}
+    assert demo_users["chanye"].check_password("chanGai-2023")
+
+
+def test_demo_users_is_idempotent(demo_users):
+    call_command("demo_users", stdout=StringIO())
+    assert Membership.objects.count() == 4
+
+
+def test_demo_users_refuses_with_debug_off(seed, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG is off"):
+        call_command("demo_users", stdout=StringIO())
+    call_command("demo_users", "--force", stdout=StringIO())
+    assert Membership.objects.count() == 4
+
+
+def test_load_seed_reports_what_it_did(db):
+    out = StringIO()
+    call_command("load_seed", stdout=out)
+    assert "task created: 48" in out.getvalue()
+    out = StringIO()
+    call_command("load_seed", stdout=out)
+    assert "nothing changed" in out.getvalue()
+
+
+def test_no_migrations_are_missing(db):
+    call_command("makemigrations", "--check", "--dry-run", stdout=StringIO())
+
+
+def settings_import(**env):
+    """Imports the settings in a fresh interpreter with only `env` set."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY")}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", "import reform.settings as s; print(s.DEBUG, s.ALLOWED_HOSTS)"],
+        cwd=ROOT,
+        env=clean | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_settings_need_a_secret_key_when_debug_is_off():
+    result = settings_import(DEBUG="false", ALLOWED_HOSTS="example.org")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_settings_refuse_a_bad_boolean():
+    result = settings_import(DEBUG="maybe")
+    assert "DEBUG must be a boolean" in result.stderr
+
+
+def test_settings_work_with_nothing_set():
+    result = settings_import()
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("True")
+
+
+def test_production_settings_come_from_the_environment():
+    result = settings_import(DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="a.example,b.example")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False ['a.example', 'b.example']"

@@ -1,0 +1,113 @@
+"""The plan and task pages, login, and every named URL."""
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from tasks.models import Plan, Task
+from tests.conftest import make_task, make_unit, make_user
+
+
+@pytest.fixture
+def member(demo_users, client):
+    client.force_login(demo_users["zonghe"])
+    return client
+
+
+def test_it_sends_anonymous_users_to_login(seed, client):
+    plan = Plan.objects.first()
+    for url in ["/", plan.get_absolute_url(), plan.tasks.first().get_absolute_url()]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_login_page_is_in_chinese(client, db):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US")
+    assert response.status_code == 200
+    assert "登录产改督办" in response.content.decode()
+
+
+def test_english_is_available(client, db):
+    client.cookies["django_language"] = "en"
+    response = client.get(reverse("login"))
+    assert "Sign in" in response.content.decode()
+
+
+def test_a_wrong_password_gets_a_message_in_chinese(demo_users, client):
+    response = client.post(reverse("login"), {"username": "zonghe", "password": "wrong"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+
+
+def test_login_lands_on_the_plans(demo_users, client):
+    response = client.post(
+        reverse("login"), {"username": "zonghe", "password": "chanGai-2023"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("tasks:plans")
+    assert "2023年绿建区新时代产业工人队伍建设改革工作要点及责任分工方案" in response.content.decode()
+
+
+def test_the_plan_page_shows_every_task_with_its_departments(member, lvjian):
+    html = member.get(lvjian.get_absolute_url()).content.decode()
+    for task in lvjian.tasks.all():
+        assert task.title in html
+    assert html.count('class="unit-chip unit-lead"') == 19
+    assert "五、强化组织实施，汇聚产改队伍强大合力" in html
+
+
+def test_the_task_page_shows_content_indicator_and_reports(member, seed):
+    task = Task.objects.get(plan__year=2022, code="6")
+    html = member.get(task.get_absolute_url()).content.decode()
+    assert "强化职业技能培训" in html
+    assert "每万名劳动者中高技能人才数" in html and "1609" in html
+    assert "约1000" in html  # 超千人次 is approximate
+
+
+def test_unknown_ids_answer_404(member, seed):
+    assert member.get(reverse("tasks:plan", args=[99999])).status_code == 404
+    assert member.get(reverse("tasks:task", args=[99999])).status_code == 404
+
+
+def test_user_text_is_escaped(client, db):
+    unit = make_unit(name="<script>alert(1)</script>")
+    task = make_task(title="<b>粗体</b>", lead=[unit])
+    client.force_login(make_user("someone"))
+    for url in [task.plan.get_absolute_url(), task.get_absolute_url()]:
+        html = client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;b&gt;粗体&lt;/b&gt;" in html
+
+
+@pytest.mark.parametrize("extra", [0, 30])
+def test_plan_page_queries_do_not_grow(client, django_assert_max_num_queries, extra, db):
+    unit, other = make_unit(), make_unit()
+    task = make_task(lead=[unit], support=[other])
+    for _ in range(extra):
+        make_task(plan=task.plan, lead=[other], support=[unit])
+    client.force_login(make_user("someone"))
+    with django_assert_max_num_queries(8):
+        assert client.get(task.plan.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("reports", [0, 10])
+def test_task_page_queries_do_not_grow(member, seed, django_assert_max_num_queries, reports):
+    task = Task.objects.get(plan__year=2022, code="6")
+    from tasks.models import ProgressReport
+    from units.models import Unit
+
+    for unit in Unit.objects.all()[:reports]:
+        ProgressReport.objects.create(task=task, unit=unit, progress="进展")
+    with django_assert_max_num_queries(10):
+        assert member.get(task.get_absolute_url()).status_code == 200
+
+
+def test_every_admin_page_opens(admin_client, seed):
+    for model in admin.site._registry:
+        opts = model._meta
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        assert admin_client.get(url).status_code == 200, url
+        obj = model.objects.first()
+        if obj is not None:
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            assert admin_client.get(url).status_code == 200, url
