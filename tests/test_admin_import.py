@@ -46,7 +46,17 @@ def office_client(client, demo_users):
 
 def test_it_imports_a_task_with_units_named_by_name(office_client, lvjian):
     file = xlsx(
-        [LVJIAN, SECTION, 20, "20", "建设技能人才库", "新增内容。", "产业处", "综合处、中欧办", "2023-12-31"]
+        [
+            LVJIAN,
+            SECTION,
+            20,
+            "20",
+            "建设技能人才库",
+            "新增内容。",
+            "产业处",
+            "综合处、中欧办",
+            "2023-12-31",
+        ]
     )
     response = upload(office_client, file)
     assert response.status_code == 200
@@ -87,8 +97,24 @@ def test_it_refuses_a_file_with_an_unknown_unit_and_writes_nothing(office_client
 def test_it_exports_tasks_with_unit_names(office_client, lvjian):
     response = office_client.post(
         reverse("admin:tasks_task_export"),
-        {"resource": "0", "format": "0", **{f"taskresource_{f}": "on" for f in (
-            "plan", "section", "seq", "code", "title", "content", "lead", "support", "due_on")}},
+        {
+            "resource": "0",
+            "format": "0",
+            **{
+                f"taskresource_{f}": "on"
+                for f in (
+                    "plan",
+                    "section",
+                    "seq",
+                    "code",
+                    "title",
+                    "content",
+                    "lead",
+                    "support",
+                    "due_on",
+                )
+            },
+        },
     )
     assert response.status_code == 200
     from openpyxl import load_workbook

@@ -1,6 +1,8 @@
 """Commands every deployment has: demo_users; and the project's own health checks."""
 
+import gettext
 import os
+import re
 import subprocess
 import sys
 from io import StringIO
@@ -20,7 +22,12 @@ def test_demo_users_makes_each_login(demo_users):
     assert is_office(demo_users["office"]) and demo_users["office"].is_staff
     assert is_leader(demo_users["leader"]) and not demo_users["leader"].is_staff
     units = dict(Membership.objects.values_list("user__username", "unit__name"))
-    assert units == {"zonghe": "综合处", "chanye": "产业处", "zhongou": "中欧办", "lvhong": "绿弘公司"}
+    assert units == {
+        "zonghe": "综合处",
+        "chanye": "产业处",
+        "zhongou": "中欧办",
+        "lvhong": "绿弘公司",
+    }
     assert demo_users["chanye"].check_password("chanGai-2023")
 
 
@@ -84,3 +91,16 @@ def test_production_settings_come_from_the_environment():
     result = settings_import(DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="a.example,b.example")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False ['a.example', 'b.example']"
+
+
+def test_english_translation_is_complete():
+    po = (ROOT / "locale/en/LC_MESSAGES/django.po").read_text(encoding="utf-8")
+    entries = po.split("\n\n")[1:]
+    untranslated = [e for e in entries if 'msgstr ""' in e and "msgid_plural" not in e]
+    assert not untranslated, "run makemessages -l en and translate:\n" + "\n".join(untranslated)
+    assert "#, fuzzy" not in po
+    with (ROOT / "locale/en/LC_MESSAGES/django.mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.+)"$', po, re.M)
+    stale = [msgid for msgid, msgstr in pairs if compiled.gettext(msgid) != msgstr]
+    assert not stale, "run compilemessages: django.mo is older than django.po"

@@ -45,7 +45,9 @@ def test_login_lands_on_the_plans(demo_users, client):
         reverse("login"), {"username": "zonghe", "password": "chanGai-2023"}, follow=True
     )
     assert response.redirect_chain[-1][0] == reverse("tasks:plans")
-    assert "2023年绿建区新时代产业工人队伍建设改革工作要点及责任分工方案" in response.content.decode()
+    assert (
+        "2023年绿建区新时代产业工人队伍建设改革工作要点及责任分工方案" in response.content.decode()
+    )
 
 
 def test_the_plan_page_shows_every_task_with_its_departments(member, lvjian):

@@ -81,7 +81,14 @@ FIGURES = [
     ("徐矿集团张双楼煤矿", "8", "两年来奖励总计", "40", "万元", False),
     ("南通开发区", "(一)", "产业工人", "12", "万", True),
     ("南通开发区", "(一)", "产改联席会议成员单位", "9", "个", False),
-    ("南通开发区人社局", "6", "对新增及引进的高技能人才和高技能重点建设项目累计奖励金额", "265", "万元", True),
+    (
+        "南通开发区人社局",
+        "6",
+        "对新增及引进的高技能人才和高技能重点建设项目累计奖励金额",
+        "265",
+        "万元",
+        True,
+    ),
     ("南通开发区人社局", "6", "累计奖补区内企业", "90", "家", False),
     ("南通开发区人社局", "6", "新增高技能人才", "1200", "名", True),
     ("南通开发区人社局", "6", "累计组织中高级工、高级工、技师开班", "14", "个", False),
@@ -188,7 +195,12 @@ def test_other_plans_keep_their_items_verbatim(seed, title, source, codes):
 
 def test_page_breaks_inside_sentences_are_joined(seed):
     contents = "".join(Task.objects.values_list("content", flat=True))
-    for joined in ["主题宣传教育和", "推行现代学徒制和新型学徒制", "推动厂务公开", "确保任务有分工"]:
+    for joined in [
+        "主题宣传教育和",
+        "推行现代学徒制和新型学徒制",
+        "推动厂务公开",
+        "确保任务有分工",
+    ]:
         assert joined in contents
 
 
