@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from tasks import views as task_views
+from tasks.views import plans as task_views
 
 urlpatterns = [
     path("", task_views.home, name="home"),

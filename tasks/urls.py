@@ -1,10 +1,31 @@
 from django.urls import path
 
-from tasks import views
+from tasks.views import plans, reports
 
 app_name = "tasks"
 urlpatterns = [
-    path("plans/", views.plan_list, name="plans"),
-    path("plans/<int:plan_id>/", views.plan_detail, name="plan"),
-    path("tasks/<int:task_id>/", views.task_detail, name="task"),
+    path("plans/", plans.plan_list, name="plans"),
+    path("plans/<int:plan_id>/", plans.plan_detail, name="plan"),
+    path("tasks/<int:task_id>/", plans.task_detail, name="task"),
+    path("tasks/<int:task_id>/report/", reports.report_create, name="report"),
+    path("tasks/<int:task_id>/close/", reports.task_closing, {"decision": "close"}, name="close"),
+    path(
+        "tasks/<int:task_id>/reopen/", reports.task_closing, {"decision": "reopen"}, name="reopen"
+    ),
+    path("units/<int:unit_id>/", plans.unit_detail, name="unit"),
+    path("reports/review/", reports.review_list, name="review"),
+    path("reports/<int:report_id>/edit/", reports.report_edit, name="report_edit"),
+    path(
+        "reports/<int:report_id>/accept/",
+        reports.report_review,
+        {"decision": "accept"},
+        name="accept",
+    ),
+    path(
+        "reports/<int:report_id>/return/",
+        reports.report_review,
+        {"decision": "return"},
+        name="return",
+    ),
+    path("attachments/<int:attachment_id>/", reports.attachment_download, name="attachment"),
 ]

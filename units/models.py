@@ -4,6 +4,16 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from units.roles import reads_everything, unit_ids
+
+
+class UnitQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Units whose page a user may open: their own; every unit for office and leaders."""
+        if reads_everything(user):
+            return self
+        return self.filter(pk__in=unit_ids(user))
+
 
 class Unit(models.Model):
     """A department, office, street or town, union or enterprise; units form a tree."""
@@ -30,6 +40,8 @@ class Unit(models.Model):
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)
 
+    objects = UnitQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("单位")
         verbose_name_plural = _("单位")
@@ -45,7 +57,7 @@ class Unit(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("units:detail", args=[self.pk])
+        return reverse("tasks:unit", args=[self.pk])
 
     @property
     def display_name(self):

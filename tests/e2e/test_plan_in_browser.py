@@ -14,6 +14,8 @@ def test_zonghe_sees_the_19_item_plan_with_departments(live_server, demo_users, 
     page.fill("#id_password", "chanGai-2023")
     page.get_by_role("button", name="登录", exact=True).click()
 
+    expect(page.get_by_role("heading", level=1)).to_have_text("我的任务 · 综合处")
+    page.get_by_role("navigation").get_by_role("link", name="工作方案").click()
     page.get_by_role("link", name=re.compile(LVJIAN)).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(LVJIAN)
     rows = page.locator("table.task-table tbody tr")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from units.models import Unit
+from units.roles import unit_ids
 
 PERCENT_VALIDATORS = [MaxValueValidator(100)]
 
@@ -115,6 +116,11 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         return self
 
+    def reportable_by(self, user):
+        """Tasks on which the user's units are 牵头 or 配合, so the user may report."""
+        mine = Responsibility.objects.filter(unit__in=unit_ids(user)).values("task")
+        return self.filter(pk__in=mine)
+
     def with_units(self):
         return self.select_related("plan", "section").prefetch_related(
             models.Prefetch(
@@ -164,8 +170,21 @@ class Task(models.Model):
     units = models.ManyToManyField(
         Unit, through="Responsibility", verbose_name=_("责任部门"), related_name="tasks"
     )
+    last_reported_on = models.DateField(_("最近填报"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办结人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Bumped on every save through the services; a form posted from an older version is
+    # refused (no lost updates). Kept in the history so a conflict can show what changed.
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     objects = TaskQuerySet.as_manager()
 
@@ -187,6 +206,10 @@ class Task(models.Model):
 
     def get_absolute_url(self):
         return reverse("tasks:task", args=[self.pk])
+
+    @property
+    def is_closed(self):
+        return self.closed_at is not None
 
     def units_in_role(self, role):
         """Units in one role, in document order; uses prefetched responsibilities."""
@@ -262,105 +285,3 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.get_comparator_display()} {self.target.normalize():f}{self.unit}"
-
-
-class ProgressReport(models.Model):
-    """A unit's update on a task for a period (进展填报)."""
-
-    class State(models.TextChoices):
-        DRAFT = "draft", _("草稿")
-        SUBMITTED = "submitted", _("已提交")
-        ACCEPTED = "accepted", _("已审核")
-        RETURNED = "returned", _("已退回")
-
-    task = models.ForeignKey(
-        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="reports"
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="reports"
-    )
-    period = models.DateField(
-        _("填报周期"), null=True, blank=True, help_text=_("周期的第一天；空表示不定期报送")
-    )
-    status = models.CharField(
-        _("状态"), max_length=20, choices=Task.Status, default=Task.Status.IN_PROGRESS
-    )
-    percent = models.PositiveSmallIntegerField(
-        _("完成进度（%）"), null=True, blank=True, validators=PERCENT_VALIDATORS
-    )
-    progress = models.TextField(_("工作进展"))
-    problems = models.TextField(_("存在问题"), blank=True)
-    next_steps = models.TextField(_("下步计划"), blank=True)
-    state = models.CharField(_("审核状态"), max_length=20, choices=State, default=State.DRAFT)
-    review_comment = models.TextField(_("审核意见"), blank=True)
-    source = models.CharField(
-        _("来源"), max_length=200, blank=True, help_text=_("如专报期号或报道标题")
-    )
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("填报人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="reports",
-    )
-    submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
-
-    class Meta:
-        verbose_name = _("进展报告")
-        verbose_name_plural = _("进展报告")
-        ordering = ["task", "-submitted_on", "-created_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["task", "unit", "period"],
-                condition=Q(period__isnull=False),
-                name="%(app_label)s_%(class)s_one_per_period",
-            ),
-            models.CheckConstraint(
-                condition=Q(percent__lte=100), name="%(app_label)s_%(class)s_percent_range"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.unit} · {self.task}"
-
-
-class ReportFigure(models.Model):
-    """A number stated in a report (培训 1000 人次), tied to the task's indicator if any."""
-
-    report = models.ForeignKey(
-        ProgressReport, verbose_name=_("进展报告"), on_delete=models.CASCADE, related_name="figures"
-    )
-    indicator = models.ForeignKey(
-        Indicator,
-        verbose_name=_("对应指标"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="figures",
-    )
-    name = models.CharField(_("名称"), max_length=100)
-    value = models.DecimalField(_("数值"), max_digits=16, decimal_places=2)
-    unit = models.CharField(_("计量单位"), max_length=20, blank=True)
-    is_approximate = models.BooleanField(
-        _("约数"), default=False, help_text=_("原文为“超、余、近、多”等约数")
-    )
-    seq = models.PositiveSmallIntegerField(_("顺序"), default=0)
-
-    class Meta:
-        verbose_name = _("报告数据")
-        verbose_name_plural = _("报告数据")
-        ordering = ["report", "seq"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["report", "name"], name="%(app_label)s_%(class)s_unique_report_name"
-            ),
-        ]
-
-    def __str__(self):
-        approx = "约" if self.is_approximate else ""
-        return f"{self.name} {approx}{self.value.normalize():f}{self.unit}"

@@ -1,0 +1,39 @@
+"""Access helpers used by every view: return the object or answer 404 / 403.
+
+An object outside the user's scope answers 404 (its existence is not confirmed); an action the
+user's role lacks answers 403.
+"""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from tasks.models import Plan, ProgressReport, Task
+from units.roles import is_office
+
+
+def get_plan_or_404(user, plan_id):
+    return get_object_or_404(Plan.objects.visible_to(user), pk=plan_id)
+
+
+def get_task_or_404(user, task_id):
+    tasks = Task.objects.visible_to(user).with_units().select_related("parent_task__plan")
+    return get_object_or_404(tasks, pk=task_id)
+
+
+def get_report_or_404(user, report_id):
+    reports = ProgressReport.objects.visible_to(user).select_related("task__plan", "unit")
+    return get_object_or_404(reports, pk=report_id)
+
+
+def office_required(view):
+    """Office staff only: others get 403 (anonymous users are sent to log in first)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_office(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper

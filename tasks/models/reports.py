@@ -1,0 +1,195 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from tasks.models.plans import PERCENT_VALIDATORS, Indicator, Task
+from units.models import Unit
+from units.roles import reads_everything, unit_ids
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Office and leaders read every report; a unit reads its own and others' sent ones.
+
+        Another unit's draft or returned report is its own business and stays hidden.
+        """
+        if not user.is_authenticated:
+            return self.none()
+        if reads_everything(user):
+            return self
+        sent = [ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED]
+        return self.filter(Q(unit__in=unit_ids(user)) | Q(state__in=sent))
+
+    def editable_by(self, user):
+        """Drafts and returned reports of the user's own units."""
+        return self.filter(unit__in=unit_ids(user), state__in=ProgressReport.EDITABLE_STATES)
+
+    def awaiting_review(self):
+        return self.filter(state=ProgressReport.State.SUBMITTED)
+
+
+class ProgressReport(models.Model):
+    """A unit's update on a task for a period (进展填报)."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("已提交")
+        ACCEPTED = "accepted", _("已审核")
+        RETURNED = "returned", _("已退回")
+
+    EDITABLE_STATES = (State.DRAFT, State.RETURNED)
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="reports"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("填报单位"), on_delete=models.PROTECT, related_name="reports"
+    )
+    period = models.DateField(
+        _("填报周期"), null=True, blank=True, help_text=_("周期的第一天；空表示不定期报送")
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=Task.Status, default=Task.Status.IN_PROGRESS
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("完成进度（%）"), null=True, blank=True, validators=PERCENT_VALIDATORS
+    )
+    progress = models.TextField(_("工作进展"))
+    problems = models.TextField(_("存在问题"), blank=True)
+    next_steps = models.TextField(_("下步计划"), blank=True)
+    state = models.CharField(_("审核状态"), max_length=20, choices=State, default=State.DRAFT)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+    source = models.CharField(
+        _("来源"), max_length=200, blank=True, help_text=_("如专报期号或报道标题")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reports",
+    )
+    submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("进展报告")
+        verbose_name_plural = _("进展报告")
+        ordering = ["task", "-submitted_on", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit", "period"],
+                condition=Q(period__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_period",
+                violation_error_message=_("本单位该周期的进展报告已存在，请在原报告上修改。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__lte=100), name="%(app_label)s_%(class)s_percent_range"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.task}"
+
+    def get_absolute_url(self):
+        return f"{self.task.get_absolute_url()}#report-{self.pk}"
+
+    @property
+    def is_editable(self):
+        return self.state in self.EDITABLE_STATES
+
+
+class ReportFigure(models.Model):
+    """A number stated in a report (培训 1000 人次), tied to the task's indicator if any."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("进展报告"), on_delete=models.CASCADE, related_name="figures"
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("对应指标"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="figures",
+    )
+    name = models.CharField(_("名称"), max_length=100)
+    value = models.DecimalField(_("数值"), max_digits=16, decimal_places=2)
+    unit = models.CharField(_("计量单位"), max_length=20, blank=True)
+    is_approximate = models.BooleanField(
+        _("约数"), default=False, help_text=_("原文为“超、余、近、多”等约数")
+    )
+    seq = models.PositiveSmallIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("报告数据")
+        verbose_name_plural = _("报告数据")
+        ordering = ["report", "seq"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "name"], name="%(app_label)s_%(class)s_unique_report_name"
+            ),
+        ]
+
+    def __str__(self):
+        approx = "约" if self.is_approximate else ""
+        return f"{self.name} {approx}{self.value.normalize():f}{self.unit}"
+
+
+def attachment_path(instance, filename):
+    # The stored name never comes from the user: only the checked extension is kept.
+    return f"attachments/{instance.report_id}/{instance.token}{Path(filename).suffix.lower()}"
+
+
+class Attachment(models.Model):
+    """Evidence for a report (photo, PDF, Word, Excel), served only through a checked view."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("进展报告"),
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    token = models.CharField(max_length=32, editable=False)
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["report", "uploaded_at"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("tasks:attachment", args=[self.pk])

@@ -1,0 +1,178 @@
+"""Writes that touch several rows: report submission and review, closing tasks.
+
+Every write that a person starts from a form carries the version the form was built from; a
+stale version is refused with `Conflict`, listing what changed meanwhile (no lost updates).
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tasks.models import Attachment, ProgressReport, ReportFigure, Task
+
+State = ProgressReport.State
+
+
+@dataclass
+class Change:
+    field: str
+    old: object
+    new: object
+
+
+class Conflict(Exception):
+    """The object changed since the form was opened; `changes` say how."""
+
+    def __init__(self, changes):
+        super().__init__(_("该记录已被他人修改。"))
+        self.changes = changes
+
+
+def claim_version(obj, expected):
+    """Compare-and-swap on `version`: only one save from a given version may pass."""
+    model = type(obj)
+    if not model.objects.filter(pk=obj.pk, version=expected).update(version=F("version") + 1):
+        raise Conflict(changes_since(obj, expected))
+    obj.version = expected + 1
+
+
+def changes_since(obj, version):
+    """Fields that differ between the saved version `version` and the row as it is now."""
+    records = obj.history.filter(version__gte=version).order_by("history_date")
+    old = next((r for r in records if r.version == version), None)
+    new = records.last()
+    if old is None or new is None:
+        return []
+    skip = {"id", "version", "updated_at"}
+    return [
+        Change(field.verbose_name, getattr(old, field.attname), getattr(new, field.attname))
+        for field in type(obj)._meta.concrete_fields
+        if field.attname not in skip
+        and getattr(old, field.attname, None) != getattr(new, field.attname, None)
+    ]
+
+
+@transaction.atomic
+def report_save(
+    *,
+    task: Task,
+    unit,
+    author,
+    values: dict,
+    figures: list[dict],
+    files=(),
+    submit: bool,
+    report: ProgressReport | None = None,
+    version: int | None = None,
+) -> ProgressReport:
+    """Saves a unit's report as a draft or submits it for review."""
+    if task.is_closed:
+        raise ValidationError(_("任务已办结，不再接受进展报告。"))
+    if report is None:
+        report = ProgressReport(task=task, unit=unit)
+    else:
+        if not report.is_editable:
+            raise ValidationError(_("报告已提交，不能再修改。"))
+        claim_version(report, version)
+    for name, value in values.items():
+        setattr(report, name, value)
+    report.author = author
+    report.state = State.SUBMITTED if submit else State.DRAFT
+    report.submitted_on = timezone.localdate() if submit else None
+    report.full_clean()
+    report.save()
+    report.figures.all().delete()
+    ReportFigure.objects.bulk_create(
+        ReportFigure(report=report, seq=order, **figure) for order, figure in enumerate(figures)
+    )
+    for upload in files:
+        attachment_add(report=report, upload=upload, user=author)
+    return report
+
+
+def attachment_add(*, report, upload, user):
+    attachment = Attachment(
+        report=report,
+        token=uuid.uuid4().hex,
+        name=upload.name[:200],
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(upload.name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+def check_submitted(report):
+    if report.state != State.SUBMITTED:
+        raise ValidationError(_("只有待审核的报告可以审核或退回。"))
+
+
+@transaction.atomic
+def report_accept(*, report: ProgressReport, reviewer, version: int, comment: str = ""):
+    """Accepts a report; the task takes its status, percent and reporting date."""
+    check_submitted(report)
+    claim_version(report, version)
+    report.state = State.ACCEPTED
+    report.review_comment = comment.strip()
+    report.reviewed_by = reviewer
+    report.reviewed_at = timezone.now()
+    report.save()
+    task = Task.objects.select_for_update().get(pk=report.task_id)
+    task.status = report.status
+    if report.percent is not None:
+        task.percent = report.percent
+    task.last_reported_on = report.submitted_on
+    task.version += 1
+    task.save()
+    return report
+
+
+@transaction.atomic
+def report_return(*, report: ProgressReport, reviewer, version: int, comment: str):
+    """Returns a report to its unit with a comment saying what to fix."""
+    if not comment.strip():
+        raise ValidationError(_("退回时必须填写审核意见。"))
+    check_submitted(report)
+    claim_version(report, version)
+    report.state = State.RETURNED
+    report.review_comment = comment.strip()
+    report.reviewed_by = reviewer
+    report.reviewed_at = timezone.now()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def task_close(*, task: Task, user, version: int):
+    """办结: the office closes a task whose accepted report says it is done."""
+    if task.is_closed:
+        raise ValidationError(_("任务已办结。"))
+    done = task.reports.filter(state=State.ACCEPTED, status=Task.Status.DONE)
+    if not done.exists():
+        raise ValidationError(_("办结前需要一份已审核、状态为“已完成”的进展报告。"))
+    claim_version(task, version)
+    task.status = Task.Status.DONE
+    task.percent = 100
+    task.closed_at = timezone.now()
+    task.closed_by = user
+    task.save()
+    return task
+
+
+@transaction.atomic
+def task_reopen(*, task: Task, user, version: int):
+    """Reopens a closed task, e.g. when the office finds the work incomplete."""
+    if not task.is_closed:
+        raise ValidationError(_("任务未办结，无需重新打开。"))
+    claim_version(task, version)
+    task.status = Task.Status.IN_PROGRESS
+    task.closed_at = None
+    task.closed_by = None
+    task.save()
+    return task

@@ -1,0 +1,72 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from tasks.access import get_plan_or_404, get_task_or_404
+from tasks.history import history_rows
+from tasks.models import Plan, Task
+from tasks.selectors import indicator_progress, task_reports, unit_items, unit_open_reports
+from units.models import Unit
+from units.roles import is_office, reads_everything, unit_ids
+
+
+@login_required
+def home(request):
+    """Department users land on their unit's items; office staff and leaders on the plans."""
+    mine = sorted(unit_ids(request.user))
+    if mine and not reads_everything(request.user):
+        return redirect("tasks:unit", unit_id=mine[0])
+    return redirect("tasks:plans")
+
+
+@login_required
+def plan_list(request):
+    plans = (
+        Plan.objects.visible_to(request.user)
+        .select_related("issuing_unit")
+        .annotate(task_count=Count("tasks"))
+    )
+    return render(request, "tasks/plan_list.html", {"plans": plans})
+
+
+@login_required
+def plan_detail(request, plan_id):
+    plan = get_plan_or_404(request.user, plan_id)
+    tasks = Task.objects.filter(plan=plan).with_units()
+    sections = plan.sections.prefetch_related(Prefetch("tasks", queryset=tasks))
+    unsectioned = tasks.filter(section=None)
+    ctx = {"plan": plan, "sections": sections, "unsectioned": unsectioned}
+    return render(request, "tasks/plan_detail.html", ctx)
+
+
+@login_required
+def task_detail(request, task_id):
+    task = get_task_or_404(request.user, task_id)
+    records = task.history.select_related("history_user").order_by("-history_date")[:50]
+    mine = set(unit_ids(request.user))
+    ctx = {
+        "task": task,
+        "indicators": indicator_progress(task),
+        "reports": task_reports(task, request.user),
+        "history": history_rows(records, Task),
+        "reporting_units": [u for u in task.lead_units + task.support_units if u.pk in mine],
+        "can_review": is_office(request.user),
+    }
+    return render(request, "tasks/task_detail.html", ctx)
+
+
+@login_required
+def unit_detail(request, unit_id):
+    """我的任务: what a unit leads and supports, what it owes this period, what it must finish."""
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
+    items = unit_items(unit, timezone.localdate())
+    ctx = {
+        "unit": unit,
+        "lead_items": [i for i in items if i.role == "lead"],
+        "support_items": [i for i in items if i.role == "support"],
+        "open_reports": unit_open_reports(unit),
+        "due_count": sum(i.due_this_period for i in items),
+        "is_member": unit.pk in unit_ids(request.user),
+    }
+    return render(request, "tasks/unit_detail.html", ctx)

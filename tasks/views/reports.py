@@ -1,0 +1,160 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tasks import services
+from tasks.access import get_report_or_404, get_task_or_404, office_required
+from tasks.forms import FigureFormSet, ReportForm
+from tasks.models import Attachment, ProgressReport
+from tasks.selectors import review_queue
+from units.roles import unit_ids
+
+
+def reporting_unit(user, task, requested=None):
+    """The user's unit that answers for the task (the one asked for, if several); else 403."""
+    mine = [u for u in task.lead_units + task.support_units if u.pk in unit_ids(user)]
+    if requested:
+        mine = [u for u in mine if str(u.pk) == requested]
+    if not mine:
+        raise PermissionDenied
+    return mine[0]
+
+
+@login_required
+def report_create(request, task_id):
+    task = get_task_or_404(request.user, task_id)
+    unit = reporting_unit(request.user, task, request.GET.get("unit"))
+    draft = ProgressReport.objects.editable_by(request.user).filter(task=task, unit=unit).first()
+    if draft is not None:
+        return redirect("tasks:report_edit", report_id=draft.pk)
+    if task.is_closed:
+        messages.error(request, _("任务已办结，不再接受进展报告。"))
+        return redirect(task)
+    return report_form(request, task, unit, ProgressReport(task=task, unit=unit))
+
+
+@login_required
+def report_edit(request, report_id):
+    report = get_report_or_404(request.user, report_id)
+    if not ProgressReport.objects.editable_by(request.user).filter(pk=report.pk).exists():
+        raise PermissionDenied
+    task = get_task_or_404(request.user, report.task_id)
+    return report_form(request, task, report.unit, report)
+
+
+def report_form(request, task, unit, report):
+    today = timezone.localdate()
+    form = ReportForm(
+        request.POST or None, request.FILES or None, instance=report, task=task, today=today
+    )
+    figures = FigureFormSet(request.POST or None, prefix="figures", initial=free_figures(report))
+    conflict = None
+    if request.method == "POST" and form.is_valid() and figures.is_valid():
+        try:
+            saved = services.report_save(
+                task=task,
+                unit=unit,
+                author=request.user,
+                values=form.report_values(),
+                figures=form.indicator_figures() + figures.rows(),
+                files=form.cleaned_data["attachments"],
+                submit=request.POST.get("action") == "submit",
+                report=report if report.pk else None,
+                version=form.cleaned_data["version"],
+            )
+        except services.Conflict as exc:
+            conflict = exc.changes
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if saved.state == ProgressReport.State.SUBMITTED:
+                messages.success(request, _("进展报告已提交，等待产改办审核。"))
+                return redirect(task)
+            messages.success(request, _("草稿已保存。"))
+            return redirect("tasks:report_edit", report_id=saved.pk)
+    ctx = {
+        "task": task,
+        "unit": unit,
+        "report": report,
+        "form": form,
+        "figures": figures,
+        "conflict": conflict,
+    }
+    return render(request, "tasks/report_form.html", ctx, status=409 if conflict else 200)
+
+
+def free_figures(report):
+    if not report.pk:
+        return []
+    return [
+        {"name": f.name, "value": f.value, "unit": f.unit, "is_approximate": f.is_approximate}
+        for f in report.figures.all()
+        if f.indicator_id is None
+    ]
+
+
+@login_required
+@office_required
+def review_list(request):
+    return render(request, "tasks/review_list.html", {"reports": review_queue()})
+
+
+@login_required
+@office_required
+@require_POST
+def report_review(request, report_id, decision):
+    report = get_report_or_404(request.user, report_id)
+    review = services.report_accept if decision == "accept" else services.report_return
+    try:
+        review(
+            report=report,
+            reviewer=request.user,
+            version=int_or_none(request.POST.get("version")),
+            comment=request.POST.get("comment", ""),
+        )
+    except services.Conflict:
+        messages.error(request, _("该报告已被他人处理，请刷新后再试。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        done = _("已审核通过：%(report)s") if decision == "accept" else _("已退回：%(report)s")
+        messages.success(request, done % {"report": report})
+    return redirect(request.POST.get("next") or "tasks:review")
+
+
+@login_required
+@office_required
+@require_POST
+def task_closing(request, task_id, decision):
+    task = get_task_or_404(request.user, task_id)
+    change = services.task_close if decision == "close" else services.task_reopen
+    try:
+        change(task=task, user=request.user, version=int_or_none(request.POST.get("version")))
+    except services.Conflict:
+        messages.error(request, _("任务已被他人修改，请刷新后再试。"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("任务已办结。") if decision == "close" else _("任务已重新打开。")
+        )
+    return redirect(task)
+
+
+@login_required
+def attachment_download(request, attachment_id):
+    attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=attachment_id)
+    get_report_or_404(request.user, attachment.report_id)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.name)
+
+
+def int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
