@@ -30,6 +30,7 @@ class ReportForm(forms.ModelForm):
             "problems": forms.Textarea(attrs={"rows": 3}),
             "next_steps": forms.Textarea(attrs={"rows": 3}),
         }
+        error_messages = {"progress": {"required": _("请填写工作进展。")}}
 
     def __init__(self, *args, task: Task, today, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,12 +63,6 @@ class ReportForm(forms.ModelForm):
             c for c in Task.Status.choices if c[0] != Task.Status.NOT_STARTED
         ]
         self.initial.setdefault("version", self.instance.version if self.instance.pk else None)
-
-    def clean_progress(self):
-        text = self.cleaned_data["progress"].strip()
-        if not text:
-            raise ValidationError(_("请填写工作进展。"))
-        return text
 
     def clean(self):
         cleaned = super().clean()
@@ -114,6 +109,8 @@ class FigureForm(forms.ModelForm):
 
 class BaseFigureFormSet(forms.BaseFormSet):
     def clean(self):
+        if any(self.errors):
+            return
         names = [row["name"] for row in self.rows()]
         if len(names) != len(set(names)):
             raise ValidationError(_("数据名称不能重复。"))

@@ -16,10 +16,22 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 LVJIAN = "2023年绿建区新时代产业工人队伍建设改革工作要点及责任分工方案"
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    # Load the seed once; each test runs in a transaction rolled back after it.
+    with django_db_blocker.unblock():
+        load_seed()
+
+
 @pytest.fixture
 def seed(db):
-    """The units, plans and reports built from the source documents."""
-    load_seed()
+    """The units, plans and reports built from the source documents.
+
+    Already there for ordinary tests; browser tests run on a database that the previous one
+    flushed, so they load it again.
+    """
+    if not Plan.objects.exists():
+        load_seed()
 
 
 @pytest.fixture
@@ -114,3 +126,34 @@ def queries_for(client, url):
         response = client.get(url)
     assert response.status_code == 200, response.status_code
     return len(ctx.captured_queries)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def lvjian_task(code):
+    return Task.objects.with_units().get(plan__title=LVJIAN, code=code)
+
+
+def report_data(**overrides):
+    """A valid POST for the report form of a task without indicators."""
+    from django.utils import timezone
+
+    from tasks.periods import period_containing
+
+    data = {
+        "period": period_containing("quarterly", timezone.localdate()).start.isoformat(),
+        "status": "in_progress",
+        "percent": "40",
+        "progress": "已召开部署会，制定激励办法。",
+        "problems": "",
+        "next_steps": "",
+        "action": "submit",
+        "figures-TOTAL_FORMS": "3",
+        "figures-INITIAL_FORMS": "0",
+        "figures-MIN_NUM_FORMS": "0",
+        "figures-MAX_NUM_FORMS": "30",
+    }
+    return data | overrides

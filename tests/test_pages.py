@@ -58,7 +58,9 @@ def test_a_department_user_lands_on_its_items(demo_users, client):
 def test_office_and_leaders_land_on_the_plans(demo_users, client, username):
     response = login(client, username)
     assert response.redirect_chain[-1][0] == reverse("tasks:plans")
-    assert "2023年绿建区新时代产业工人队伍建设改革工作要点及责任分工方案" in response.content.decode()
+    assert (
+        "2023年绿建区新时代产业工人队伍建设改革工作要点及责任分工方案" in response.content.decode()
+    )
 
 
 def test_the_plan_page_shows_every_task_with_its_departments(member, lvjian):
