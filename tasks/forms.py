@@ -13,7 +13,7 @@ from tasks.uploads import MultipleFileField
 class ReportForm(forms.ModelForm):
     """The report a responsible unit fills in: texts, status, percent and indicator values."""
 
-    period = forms.TypedChoiceField(label=_("填报周期"), coerce=str, required=False)
+    period = forms.TypedChoiceField(label=_("填报周期"), coerce=date.fromisoformat)
     percent = forms.IntegerField(
         label=_("完成进度（%）"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -35,14 +35,10 @@ class ReportForm(forms.ModelForm):
     def __init__(self, *args, task: Task, today, **kwargs):
         super().__init__(*args, **kwargs)
         self.task = task
-        periods = recent_periods(task.plan.reporting_cycle, today)
-        if periods:
-            self.fields["period"].choices = [(p.start.isoformat(), p.label) for p in periods]
-            self.fields["period"].required = True
-            if self.instance.period:
-                self.initial["period"] = self.instance.period.isoformat()
-        else:
-            del self.fields["period"]
+        periods = recent_periods(task.plan, today)
+        self.fields["period"].choices = [(p.start.isoformat(), p.label) for p in periods]
+        if self.instance.period:
+            self.initial["period"] = self.instance.period.isoformat()
         self.indicators = list(task.indicators.all())
         current = (
             {f.indicator_id: f.value for f in self.instance.figures.all()}
@@ -71,10 +67,7 @@ class ReportForm(forms.ModelForm):
         return cleaned
 
     def report_values(self):
-        values = {k: self.cleaned_data[k] for k in self.Meta.fields}
-        if "period" in self.fields:
-            values["period"] = date.fromisoformat(self.cleaned_data["period"])
-        return values
+        return {k: self.cleaned_data[k] for k in [*self.Meta.fields, "period"]}
 
     def indicator_figures(self):
         return [

@@ -1,28 +1,161 @@
-"""红黄绿灯: one place that says how a task stands (see the help page for the rules)."""
+"""红黄绿灯: how a task stands, computed in one place (the rules are on the help page).
+
+- done: the task is done or closed (办结), late or not;
+- red: past its deadline and not done, or a responsible unit's report for the last period is
+  still missing more than the plan's grace days after its due date;
+- yellow: the deadline or a report due date is within the plan's warning window, or an
+  indicator is behind pace (序时进度: latest actual below target × elapsed share);
+- green: otherwise.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from tasks.models import Task
+from tasks.models import Indicator, ProgressReport, ReportFigure, Task
+from tasks.periods import Period, period_containing, previous_period
 
-WARNING_DAYS = 15
+SENT = (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
 
 
 class Light(models.TextChoices):
-    RED = "red", _("红灯")
-    YELLOW = "yellow", _("黄灯")
-    GREEN = "green", _("绿灯")
-    DONE = "done", _("已完成")
+    RED = "red", gettext_lazy("红灯")
+    YELLOW = "yellow", gettext_lazy("黄灯")
+    GREEN = "green", gettext_lazy("绿灯")
+    DONE = "done", gettext_lazy("已完成")
 
 
-def task_light(task: Task, today) -> Light:
-    """Red past due and not done; yellow when due within the warning window; green otherwise."""
-    if task.status == Task.Status.DONE or task.is_closed:
-        return Light.DONE
-    if task.due_on is None:
-        return Light.GREEN
-    if task.due_on < today:
-        return Light.RED
-    if (task.due_on - today).days <= WARNING_DAYS:
-        return Light.YELLOW
-    return Light.GREEN
+@dataclass
+class Reporting:
+    """Where one unit stands with its reports on one task."""
+
+    period: Period | None
+    state: str  # "overdue", "due" (owed, not yet late), "sent", or "none" (nothing owed)
+
+
+@dataclass
+class Assessment:
+    light: str
+    reasons: list = field(default_factory=list)
+
+
+def owes(task: Task, period: Period) -> bool:
+    """A report is owed for periods from the plan's start, while the task is open."""
+    return period.end >= task.plan.starts_on and not is_finished(task)
+
+
+def is_finished(task: Task) -> bool:
+    return task.status == Task.Status.DONE or task.is_closed
+
+
+def reporting(task: Task, unit_id, today: date, sent: set) -> Reporting:
+    """The report a unit owes now: last period's if still missing, else this period's."""
+    plan = task.plan
+    current = period_containing(plan, today)
+    previous = previous_period(plan, current)
+    grace = timedelta(days=plan.grace_days)
+    if owes(task, previous) and (unit_id, previous.start) not in sent:
+        return Reporting(previous, "overdue" if today > previous.deadline + grace else "due")
+    if owes(task, current):
+        return Reporting(current, "sent" if (unit_id, current.start) in sent else "due")
+    return Reporting(None, "none")
+
+
+def assess(task: Task, today: date, *, units, sent: set, indicators) -> Assessment:
+    """The light of one task. `units`: its responsible units; `sent`: (unit id, period start)
+    pairs with a report sent; `indicators`: Indicator rows with `actual` annotated."""
+    if is_finished(task):
+        return Assessment(Light.DONE)
+    red, yellow = [], []
+    warning = task.plan.warning_days
+    if task.due_on and task.due_on < today:
+        red.append(_("已超过完成时限（%(date)s）") % {"date": task.due_on})
+    elif task.due_on and (task.due_on - today).days <= warning:
+        yellow.append(_("临近完成时限（%(date)s）") % {"date": task.due_on})
+    for unit in units:
+        state = reporting(task, unit.pk, today, sent)
+        names = {"unit": unit.display_name, "period": state.period and state.period.label}
+        if state.state == "overdue":
+            red.append(_("%(unit)s%(period)s进展逾期未报") % names)
+        elif state.state == "due" and (state.period.deadline - today).days <= warning:
+            names["date"] = state.period.deadline
+            yellow.append(_("%(unit)s%(period)s进展应于%(date)s前报送") % names)
+    yellow += [
+        _("%(name)s低于序时进度") % {"name": ind.name}
+        for ind in indicators
+        if behind_pace(task, ind, today)
+    ]
+    if red:
+        return Assessment(Light.RED, red + yellow)
+    return Assessment(Light.YELLOW, yellow) if yellow else Assessment(Light.GREEN)
+
+
+def behind_pace(task: Task, indicator: Indicator, today: date) -> bool:
+    """序时进度: the actual should have reached the target times the share of time elapsed."""
+    if indicator.comparator != Indicator.Comparator.AT_LEAST:
+        return False
+    start, end = task.plan.starts_on, task.due_on or task.plan.ends_on
+    if today <= start or end <= start:
+        return False
+    elapsed, total = min(today - start, end - start).days, (end - start).days
+    # actual < target × elapsed / total, in whole numbers to keep Decimal exact
+    return (indicator.actual or 0) * total < indicator.target * elapsed
+
+
+def sent_reports(tasks, periods) -> dict:
+    """task id → {(unit id, period start)} with a report submitted or accepted (one query)."""
+    rows = ProgressReport.objects.filter(
+        task__in=[t.pk for t in tasks], state__in=SENT, period__in=periods
+    ).values_list("task_id", "unit_id", "period")
+    sent = {}
+    for task_id, unit_id, period in rows:
+        sent.setdefault(task_id, set()).add((unit_id, period))
+    return sent
+
+
+def indicators_with_actuals(tasks) -> dict:
+    """task id → its indicators, each with `actual`: the latest accepted figure (one query)."""
+    latest = ReportFigure.objects.filter(
+        indicator=OuterRef("pk"), report__state=ProgressReport.State.ACCEPTED
+    ).order_by("-report__submitted_on", "-report__pk")
+    rows = Indicator.objects.filter(task__in=[t.pk for t in tasks]).annotate(
+        actual=Subquery(latest.values("value")[:1])
+    )
+    by_task = {}
+    for indicator in rows:
+        by_task.setdefault(indicator.task_id, []).append(indicator)
+    return by_task
+
+
+def relevant_periods(tasks, today):
+    """The period starts that lights look at: this period and the last, for each plan."""
+    starts = set()
+    for plan in {t.plan for t in tasks}:
+        current = period_containing(plan, today)
+        starts |= {current.start, previous_period(plan, current).start}
+    return starts
+
+
+def assess_tasks(tasks, today: date):
+    """Sets `assessment`, `light` and `sent` on each task; tasks need `with_units()`.
+
+    Two queries whatever the number of tasks.
+    """
+    tasks = list(tasks)
+    sent = sent_reports(tasks, relevant_periods(tasks, today))
+    indicators = indicators_with_actuals(tasks)
+    for task in tasks:
+        task.sent = sent.get(task.pk, set())
+        task.assessment = assess(
+            task,
+            today,
+            units=task.lead_units + task.support_units,
+            sent=task.sent,
+            indicators=indicators.get(task.pk, []),
+        )
+        task.light = task.assessment.light
+    return tasks

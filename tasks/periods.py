@@ -1,7 +1,8 @@
 """Reporting periods: each responsible unit owes one report per task per period.
 
-A period is stored as its first day (`ProgressReport.period`); a plan's reporting cycle says
-how long it is. Plans with a custom cycle take reports whenever they come (no period).
+A period is stored as its first day (`ProgressReport.period`). The plan's cycle says how long
+a period is (a month, a quarter, or every N months), and its due day when the report is due:
+on that day of the month after the period ends (5 → 次月5日前).
 """
 
 from dataclasses import dataclass
@@ -16,44 +17,56 @@ from tasks.models import Plan
 class Period:
     start: date
     end: date
-    cycle: str
+    deadline: date
+    months: int
 
     @property
     def label(self):
-        if self.cycle == Plan.Cycle.MONTHLY:
+        if self.months == 1:
             return _("%(year)d年%(month)d月") % {"year": self.start.year, "month": self.start.month}
-        quarter = (self.start.month - 1) // 3 + 1
-        return _("%(year)d年第%(quarter)d季度") % {"year": self.start.year, "quarter": quarter}
+        if self.months == 3:
+            quarter = (self.start.month - 1) // 3 + 1
+            return _("%(year)d年第%(quarter)d季度") % {"year": self.start.year, "quarter": quarter}
+        return _("%(year)d年%(first)d–%(last)d月") % {
+            "year": self.start.year,
+            "first": self.start.month,
+            "last": self.end.month,
+        }
 
 
-def months_in(cycle):
-    return {Plan.Cycle.MONTHLY: 1, Plan.Cycle.QUARTERLY: 3}.get(cycle)
+def months_in(plan: Plan) -> int:
+    if plan.reporting_cycle == Plan.Cycle.MONTHLY:
+        return 1
+    if plan.reporting_cycle == Plan.Cycle.CUSTOM and plan.cycle_months:
+        return plan.cycle_months
+    return 3
 
 
-def period_containing(cycle, day):
-    """The period of `cycle` that contains `day`, or None for a custom cycle."""
-    months = months_in(cycle)
-    if months is None:
-        return None
+def period_containing(plan: Plan, day: date) -> Period:
+    months = months_in(plan)
+    # Periods are aligned on the calendar year: a half-year runs Jan–Jun and Jul–Dec.
     start = date(day.year, (day.month - 1) // months * months + 1, 1)
-    return Period(start, add_months(start, months) - timedelta(days=1), cycle)
+    following = add_months(start, months)
+    return Period(
+        start=start,
+        end=following - timedelta(days=1),
+        deadline=following + timedelta(days=plan.report_due_day - 1),
+        months=months,
+    )
 
 
-def period_starting(cycle, start):
-    if start is None or months_in(cycle) is None:
-        return None
-    return period_containing(cycle, start)
+def previous_period(plan: Plan, period: Period) -> Period:
+    return period_containing(plan, period.start - timedelta(days=1))
 
 
-def recent_periods(cycle, today, count=4):
+def recent_periods(plan: Plan, today: date, count=4) -> list[Period]:
     """The current period and the ones before it, newest first: what a report may be for."""
-    current = period_containing(cycle, today)
-    if current is None:
-        return []
-    months = months_in(cycle)
-    return [period_containing(cycle, add_months(current.start, -months * n)) for n in range(count)]
+    periods = [period_containing(plan, today)]
+    while len(periods) < count:
+        periods.append(previous_period(plan, periods[-1]))
+    return periods
 
 
-def add_months(day, months):
+def add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)

@@ -4,11 +4,8 @@ from dataclasses import dataclass
 
 from django.db.models import OuterRef, Subquery
 
-from tasks.lights import task_light
-from tasks.models import ProgressReport, ReportFigure, Responsibility, Task
-from tasks.periods import period_containing
-
-SENT = [ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED]
+from tasks.lights import SENT, Reporting, assess_tasks, reporting
+from tasks.models import ProgressReport, ReportFigure, Task
 
 
 @dataclass
@@ -16,55 +13,32 @@ class UnitItem:
     task: Task
     role: str
     role_label: str
-    light: str
-    period: object
-    due_this_period: bool
+    reporting: Reporting
 
 
 def unit_items(unit, today):
-    """The tasks a unit leads or supports, with light and whether this period's report is due."""
+    """The tasks a unit leads or supports, each with its light and the report the unit owes."""
     last_sent = ProgressReport.objects.filter(
-        task=OuterRef("task"), unit=unit, state__in=SENT
+        task=OuterRef("pk"), unit=unit, state__in=SENT
     ).order_by("-submitted_on", "-pk")
-    responsibilities = (
-        Responsibility.objects.filter(unit=unit)
-        .select_related("task__plan", "task__section")
+    tasks = (
+        Task.objects.filter(responsibilities__unit=unit)
+        .with_units()
         .annotate(last_sent_on=Subquery(last_sent.values("submitted_on")[:1]))
-        .order_by("task__plan__year", "task__plan_id", "task__seq")
+        .order_by("plan__year", "plan_id", "seq")
     )
     items = []
-    for resp in responsibilities:
-        task = resp.task
-        task.last_sent_on = resp.last_sent_on
+    for task in assess_tasks(tasks, today):
+        (resp,) = [r for r in task.responsibilities.all() if r.unit_id == unit.pk]
         items.append(
             UnitItem(
                 task=task,
                 role=resp.role,
                 role_label=resp.get_role_display(),
-                light=task_light(task, today),
-                period=period_containing(task.plan.reporting_cycle, today),
-                due_this_period=False,
+                reporting=reporting(task, unit.pk, today, task.sent),
             )
         )
-    mark_reported(items, unit)
     return items
-
-
-def mark_reported(items, unit):
-    """Flags the items whose report for the current period is still owed (one query)."""
-    periodic = [i for i in items if i.period and not i.task.is_closed]
-    if not periodic:
-        return
-    sent = set(
-        ProgressReport.objects.filter(
-            unit=unit,
-            state__in=SENT,
-            task__in=[i.task.pk for i in periodic],
-            period__in={i.period.start for i in periodic},
-        ).values_list("task_id", "period")
-    )
-    for item in periodic:
-        item.due_this_period = (item.task.pk, item.period.start) not in sent
 
 
 def unit_open_reports(unit):

@@ -25,7 +25,7 @@ def task7(demo_users):
 
 
 def make_report(task, unit, state, **fields):
-    period = period_containing(task.plan.reporting_cycle, timezone.localdate())
+    period = period_containing(task.plan, timezone.localdate())
     return ProgressReport.objects.create(
         task=task,
         unit=unit,

@@ -253,10 +253,12 @@ def test_the_task_page_shows_history_with_changed_fields(chanye, task6, demo_use
     assert "状态、完成进度" in html and "最近填报" in html
 
 
-def test_the_unit_page_shows_what_is_owed(chanye, task6, demo_users):
+def test_the_unit_page_shows_what_is_owed(chanye, task6, time_machine):
+    time_machine.move_to("2023-02-10 10:00 +0800", tick=False)
     unit = task6.lead_units[0]
     html = chanye.get(unit.get_absolute_url()).content.decode()
-    assert html.count("季度待报") == 5  # 产业处 leads 4 tasks and supports 1
+    assert html.count("2023年第1季度待报") == 5  # 产业处 leads 4 tasks and supports 1
+    assert "2023-04-05前" in html
     submit(chanye, task6, action="draft")
     html = chanye.get(unit.get_absolute_url()).content.decode()
     assert "待完成的报告" in html
@@ -265,4 +267,13 @@ def test_the_unit_page_shows_what_is_owed(chanye, task6, demo_users):
         report_data(version="1"),
     )
     html = chanye.get(unit.get_absolute_url()).content.decode()
-    assert html.count("季度待报") == 4 and "已报" in html and "待完成的报告" not in html
+    assert html.count("2023年第1季度待报") == 4 and "已报" in html
+    assert "待完成的报告" not in html
+
+
+def test_a_missed_report_turns_overdue_after_the_grace_days(chanye, task6, time_machine):
+    unit = task6.lead_units[0]
+    time_machine.move_to("2023-04-08 10:00 +0800", tick=False)  # due 04-05, 3 grace days
+    assert "2023年第1季度待报" in chanye.get(unit.get_absolute_url()).content.decode()
+    time_machine.move_to("2023-04-09 10:00 +0800", tick=False)
+    assert "2023年第1季度逾期未报" in chanye.get(unit.get_absolute_url()).content.decode()

@@ -1,11 +1,12 @@
 from tasks.models.plans import Indicator, Plan, Responsibility, Section, Task
-from tasks.models.reports import Attachment, ProgressReport, ReportFigure
+from tasks.models.reports import Attachment, ProgressReport, Reminder, ReportFigure
 
 __all__ = [
     "Attachment",
     "Indicator",
     "Plan",
     "ProgressReport",
+    "Reminder",
     "ReportFigure",
     "Responsibility",
     "Section",

@@ -1,5 +1,8 @@
+from datetime import date
+
 from django.conf import settings
-from django.core.validators import MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -61,6 +64,25 @@ class Plan(models.Model):
     reporting_cycle = models.CharField(
         _("填报周期"), max_length=20, choices=Cycle, default=Cycle.QUARTERLY
     )
+    cycle_months = models.PositiveSmallIntegerField(
+        _("自定义周期（月）"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("自定义周期时每几个月报送一次，如半年填6"),
+    )
+    report_due_day = models.PositiveSmallIntegerField(
+        _("报送截止日"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+        help_text=_("每期结束后次月几日前报送"),
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("宽限天数"), default=3, help_text=_("截止后超过宽限天数未报送即亮红灯")
+    )
+    warning_days = models.PositiveSmallIntegerField(
+        _("预警天数"), default=15, help_text=_("距完成时限或报送截止不足该天数即亮黄灯")
+    )
 
     objects = PlanQuerySet.as_manager()
 
@@ -79,6 +101,20 @@ class Plan(models.Model):
 
     def get_absolute_url(self):
         return reverse("tasks:plan", args=[self.pk])
+
+    def clean(self):
+        if self.reporting_cycle == self.Cycle.CUSTOM and not self.cycle_months:
+            raise ValidationError({"cycle_months": _("自定义周期请填写每几个月报送一次。")})
+
+    @property
+    def starts_on(self):
+        """When reporting starts: the issue date, or the first day of the plan's year."""
+        return self.issued_on or date(self.year, 1, 1)
+
+    @property
+    def ends_on(self):
+        """The end of the plan's year: the horizon for tasks without a deadline."""
+        return date(self.year, 12, 31)
 
 
 class Section(models.Model):

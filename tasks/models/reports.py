@@ -193,3 +193,46 @@ class Attachment(models.Model):
 
     def get_absolute_url(self):
         return reverse("tasks:attachment", args=[self.pk])
+
+
+class Reminder(models.Model):
+    """催办: a notice to a unit that its report on a task is due or overdue; one per day."""
+
+    class Kind(models.TextChoices):
+        DUE = "due", _("即将到期")
+        OVERDUE = "overdue", _("已逾期")
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    period = models.DateField(_("填报周期"))
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind)
+    sent_on = models.DateField(_("催办日期"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("催办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("空表示系统自动催办"),
+    )
+    recipients = models.TextField(_("收件人"), blank=True)
+
+    class Meta:
+        verbose_name = _("催办记录")
+        verbose_name_plural = _("催办记录")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "unit", "period", "sent_on"],
+                name="%(app_label)s_%(class)s_once_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} · {self.task} · {self.sent_on}"

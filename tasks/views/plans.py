@@ -66,7 +66,7 @@ def unit_detail(request, unit_id):
         "lead_items": [i for i in items if i.role == "lead"],
         "support_items": [i for i in items if i.role == "support"],
         "open_reports": unit_open_reports(unit),
-        "due_count": sum(i.due_this_period for i in items),
+        "due_count": sum(i.reporting.state in ("due", "overdue") for i in items),
         "is_member": unit.pk in unit_ids(request.user),
     }
     return render(request, "tasks/unit_detail.html", ctx)
