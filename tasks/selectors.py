@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from tasks.lights import SENT, Reporting, assess_tasks, reporting
-from tasks.models import ProgressReport, ReportFigure, Task
+from tasks.models import ProgressReport, Reminder, ReportFigure, Task
 
 
 @dataclass
@@ -47,6 +47,19 @@ def unit_open_reports(unit):
         ProgressReport.objects.filter(unit=unit, state__in=ProgressReport.EDITABLE_STATES)
         .select_related("task__plan")
         .order_by("-updated_at")
+    )
+
+
+def open_reminders(unit, count=20):
+    """催办 notices to the unit whose report has not been sent since."""
+    answered = ProgressReport.objects.filter(
+        task=OuterRef("task"), unit=unit, period=OuterRef("period"), state__in=SENT
+    )
+    return (
+        Reminder.objects.filter(unit=unit)
+        .exclude(Exists(answered))
+        .select_related("task__plan", "sent_by")
+        .order_by("-sent_at")[:count]
     )
 
 

@@ -1,18 +1,22 @@
 from django.urls import path
 
-from tasks.views import plans, reports
+from tasks.views import lists, plans, reports
 
 app_name = "tasks"
 urlpatterns = [
     path("plans/", plans.plan_list, name="plans"),
     path("plans/<int:plan_id>/", plans.plan_detail, name="plan"),
+    path("tasks/", lists.task_list, name="list"),
     path("tasks/<int:task_id>/", plans.task_detail, name="task"),
     path("tasks/<int:task_id>/report/", reports.report_create, name="report"),
     path("tasks/<int:task_id>/close/", reports.task_closing, {"decision": "close"}, name="close"),
     path(
         "tasks/<int:task_id>/reopen/", reports.task_closing, {"decision": "reopen"}, name="reopen"
     ),
+    path("tasks/<int:task_id>/remind/", reports.remind_task, name="remind_task"),
     path("units/<int:unit_id>/", plans.unit_detail, name="unit"),
+    path("units/<int:unit_id>/remind/", reports.remind_unit, name="remind_unit"),
+    path("help/lights/", plans.help_lights, name="help_lights"),
     path("reports/review/", reports.review_list, name="review"),
     path("reports/<int:report_id>/edit/", reports.report_edit, name="report_edit"),
     path(

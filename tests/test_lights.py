@@ -15,8 +15,7 @@ UNIT = Unit(pk=1, name="产业处")
 Q1, Q2 = date(2024, 1, 1), date(2024, 4, 1)
 
 
-def light(today, *, sent=(), status="in_progress", due=None, closed=False, indicators=(),
-          **plan):
+def light(today, *, sent=(), status="in_progress", due=None, closed=False, indicators=(), **plan):
     plan = Plan(**({"year": 2024, "reporting_cycle": "quarterly"} | plan))
     task = Task(plan=plan, status=status, due_on=due)
     if closed:
@@ -56,15 +55,19 @@ def indicator(actual, target=2000, comparator=">="):
         (date(2024, 9, 1), {"status": "done", "due": date(2024, 6, 30)}, Light.DONE),
         (date(2024, 9, 1), {"closed": True}, Light.DONE),
         # monthly: February is due 03-05
-        (date(2024, 3, 8), {"reporting_cycle": "monthly", "sent": [date(2024, 3, 1)]},
-         Light.YELLOW),
-        (date(2024, 3, 9), {"reporting_cycle": "monthly", "sent": [date(2024, 3, 1)]},
-         Light.RED),
+        (
+            date(2024, 3, 8),
+            {"reporting_cycle": "monthly", "sent": [date(2024, 3, 1)]},
+            Light.YELLOW,
+        ),
+        (date(2024, 3, 9), {"reporting_cycle": "monthly", "sent": [date(2024, 3, 1)]}, Light.RED),
         # custom: half-yearly, H1 due 07-05
         (date(2024, 7, 9), {"reporting_cycle": "custom", "cycle_months": 6}, Light.RED),
-        (date(2024, 7, 9),
-         {"reporting_cycle": "custom", "cycle_months": 6, "sent": [date(2024, 1, 1)]},
-         Light.GREEN),
+        (
+            date(2024, 7, 9),
+            {"reporting_cycle": "custom", "cycle_months": 6, "sent": [date(2024, 1, 1)]},
+            Light.GREEN,
+        ),
         # a plan issued mid-year owes nothing for the periods before it
         (date(2024, 8, 1), {"issued_on": date(2024, 7, 15)}, Light.GREEN),
         # the plan's own settings: due day 20, grace 0, warning 5

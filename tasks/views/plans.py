@@ -1,21 +1,32 @@
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from tasks.access import get_plan_or_404, get_task_or_404
+from tasks.dashboard import overview, plan_dashboard
 from tasks.history import history_rows
 from tasks.models import Plan, Task
-from tasks.selectors import indicator_progress, task_reports, unit_items, unit_open_reports
+from tasks.selectors import (
+    indicator_progress,
+    open_reminders,
+    task_reports,
+    unit_items,
+    unit_open_reports,
+)
 from units.models import Unit
 from units.roles import is_office, reads_everything, unit_ids
 
 
 @login_required
 def home(request):
-    """Department users land on their unit's items; office staff and leaders on the plans."""
+    """Department users land on their unit's items; office staff and leaders on the overview."""
+    if reads_everything(request.user):
+        plans = list(Plan.objects.visible_to(request.user).order_by("-year", "title"))
+        ctx = overview(plans, timezone.localdate())
+        return render(request, "tasks/overview.html", ctx)
     mine = sorted(unit_ids(request.user))
-    if mine and not reads_everything(request.user):
+    if mine:
         return redirect("tasks:unit", unit_id=mine[0])
     return redirect("tasks:plans")
 
@@ -32,12 +43,16 @@ def plan_list(request):
 
 @login_required
 def plan_detail(request, plan_id):
+    """The plan dashboard: where the plan stands, by section and by unit, and every task."""
     plan = get_plan_or_404(request.user, plan_id)
-    tasks = Task.objects.filter(plan=plan).with_units()
-    sections = plan.sections.prefetch_related(Prefetch("tasks", queryset=tasks))
-    unsectioned = tasks.filter(section=None)
-    ctx = {"plan": plan, "sections": sections, "unsectioned": unsectioned}
+    ctx = plan_dashboard(plan, timezone.localdate())
+    ctx |= {"plan": plan, "can_review": is_office(request.user)}
     return render(request, "tasks/plan_detail.html", ctx)
+
+
+@login_required
+def help_lights(request):
+    return render(request, "tasks/help_lights.html")
 
 
 @login_required
@@ -63,6 +78,7 @@ def unit_detail(request, unit_id):
     items = unit_items(unit, timezone.localdate())
     ctx = {
         "unit": unit,
+        "reminders": open_reminders(unit),
         "lead_items": [i for i in items if i.role == "lead"],
         "support_items": [i for i in items if i.role == "support"],
         "open_reports": unit_open_reports(unit),

@@ -3,15 +3,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tasks import services
 from tasks.access import get_report_or_404, get_task_or_404, office_required
 from tasks.forms import FigureFormSet, ReportForm
-from tasks.models import Attachment, ProgressReport
+from tasks.models import Attachment, ProgressReport, Task
+from tasks.reminders import reminders_due, reminders_send
 from tasks.selectors import review_queue
+from units.models import Unit
 from units.roles import unit_ids
 
 
@@ -124,7 +128,7 @@ def report_review(request, report_id, decision):
     else:
         done = _("已审核通过：%(report)s") if decision == "accept" else _("已退回：%(report)s")
         messages.success(request, done % {"report": report})
-    return redirect(request.POST.get("next") or "tasks:review")
+    return redirect(safe_next(request, request.POST.get("next") or reverse("tasks:review")))
 
 
 @login_required
@@ -158,3 +162,46 @@ def int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+@login_required
+@office_required
+@require_POST
+def remind_task(request, task_id):
+    """催办 for one task: every responsible unit whose report is due or overdue."""
+    task = get_task_or_404(request.user, task_id)
+    items = reminders_due(Task.objects.filter(pk=task.pk).with_units(), timezone.localdate())
+    return reminded(request, items, redirect_to=request.POST.get("next") or task.get_absolute_url())
+
+
+@login_required
+@office_required
+@require_POST
+def remind_unit(request, unit_id):
+    """催办 for one unit: all its due or overdue reports (in one plan, if given)."""
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
+    tasks = Task.objects.filter(responsibilities__unit=unit, closed_at=None)
+    plan_id = int_or_none(request.POST.get("plan"))
+    if plan_id:
+        tasks = tasks.filter(plan_id=plan_id)
+    items = reminders_due(tasks.with_units(), timezone.localdate(), unit=unit)
+    return reminded(request, items, redirect_to=request.POST.get("next") or unit.get_absolute_url())
+
+
+def reminded(request, items, *, redirect_to):
+    sent = reminders_send(items, today=timezone.localdate(), sent_by=request.user)
+    if sent:
+        units = "、".join(sorted({r.unit.display_name for r in sent}))
+        messages.success(
+            request, _("已催办%(count)d项：%(units)s") % {"count": len(sent), "units": units}
+        )
+    elif items:
+        messages.info(request, _("今天已催办过，不再重复发送。"))
+    else:
+        messages.info(request, _("没有到期或逾期的进展报告，无需催办。"))
+    return redirect(safe_next(request, redirect_to))
+
+
+def safe_next(request, url):
+    allowed = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})
+    return url if allowed else "/"

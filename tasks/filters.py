@@ -1,0 +1,100 @@
+"""One FilterSet for the task list, its export and the dashboards' links."""
+
+import django_filters as filters
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tasks.lights import Light, assess_tasks
+from tasks.models import Plan, Responsibility, Section, Task
+from units.models import Unit
+
+ALL = _("全部")
+
+
+class Ordering(filters.OrderingFilter):
+    descending_fmt = _("%s（倒序）")
+
+
+class TaskFilter(filters.FilterSet):
+    plan = filters.ModelChoiceFilter(label=_("方案"), queryset=Plan.objects.none(), empty_label=ALL)
+    section = filters.ModelChoiceFilter(
+        label=_("板块"), queryset=Section.objects.none(), empty_label=ALL
+    )
+    unit = filters.ModelChoiceFilter(
+        label=_("责任部门"), queryset=Unit.objects.none(), method="filter_unit", empty_label=ALL
+    )
+    role = filters.ChoiceFilter(
+        label=_("职责"),
+        choices=Responsibility.Role.choices,
+        method="filter_role",
+        empty_label=_("牵头或配合"),
+    )
+    status = filters.ChoiceFilter(label=_("状态"), choices=Task.Status.choices, empty_label=ALL)
+    due = filters.DateFromToRangeFilter(
+        field_name="due_on",
+        label=_("完成时限"),
+        widget=filters.widgets.RangeWidget(attrs={"type": "date"}),
+    )
+    q = filters.CharFilter(label=_("关键词"), method="filter_text")
+    light = filters.ChoiceFilter(
+        label=_("红黄绿灯"), choices=Light.choices, method="filter_light", empty_label=ALL
+    )
+    o = Ordering(
+        fields=[
+            ("plan__year", "year"),
+            ("seq", "seq"),
+            ("due_on", "due"),
+            ("status", "status"),
+            ("percent", "percent"),
+            ("last_reported_on", "reported"),
+        ],
+        field_labels={
+            "year": _("年度"),
+            "seq": _("序号"),
+            "due": _("完成时限"),
+            "status": _("状态"),
+            "percent": _("完成进度"),
+            "reported": _("最近填报"),
+        },
+        label=_("排序"),
+        empty_label=_("按方案和序号"),
+    )
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        super().__init__(data, *args, **kwargs)
+        plans = Plan.objects.visible_to(user)
+        self.filters["plan"].queryset = plans
+        sections = Section.objects.filter(plan__in=plans).select_related("plan")
+        plan_id = self.data.get("plan")
+        if plan_id and str(plan_id).isdigit():
+            sections = sections.filter(plan_id=plan_id)
+        self.filters["section"].queryset = sections
+        self.filters["unit"].queryset = Unit.objects.filter(
+            responsibilities__isnull=False
+        ).distinct()
+
+    def filter_unit(self, queryset, name, unit):
+        role = self.form.cleaned_data.get("role")
+        wanted = Q(unit=unit) & (Q(role=role) if role else Q())
+        return queryset.filter(pk__in=Responsibility.objects.filter(wanted).values("task"))
+
+    def filter_role(self, queryset, name, role):
+        if self.form.cleaned_data.get("unit"):
+            return queryset  # applied together with the unit
+        return queryset.filter(responsibilities__role=role).distinct()
+
+    def filter_text(self, queryset, name, text):
+        text = text.strip()
+        if not text:
+            return queryset
+        return queryset.filter(Q(title__icontains=text) | Q(content__icontains=text) | Q(code=text))
+
+    def filter_light(self, queryset, name, light):
+        # Lights are computed, not stored: assess the filtered tasks (a fixed number of queries).
+        tasks = assess_tasks(queryset.with_units(), timezone.localdate())
+        return queryset.filter(pk__in=[t.pk for t in tasks if t.light == light])
