@@ -139,6 +139,7 @@ def plan_dashboard(plan, today):
         "total": total,
         "sections": list(sections.values()),
         "units": units,
+        "tasks": tasks,
         "section_tasks": section_tasks,
         "attention": [t for t in tasks if t.light in (Light.RED, Light.YELLOW)],
         "indicators": indicator_rows(tasks),

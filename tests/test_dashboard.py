@@ -1,0 +1,166 @@
+"""The plan dashboard, the overview and the task list: numbers, links and query counts."""
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tasks.dashboard import plan_dashboard
+from tasks.models import ProgressReport, Task
+from tests.conftest import (
+    make_plan,
+    make_section,
+    make_task,
+    make_unit,
+    make_user,
+    queries_for,
+)
+from units.roles import LEADER
+
+TODAY = date(2023, 5, 20)  # Q1 2023 reports were due 2023-04-05 (+3 grace days)
+
+
+@pytest.fixture
+def leader_client(demo_users):
+    client = Client()
+    client.force_login(demo_users["leader"])
+    return client
+
+
+def report(task, unit, period, submitted_on, state="accepted", **fields):
+    return ProgressReport.objects.create(
+        task=task,
+        unit=unit,
+        period=period,
+        submitted_on=submitted_on,
+        state=state,
+        progress="进展",
+        **fields,
+    )
+
+
+def test_dashboard_counts_and_on_time_rates(lvjian):
+    task6 = Task.objects.with_units().get(plan=lvjian, code="6")
+    chanye = task6.lead_units[0]
+    report(task6, chanye, date(2023, 1, 1), date(2023, 4, 3))  # on time
+    Task.objects.filter(plan=lvjian, code="9").update(status="done")
+    board = plan_dashboard(lvjian, TODAY)
+    total = board["total"]
+    assert (total.total, total.done, total.completion) == (19, 1, 5)
+    # task 9 done; task 6 reported on time for Q1; the other 17 have an overdue Q1 report
+    assert (total.lights["done"], total.lights["green"], total.lights["red"]) == (1, 1, 17)
+    units = {row.label: row for row in board["units"]}
+    assert (units["产业处"].led, units["产业处"].supported) == (4, 1)
+    # 产业处 owed Q1 reports on tasks 4, 6, 7, 16 (9 is done): one sent on time
+    assert (units["产业处"].on_time, units["产业处"].expected) == (1, 4)
+    assert units["产业处"].on_time_rate == 25
+    assert [row.total for row in board["sections"]] == [3, 4, 4, 3, 5]
+    statuses = {d["key"]: d["value"] for d in board["charts"]["status"]}
+    assert statuses == {"not_started": 18, "in_progress": 0, "done": 1, "delayed": 0}
+    assert board["charts"]["units"]["names"] == ["综合处", "产业处", "中欧办", "绿弘公司"]
+
+
+def test_a_late_report_is_not_on_time(lvjian):
+    task6 = Task.objects.with_units().get(plan=lvjian, code="6")
+    report(task6, task6.lead_units[0], date(2023, 1, 1), date(2023, 4, 6))
+    units = {row.label: row for row in plan_dashboard(lvjian, TODAY)["units"]}
+    assert units["产业处"].on_time == 0
+    # sent, though late: no longer overdue
+    assert next(t for t in plan_dashboard(lvjian, TODAY)["tasks"] if t.pk == task6.pk).light == (
+        "green"
+    )
+
+
+def test_dashboard_numbers_link_to_the_filtered_list(leader_client, lvjian, time_machine):
+    time_machine.move_to("2023-05-20 10:00 +0800", tick=False)
+    html = leader_client.get(lvjian.get_absolute_url()).content.decode()
+    red = f"/tasks/?plan={lvjian.pk}&amp;light=red"
+    assert f'href="{red}"' in html
+    listing = leader_client.get(red.replace("&amp;", "&")).content.decode()
+    assert listing.count('class="light light-red"') == 19
+    assert "共 19 项任务" in listing
+
+
+def test_overview_ranks_units_by_on_time_reporting(leader_client, lvjian, time_machine):
+    time_machine.move_to("2023-05-20 10:00 +0800", tick=False)
+    task6 = Task.objects.with_units().get(plan=lvjian, code="6")
+    report(task6, task6.lead_units[0], date(2023, 1, 1), date(2023, 4, 3))
+    html = leader_client.get("/").content.decode()
+    ranking = html[html.index("各单位按时报送排名") :]
+    assert ranking.index("产业处") < ranking.index("综合处")
+
+
+def build(plan, units, n):
+    section = make_section(plan)
+    for i in range(n):
+        task = make_task(
+            plan=plan, section=section, lead=[units[i % 2]], support=[units[1 - i % 2]]
+        )
+        task.indicators.create(name="培训", target=100, unit="人次")
+        report(task, units[i % 2], date(2024, 1, 1), date(2024, 4, 1))
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["dashboard", "overview", "list", "list-red", "list-unit"],
+)
+def test_queries_do_not_grow(db, url):
+    units = [make_unit(), make_unit()]
+    plan = make_plan(year=2024)
+    client = Client()
+    client.force_login(make_user("boss", group=LEADER))
+    path = {
+        "dashboard": plan.get_absolute_url(),
+        "overview": "/",
+        "list": reverse("tasks:list"),
+        "list-red": f"{reverse('tasks:list')}?light=red",
+        "list-unit": f"{reverse('tasks:list')}?unit={units[0].pk}&role=lead&o=-due",
+    }[url]
+    build(plan, units, 2)
+    small = queries_for(client, path)
+    build(plan, units, 40)
+    build(make_plan(year=2025), units, 20)
+    assert queries_for(client, path) == small <= 20
+
+
+def test_task_list_filters(leader_client, lvjian):
+    url = reverse("tasks:list")
+    chanye = Task.objects.with_units().get(plan=lvjian, code="6").lead_units[0]
+    cases = {
+        f"plan={lvjian.pk}": 19,
+        f"plan={lvjian.pk}&unit={chanye.pk}": 5,
+        f"plan={lvjian.pk}&unit={chanye.pk}&role=lead": 4,
+        f"plan={lvjian.pk}&unit={chanye.pk}&role=support": 1,
+        f"plan={lvjian.pk}&q=培训": 4,  # tasks 4, 5, 12 and 17
+        f"plan={lvjian.pk}&status=done": 0,
+        f"plan={lvjian.pk}&section={lvjian.sections.get(seq=5).pk}": 5,
+    }
+    for query, count in cases.items():
+        html = leader_client.get(f"{url}?{query}").content.decode()
+        expected = f"共 {count} 项任务"
+        assert expected in html, (query, expected)
+
+
+def test_task_list_keeps_the_filter_in_sorting_and_paging_links(leader_client, seed):
+    html = leader_client.get(reverse("tasks:list") + "?q=产业&page=1").content.decode()
+    assert 'href="?q=%E4%BA%A7%E4%B8%9A&amp;o=due"' in html
+
+
+@pytest.mark.parametrize(
+    "query", ["plan=abc", "due_min=2024-13-45", "light=purple", "page=999", "o=hack"]
+)
+def test_task_list_bad_filters_get_no_500(leader_client, seed, query):
+    response = leader_client.get(reverse("tasks:list") + "?" + query)
+    assert response.status_code == 200
+
+
+def test_task_list_is_paginated(leader_client, seed):
+    html = leader_client.get(reverse("tasks:list")).content.decode()
+    assert "共 48 项任务" in html and "第 1 / 1 页" not in html
+    assert html.count("<tr>") == 1 + 48
+
+
+def test_help_page_explains_the_rules(leader_client):
+    html = leader_client.get(reverse("tasks:help_lights")).content.decode()
+    assert "宽限天数" in html and "序时进度" in html
