@@ -119,25 +119,32 @@ def unit_rows(tasks, today, plan_params):
     return sorted(rows.values(), key=lambda r: (r.obj.sort_order, r.label))
 
 
-def plan_dashboard(plan, today):
-    tasks = assess_tasks(Task.objects.filter(plan=plan).with_units(), today)
-    params = {"plan": plan.pk}
-    total = Row(plan.title, params)
-    sections = {s.pk: Row(str(s), params | {"section": s.pk}) for s in plan.sections.all()}
-    by_section = defaultdict(list)
+def summary(tasks, today, params):
+    """Totals, and rows per section and per unit, for assessed tasks."""
+    total = Row("", params)
+    sections = {}
     for task in tasks:
         total.add(task)
-        by_section[task.section_id].append(task)
-        if task.section_id in sections:
+        if task.section_id is not None:
+            if task.section_id not in sections:
+                section_params = params | {"section": task.section_id}
+                sections[task.section_id] = Row(str(task.section), section_params)
             sections[task.section_id].add(task)
-    section_tasks = [(row.label, by_section[pk]) for pk, row in sections.items()]
-    if by_section[None]:
-        section_tasks.append(("", by_section[None]))
     units = unit_rows(tasks, today, params)
     total.owed = sum(r.owed for r in units)
+    return total, list(sections.values()), units
+
+
+def plan_dashboard(plan, today):
+    tasks = assess_tasks(Task.objects.filter(plan=plan).with_units(), today)
+    total, sections, units = summary(tasks, today, {"plan": plan.pk})
+    by_section = defaultdict(list)
+    for task in tasks:
+        by_section[task.section_id].append(task)
+    section_tasks = [(str(t[0].section) if t[0].section else "", t) for t in by_section.values()]
     return {
         "total": total,
-        "sections": list(sections.values()),
+        "sections": sections,
         "units": units,
         "tasks": tasks,
         "section_tasks": section_tasks,

@@ -6,6 +6,7 @@ app_name = "tasks"
 urlpatterns = [
     path("plans/", plans.plan_list, name="plans"),
     path("plans/<int:plan_id>/", plans.plan_detail, name="plan"),
+    path("plans/<int:plan_id>/ledger.xlsx", lists.plan_ledger, name="ledger"),
     path("tasks/", lists.task_list, name="list"),
     path("tasks/<int:task_id>/", plans.task_detail, name="task"),
     path("tasks/<int:task_id>/report/", reports.report_create, name="report"),

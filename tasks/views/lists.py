@@ -1,20 +1,52 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 
+from tasks.access import get_plan_or_404
 from tasks.filters import TaskFilter
+from tasks.ledger import export_ledger
 from tasks.lights import assess_tasks
 from tasks.models import Task
 
 PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
 def task_list(request):
     tasks = Task.objects.visible_to(request.user).order_by("plan__year", "plan_id", "seq")
     filterset = TaskFilter(request.GET or None, queryset=tasks, user=request.user)
+    if request.GET.get("export") == "xlsx":
+        return task_list_export(filterset)
     page = Paginator(filterset.qs.with_units(), PAGE_SIZE).get_page(request.GET.get("page"))
     tasks = assess_tasks(page.object_list, timezone.localdate())
     ctx = {"filter": filterset, "page": page, "tasks": tasks}
     return render(request, "tasks/task_list.html", ctx)
+
+
+def task_list_export(filterset):
+    """Exactly the tasks the list shows (every page), as a ledger workbook."""
+    today = timezone.localdate()
+    response = xlsx_response(f"任务台账-{today:%Y%m%d}.xlsx")
+    export_ledger(filterset.qs, title=_("任务台账（筛选结果）"), today=today, output=response)
+    return response
+
+
+def xlsx_response(filename):
+    response = HttpResponse(content_type=XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@login_required
+def plan_ledger(request, plan_id):
+    """The plan's supervision workbook (台账), as the office takes it to the 督查会."""
+    plan = get_plan_or_404(request.user, plan_id)
+    today = timezone.localdate()
+    response = xlsx_response(f"{plan.title}-台账-{today:%Y%m%d}.xlsx")
+    export_ledger(Task.objects.filter(plan=plan), title=plan.title, today=today, output=response)
+    return response

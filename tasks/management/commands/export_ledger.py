@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from tasks.ledger import export_ledger
+from tasks.models import Plan, Task
+
+
+class Command(BaseCommand):
+    help = "Writes the supervision workbook (台账) of a plan."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--plan", type=int, required=True, help="plan id")
+        parser.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+
+    def handle(self, *args, plan, output, **options):
+        try:
+            plan = Plan.objects.get(pk=plan)
+        except Plan.DoesNotExist:
+            raise CommandError(f"No plan with id {plan}.") from None
+        tasks = Task.objects.filter(plan=plan)
+        export_ledger(tasks, title=plan.title, today=timezone.localdate(), output=output)
+        self.stdout.write(f"Wrote {tasks.count()} tasks of “{plan}” to {output}")
