@@ -5,7 +5,6 @@ Rows are built from values annotated in one query, so the number of queries is t
 """
 
 from django.db.models import OuterRef, Subquery
-from django.utils.translation import gettext as _
 from openpyxl.chart import BarChart, Reference
 
 from tasks import xlsx
@@ -14,21 +13,23 @@ from tasks.lights import Light, assess_tasks
 from tasks.models import ProgressReport, Task
 from tasks.xlsx import Column
 
+# The workbook is a Chinese document whatever the reader's language: its headers and sheet
+# names are the format offices exchange, and the fill-in import reads them back.
 LEDGER_COLUMNS = [
-    Column(_("序号"), center=True),
-    Column(_("板块"), wrap=True),
-    Column(_("工作任务"), wrap=True),
-    Column(_("主要内容"), wrap=True),
-    Column(_("牵头部门"), wrap=True),
-    Column(_("配合部门"), wrap=True),
-    Column(_("完成时限"), center=True),
-    Column(_("状态"), center=True),
-    Column(_("完成进度"), center=True),
-    Column(_("最新进展"), wrap=True),
-    Column(_("存在问题"), wrap=True),
-    Column(_("下步计划"), wrap=True),
-    Column(_("填报时间"), center=True),
-    Column(_("红黄绿灯"), center=True, fill_key=True),
+    Column("序号", center=True),
+    Column("板块", wrap=True),
+    Column("工作任务", wrap=True),
+    Column("主要内容", wrap=True),
+    Column("牵头部门", wrap=True),
+    Column("配合部门", wrap=True),
+    Column("完成时限", center=True),
+    Column("状态", center=True),
+    Column("完成进度", center=True),
+    Column("最新进展", wrap=True),
+    Column("存在问题", wrap=True),
+    Column("下步计划", wrap=True),
+    Column("填报时间", center=True),
+    Column("红黄绿灯", center=True, fill_key=True),
 ]
 LATEST_FIELDS = {
     "latest_progress": "progress",
@@ -76,17 +77,17 @@ def export_ledger(tasks, *, title, today, output):
     tasks = assess_tasks(with_latest_report(tasks.with_units()), today)
     book = xlsx.new_workbook()
     write_summary(book, tasks, title=title, today=today)
-    light_labels = dict(Light.choices)
-    taken = {_("汇总"), _("台账")}
-    sheet = book.create_sheet(_("台账"))
-    title_rows = [title, _("导出日期：%(date)s") % {"date": today.isoformat()}]
+    light_labels = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "done": "已完成"}
+    taken = {"汇总", "台账"}
+    sheet = book.create_sheet("台账")
+    title_rows = [title, f"导出日期：{today.isoformat()}"]
     rows = [ledger_row(t) for t in tasks]
     xlsx.write_sheet(
         sheet, (LEDGER_COLUMNS, rows), title_rows=title_rows, light_labels=light_labels
     )
     for unit, unit_tasks in tasks_by_unit(tasks):
         sheet = book.create_sheet(xlsx.sheet_name(unit.display_name, taken))
-        columns = [Column(_("职责"), center=True), *LEDGER_COLUMNS]
+        columns = [Column("职责", center=True), *LEDGER_COLUMNS]
         rows = [[role, *ledger_row(t)] for role, t in unit_tasks]
         unit_title = [f"{title} · {unit.name}", title_rows[1]]
         xlsx.write_sheet(sheet, (columns, rows), title_rows=unit_title, light_labels=light_labels)
@@ -105,13 +106,13 @@ def tasks_by_unit(tasks):
 def count_columns(first):
     return [
         Column(first, wrap=True),
-        Column(_("任务数"), center=True),
-        Column(_("已完成"), center=True),
-        Column(_("推进中"), center=True),
-        Column(_("未启动"), center=True),
-        Column(_("滞后"), center=True),
-        Column(_("红灯"), center=True),
-        Column(_("完成率"), center=True),
+        Column("任务数", center=True),
+        Column("已完成", center=True),
+        Column("推进中", center=True),
+        Column("未启动", center=True),
+        Column("滞后", center=True),
+        Column("红灯", center=True),
+        Column("完成率", center=True),
     ]
 
 
@@ -134,19 +135,14 @@ def count_row(row):
 def write_summary(book, tasks, *, title, today):
     """汇总: counts per section and per unit, and a chart of status by unit."""
     total, sections, units = summary(tasks, today, {})
-    sheet = book.create_sheet(_("汇总"))
+    sheet = book.create_sheet("汇总")
     title_rows = [
         title,
-        _("导出日期：%(date)s；任务%(total)d项，已完成%(done)d项，完成率%(rate)d%%")
-        % {
-            "date": today.isoformat(),
-            "total": total.total,
-            "done": total.done,
-            "rate": total.completion,
-        },
+        f"导出日期：{today.isoformat()}；任务{total.total}项，已完成{total.done}项，"
+        f"完成率{total.completion}%",
     ]
-    section_table = (count_columns(_("板块")), [count_row(r) for r in sections])
-    unit_table = (count_columns(_("责任单位")), [count_row(r) for r in units])
+    section_table = (count_columns("板块"), [count_row(r) for r in sections])
+    unit_table = (count_columns("责任单位"), [count_row(r) for r in units])
     xlsx.write_sheet(sheet, section_table, unit_table, title_rows=title_rows)
     if units:
         # The unit table's header sits after the titles, the section table and a blank row.
@@ -160,7 +156,7 @@ def add_status_chart(sheet, *, header_row, count):
     chart.type = "bar"
     chart.grouping = "stacked"
     chart.overlap = 100
-    chart.title = _("各责任单位任务状态")
+    chart.title = "各责任单位任务状态"
     chart.height, chart.width = max(6, count * 0.9), 16
     data = Reference(sheet, min_col=3, max_col=6, min_row=header_row, max_row=header_row + count)
     labels = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=header_row + count)

@@ -4,7 +4,6 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
 
 from tasks.access import get_plan_or_404
 from tasks.filters import TaskFilter
@@ -32,7 +31,7 @@ def task_list_export(filterset):
     """Exactly the tasks the list shows (every page), as a ledger workbook."""
     today = timezone.localdate()
     response = xlsx_response(f"任务台账-{today:%Y%m%d}.xlsx")
-    export_ledger(filterset.qs, title=_("任务台账（筛选结果）"), today=today, output=response)
+    export_ledger(filterset.qs, title="任务台账（筛选结果）", today=today, output=response)
     return response
 
 
