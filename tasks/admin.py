@@ -1,18 +1,33 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import XLSX
 from simple_history.admin import SimpleHistoryAdmin
 
+from reform.formats import FORMATS
 from tasks.models import (
+    Attachment,
     Indicator,
     Plan,
     ProgressReport,
+    Reminder,
     ReportFigure,
     Responsibility,
     Section,
     Task,
 )
-from tasks.resources import PlanResource, TaskResource
+from tasks.resources import PlanResource, ProgressReportResource, TaskResource
+
+
+class ScopedAdmin:
+    """The admin shows, exports and imports only what the user may see (DESIGN: scope)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return super().get_import_resource_kwargs(request, **kwargs) | {"user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return super().get_export_resource_kwargs(request, **kwargs) | {"user": request.user}
 
 
 class SectionInline(admin.TabularInline):
@@ -39,9 +54,9 @@ class TaskInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(ImportExportModelAdmin):
+class PlanAdmin(ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [PlanResource]
-    formats = [XLSX]
+    formats = FORMATS
     list_display = ["title", "doc_number", "issuing_unit", "year", "level", "reporting_cycle"]
     list_filter = ["level", "year", "reporting_cycle"]
     search_fields = ["title", "doc_number"]
@@ -70,9 +85,9 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(ImportExportModelAdmin, SimpleHistoryAdmin):
+class TaskAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
     resource_classes = [TaskResource]
-    formats = [XLSX]
+    formats = FORMATS
     list_display = ["code", "title", "plan", "section", "status", "percent", "due_on"]
     list_display_links = ["code", "title"]
     list_filter = ["plan", "status", "responsibilities__unit"]
@@ -102,7 +117,9 @@ class ReportFigureInline(admin.TabularInline):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(SimpleHistoryAdmin):
+class ProgressReportAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    resource_classes = [ProgressReportResource]
+    formats = FORMATS
     list_display = ["task", "unit", "period", "state", "status", "percent", "submitted_on"]
     list_filter = ["state", "status", "task__plan", "unit"]
     search_fields = ["progress", "problems", "task__title", "unit__name"]
@@ -118,3 +135,20 @@ class ReportFigureAdmin(admin.ModelAdmin):
     list_filter = ["is_approximate"]
     search_fields = ["name", "report__unit__name"]
     list_select_related = ["report__unit", "report__task"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(admin.ModelAdmin):
+    list_display = ["sent_on", "unit", "task", "period", "kind", "sent_by", "recipients"]
+    list_filter = ["kind", "sent_on", "unit"]
+    search_fields = ["task__title", "unit__name", "recipients"]
+    list_select_related = ["unit", "task", "sent_by"]
+    date_hierarchy = "sent_on"
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "report", "size", "uploaded_by", "uploaded_at"]
+    search_fields = ["name", "report__task__title", "report__unit__name"]
+    list_select_related = ["report__task", "report__unit", "uploaded_by"]
+    readonly_fields = ["file", "size", "uploaded_by"]

@@ -7,11 +7,11 @@ Rows are built from values annotated in one query, so the number of queries is t
 from django.db.models import OuterRef, Subquery
 from openpyxl.chart import BarChart, Reference
 
-from tasks import xlsx
+from reform import xlsx
+from reform.xlsx import Column
 from tasks.dashboard import summary
 from tasks.lights import Light, assess_tasks
 from tasks.models import ProgressReport, Task
-from tasks.xlsx import Column
 
 # The workbook is a Chinese document whatever the reader's language: its headers and sheet
 # names are the format offices exchange, and the fill-in import reads them back.

@@ -3,12 +3,15 @@
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
-from tasks.models import Plan, Responsibility, Section, Task
+from tasks.models import Plan, ProgressReport, Responsibility, Section, Task
 from units.models import Unit
+from units.roles import reads_everything, unit_ids
 
+TEXT = widgets.CharWidget(allow_blank=True)  # an empty cell is "", never NULL
 NAME_SEPARATORS = re.compile(r"[、，,；;\s]+")
 
 
@@ -61,9 +64,9 @@ class TaskResource(resources.ModelResource):
         attribute="section", column_name="板块", widget=SectionWidget(Section, "title")
     )
     seq = fields.Field(attribute="seq", column_name="顺序", widget=widgets.IntegerWidget())
-    code = fields.Field(attribute="code", column_name="编号")
-    title = fields.Field(attribute="title", column_name="任务")
-    content = fields.Field(attribute="content", column_name="主要内容")
+    code = fields.Field(attribute="code", column_name="编号", widget=TEXT)
+    title = fields.Field(attribute="title", column_name="任务", widget=TEXT)
+    content = fields.Field(attribute="content", column_name="主要内容", widget=TEXT)
     lead = ResponsibilityField(Responsibility.Role.LEAD, column_name="牵头部门")
     support = ResponsibilityField(Responsibility.Role.SUPPORT, column_name="配合部门")
     due_on = fields.Field(
@@ -94,7 +97,7 @@ class TaskResource(resources.ModelResource):
 
 class PlanResource(resources.ModelResource):
     title = fields.Field(attribute="title", column_name="标题")
-    doc_number = fields.Field(attribute="doc_number", column_name="文号")
+    doc_number = fields.Field(attribute="doc_number", column_name="文号", widget=TEXT)
     issuing_unit = fields.Field(
         attribute="issuing_unit",
         column_name="印发单位",
@@ -104,8 +107,8 @@ class PlanResource(resources.ModelResource):
         attribute="issued_on", column_name="印发日期", widget=widgets.DateWidget("%Y-%m-%d")
     )
     year = fields.Field(attribute="year", column_name="年度", widget=widgets.IntegerWidget())
-    level = fields.Field(attribute="level", column_name="层级")
-    reporting_cycle = fields.Field(attribute="reporting_cycle", column_name="填报周期")
+    level = fields.Field(attribute="level", column_name="层级", widget=TEXT)
+    reporting_cycle = fields.Field(attribute="reporting_cycle", column_name="填报周期", widget=TEXT)
 
     class Meta:
         model = Plan
@@ -120,3 +123,67 @@ class PlanResource(resources.ModelResource):
             "reporting_cycle",
         ]
         skip_unchanged = True
+
+
+class TaskByCodeWidget(widgets.ForeignKeyWidget):
+    """A task by its code as printed, within the row's plan (named by title)."""
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return Task.objects.filter(plan__title=row.get("方案"))
+
+
+class ProgressReportResource(resources.ModelResource):
+    """Progress reports in a spreadsheet; rows are limited to the importing user's units."""
+
+    plan = fields.Field(attribute="task__plan__title", column_name="方案", readonly=True)
+    task = fields.Field(
+        attribute="task", column_name="任务编号", widget=TaskByCodeWidget(Task, "code")
+    )
+    unit = fields.Field(
+        attribute="unit", column_name="填报单位", widget=widgets.ForeignKeyWidget(Unit, "name")
+    )
+    period = fields.Field(
+        attribute="period", column_name="填报周期", widget=widgets.DateWidget("%Y-%m-%d")
+    )
+    status = fields.Field(attribute="status", column_name="状态", widget=TEXT)
+    percent = fields.Field(
+        attribute="percent", column_name="完成进度", widget=widgets.IntegerWidget()
+    )
+    progress = fields.Field(attribute="progress", column_name="工作进展", widget=TEXT)
+    problems = fields.Field(attribute="problems", column_name="存在问题", widget=TEXT)
+    next_steps = fields.Field(attribute="next_steps", column_name="下步计划", widget=TEXT)
+    state = fields.Field(attribute="state", column_name="审核状态", widget=TEXT)
+    submitted_on = fields.Field(
+        attribute="submitted_on", column_name="报送日期", widget=widgets.DateWidget("%Y-%m-%d")
+    )
+
+    class Meta:
+        model = ProgressReport
+        import_id_fields = ["task", "unit", "period"]
+        fields = [
+            "plan",
+            "task",
+            "unit",
+            "period",
+            "status",
+            "percent",
+            "progress",
+            "problems",
+            "next_steps",
+            "state",
+            "submitted_on",
+        ]
+        skip_unchanged = True
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def get_queryset(self):
+        return ProgressReport.objects.visible_to(self.user).select_related("task__plan", "unit")
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # Scope on import rows: office staff import for any unit, others for their own.
+        if not reads_everything(self.user) and instance.unit_id not in unit_ids(self.user):
+            raise ValidationError({"unit": gettext("无权为该单位导入进展报告。")})

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tasks.models import Attachment, ProgressReport, ReportFigure, Task
 
@@ -176,3 +177,98 @@ def task_reopen(*, task: Task, user, version: int):
     task.closed_by = None
     task.save()
     return task
+
+
+@transaction.atomic
+def reports_import(*, result, user, accept: bool, today) -> list[ProgressReport]:
+    """Writes a checked import (`tasks.progress_import.ImportResult`): every row or none.
+
+    Bulk writes with history, so the number of queries does not grow with the rows.
+    """
+    if result.errors:
+        raise ValidationError(_("存在错误，未导入任何数据。"))
+    state = State.ACCEPTED if accept else State.SUBMITTED
+    now = timezone.now()
+    reports = []
+    for row in result.writes:
+        report = row.existing or ProgressReport(
+            task=row.task, unit=result.unit, period=result.period
+        )
+        for name, value in row.values.items():
+            setattr(report, name, value)
+        report.state, report.author, report.submitted_on = state, user, today
+        report.reviewed_by, report.reviewed_at = (user, now) if accept else (None, None)
+        # The rows were checked against the database when read; only the values are validated
+        # here, so the number of queries does not grow with the rows.
+        report.full_clean(
+            exclude=["task", "unit", "author", "reviewed_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+        reports.append(report)
+    updates = [r for r in reports if r.pk]
+    creates = [r for r in reports if not r.pk]
+    claim_versions(updates)
+    bulk_update_with_history(
+        updates,
+        ProgressReport,
+        [
+            "status",
+            "percent",
+            "progress",
+            "problems",
+            "next_steps",
+            "state",
+            "author",
+            "submitted_on",
+            "reviewed_by",
+            "reviewed_at",
+            "version",
+        ],
+        default_user=user,
+    )
+    saved = updates + bulk_create_with_history(creates, ProgressReport, default_user=user)
+    replace_figures(saved, result)
+    if accept:
+        tasks_take_reports(saved, user=user)
+    return saved
+
+
+def claim_versions(reports):
+    """Compare-and-swap on many reports at once: all were unchanged since the preview, or none."""
+    if not reports:
+        return
+    unchanged = Q()
+    for report in reports:
+        unchanged |= Q(pk=report.pk, version=report.version)
+    if ProgressReport.objects.filter(unchanged).update(version=F("version") + 1) != len(reports):
+        raise Conflict([])
+    for report in reports:
+        report.version += 1
+
+
+def replace_figures(reports, result):
+    by_task = {row.task.pk: row for row in result.writes}
+    ReportFigure.objects.filter(report__in=reports).delete()
+    ReportFigure.objects.bulk_create(
+        ReportFigure(report=r, indicator=i, name=i.name, value=v, unit=i.unit, seq=n)
+        for r in reports
+        for n, (i, v) in enumerate(by_task[r.task_id].figures)
+    )
+
+
+def tasks_take_reports(reports, *, user):
+    """Accepted reports set their tasks' status, percent and reporting date."""
+    tasks = {t.pk: t for t in Task.objects.filter(pk__in=[r.task_id for r in reports])}
+    for report in reports:
+        task = tasks[report.task_id]
+        task.status, task.last_reported_on = report.status, report.submitted_on
+        if report.percent is not None:
+            task.percent = report.percent
+        task.version += 1
+    bulk_update_with_history(
+        list(tasks.values()),
+        Task,
+        ["status", "percent", "last_reported_on", "version"],
+        default_user=user,
+    )

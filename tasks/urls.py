@@ -1,12 +1,18 @@
 from django.urls import path
 
-from tasks.views import lists, plans, reports
+from tasks.views import imports, lists, plans, reports
 
 app_name = "tasks"
 urlpatterns = [
     path("plans/", plans.plan_list, name="plans"),
     path("plans/<int:plan_id>/", plans.plan_detail, name="plan"),
     path("plans/<int:plan_id>/ledger.xlsx", lists.plan_ledger, name="ledger"),
+    path("plans/<int:plan_id>/import/", imports.progress_import, name="import"),
+    path(
+        "units/<int:unit_id>/plans/<int:plan_id>/template.xlsx",
+        imports.fill_template,
+        name="template",
+    ),
     path("tasks/", lists.task_list, name="list"),
     path("tasks/<int:task_id>/", plans.task_detail, name="task"),
     path("tasks/<int:task_id>/report/", reports.report_create, name="report"),

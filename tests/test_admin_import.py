@@ -124,3 +124,152 @@ def test_it_exports_tasks_with_unit_names(office_client, lvjian):
     assert list(rows[0]) == HEADER
     task5 = next(r for r in rows if r[0] == LVJIAN and r[3] == "5")
     assert (task5[6], task5[7]) == ("综合处", "中欧办、绿弘公司")
+
+
+def test_admin_exports_keep_formulas_as_text(office_client, lvjian):
+    Task.objects.filter(plan=lvjian, code="1").update(title='=HYPERLINK("http://evil.example")')
+    response = office_client.post(
+        reverse("admin:tasks_task_export"),
+        {
+            "resource": "0",
+            "format": "0",
+            **{f"taskresource_{f}": "on" for f in ("plan", "code", "title")},
+        },
+    )
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cell = next(c for c in sheet["C"] if str(c.value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s"
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.b
+
+
+def report_xlsx(*rows):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(
+        [
+            "方案",
+            "任务编号",
+            "填报单位",
+            "填报周期",
+            "状态",
+            "完成进度",
+            "工作进展",
+            "存在问题",
+            "下步计划",
+            "审核状态",
+            "报送日期",
+        ]
+    )
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    buffer.seek(0)
+    buffer.name = "reports.xlsx"
+    return buffer
+
+
+def test_admin_imports_progress_reports_naming_task_and_unit(office_client, lvjian):
+    from tasks.models import ProgressReport
+
+    file = report_xlsx(
+        [
+            LVJIAN,
+            "6",
+            "产业处",
+            "2023-01-01",
+            "in_progress",
+            30,
+            "已部署",
+            "",
+            "",
+            "submitted",
+            "2023-04-01",
+        ]
+    )
+    response = office_client.post(
+        reverse("admin:tasks_progressreport_import"),
+        {"resource": "0", "format": "0", "import_file": file},
+    )
+    confirm_url = reverse("admin:tasks_progressreport_process_import")
+    office_client.post(confirm_url, response.context["confirm_form"].initial)
+    report = ProgressReport.objects.get(task__plan=lvjian, task__code="6")
+    assert (report.unit.name, report.percent, report.progress) == ("产业处", 30, "已部署")
+
+
+def test_admin_progress_import_refuses_an_unknown_task(office_client, lvjian):
+    from tasks.models import ProgressReport
+
+    before = ProgressReport.objects.count()
+    file = report_xlsx(
+        [
+            LVJIAN,
+            "99",
+            "产业处",
+            "2023-01-01",
+            "in_progress",
+            30,
+            "x",
+            "",
+            "",
+            "submitted",
+            "2023-04-01",
+        ]
+    )
+    response = office_client.post(
+        reverse("admin:tasks_progressreport_import"),
+        {"resource": "0", "format": "0", "import_file": file},
+    )
+    assert "confirm_form" not in response.context or not response.context["confirm_form"]
+    assert ProgressReport.objects.count() == before
+
+
+def test_the_report_resource_is_scoped_to_the_users_units(demo_users, lvjian):
+    from tasks.models import ProgressReport
+    from tasks.resources import ProgressReportResource
+
+    task6 = Task.objects.with_units().get(plan=lvjian, code="6")
+    ProgressReport.objects.create(task=task6, unit=task6.lead_units[0], progress="草稿")
+    chanye_sees = ProgressReportResource(user=demo_users["chanye"]).get_queryset()
+    zonghe_sees = ProgressReportResource(user=demo_users["zonghe"]).get_queryset()
+    assert chanye_sees.filter(progress="草稿").exists()
+    assert not zonghe_sees.filter(progress="草稿").exists()  # another unit's draft
+    dataset = tablib_rows(
+        [
+            LVJIAN,
+            "6",
+            "产业处",
+            "2023-04-01",
+            "in_progress",
+            30,
+            "越权",
+            "",
+            "",
+            "submitted",
+            "2023-04-01",
+        ]
+    )
+    result = ProgressReportResource(user=demo_users["zonghe"]).import_data(dataset, dry_run=True)
+    assert result.has_validation_errors()
+    assert "无权为该单位导入进展报告" in str(result.invalid_rows[0].error_dict)
+
+
+def tablib_rows(*rows):
+    import tablib
+
+    headers = [
+        "方案",
+        "任务编号",
+        "填报单位",
+        "填报周期",
+        "状态",
+        "完成进度",
+        "工作进展",
+        "存在问题",
+        "下步计划",
+        "审核状态",
+        "报送日期",
+    ]
+    return tablib.Dataset(*rows, headers=headers)

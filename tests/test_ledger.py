@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from reform.xlsx import display_width
 from tasks.ledger import LEDGER_COLUMNS, export_ledger
 from tasks.models import ProgressReport, Task
-from tasks.xlsx import display_width
 from tests.conftest import LVJIAN, lvjian_task, make_plan, make_section, make_task, make_unit
 
 TODAY = date(2023, 5, 20)

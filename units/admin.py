@@ -1,7 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import XLSX
 
+from reform.formats import FORMATS
 from units.models import Membership, Unit
 from units.resources import UnitResource
 
@@ -15,7 +15,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(Unit)
 class UnitAdmin(ImportExportModelAdmin):
     resource_classes = [UnitResource]
-    formats = [XLSX]
+    formats = FORMATS
     list_display = ["name", "short_name", "kind", "parent", "sort_order", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "short_name"]

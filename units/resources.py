@@ -7,7 +7,9 @@ class UnitResource(resources.ModelResource):
     """Units in a spreadsheet, the parent named by name as people write it."""
 
     name = fields.Field(attribute="name", column_name="名称")
-    short_name = fields.Field(attribute="short_name", column_name="简称")
+    short_name = fields.Field(
+        attribute="short_name", column_name="简称", widget=widgets.CharWidget(allow_blank=True)
+    )
     kind = fields.Field(attribute="kind", column_name="类型")
     parent = fields.Field(
         attribute="parent",

@@ -84,5 +84,6 @@ def unit_detail(request, unit_id):
         "open_reports": unit_open_reports(unit),
         "due_count": sum(i.reporting.state in ("due", "overdue") for i in items),
         "is_member": unit.pk in unit_ids(request.user),
+        "plans": list({item.task.plan_id: item.task.plan for item in items}.values()),
     }
     return render(request, "tasks/unit_detail.html", ctx)

@@ -5,6 +5,7 @@ the task list export and the fill-in template look alike and stay safe: text is 
 as text (never a formula), and control characters pasted from Word are dropped.
 """
 
+import io
 import unicodedata
 from dataclasses import dataclass
 
@@ -163,3 +164,14 @@ def data_cell(ws, column, value, light_labels, protect):
     if protect:
         cell.protection = UNLOCKED if column.editable else LOCKED
     return cell
+
+
+def dataset_to_xlsx(dataset) -> bytes:
+    """A tablib dataset (django-import-export's exports) through the same safe writer."""
+    book = new_workbook()
+    sheet = book.create_sheet(sheet_name(dataset.title or "Sheet1", set()))
+    columns = [Column(str(h), wrap=True) for h in dataset.headers or []]
+    write_sheet(sheet, (columns, [list(row) for row in dataset]))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,278 @@
+"""Reads a filled-in 填报模板 back as progress reports: all rows or none.
+
+`read_progress` checks the file and every row and says what each row would do, with every
+error by row, column and reason; `apply_progress` writes the reports in one transaction. Formula
+cells are read as the values Excel saved for them, never evaluated.
+"""
+
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from openpyxl import load_workbook
+
+from tasks.fill_template import (
+    FILL_IN,
+    FORMAT,
+    IDENTITY,
+    META_SHEET,
+    SHEET,
+    STATUS_CHOICES,
+    TITLE_ROWS,
+    indicator_header,
+    status_labels,
+)
+from tasks.models import Indicator, Plan, ProgressReport, Task
+from tasks.periods import period_containing
+from units.models import Unit
+from units.roles import is_office, unit_ids
+
+MAX_UPLOAD = 5 * 1024 * 1024
+MAX_UNZIPPED = 50 * 1024 * 1024
+MAX_RATIO = 200  # a spreadsheet compresses about 10:1; far more means a zip bomb
+MAX_ROWS = 5000
+TEXT_LIMIT = 5000
+FIELDS = ["status", "percent", "progress", "problems", "next_steps"]
+
+
+class Refused(Exception):
+    """The file as a whole cannot be imported; the message says why, in Chinese."""
+
+
+@dataclass
+class RowResult:
+    number: int
+    task: Task | None = None
+    action: str = "skip"  # create, update, unchanged, skip
+    values: dict = field(default_factory=dict)
+    figures: list = field(default_factory=list)
+    existing: ProgressReport | None = None
+    errors: list = field(default_factory=list)  # (column, message)
+
+    def error(self, column, message):
+        self.errors.append((column, message))
+
+
+@dataclass
+class ImportResult:
+    plan: Plan
+    unit: Unit
+    period: date
+    rows: list
+
+    @property
+    def errors(self):
+        return [(r.number, col, msg) for r in self.rows for col, msg in r.errors]
+
+    @property
+    def writes(self):
+        return [r for r in self.rows if r.action in ("create", "update")]
+
+    def count(self, action):
+        return sum(r.action == action for r in self.rows)
+
+
+def check_archive(file):
+    """Refuses what is not a small, sane .xlsx before openpyxl opens it."""
+    size = getattr(file, "size", None)
+    if size is None:
+        file.seek(0, 2)
+        size = file.tell()
+    file.seek(0)
+    if size > MAX_UPLOAD:
+        raise Refused("文件超过5MB，请只保留填报模板中的内容后再上传。")
+    try:
+        with zipfile.ZipFile(file) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise Refused("不是有效的Excel文件（.xlsx），请上传由本系统下载的填报模板。") from None
+    unzipped = sum(e.file_size for e in entries)
+    packed = max(1, sum(e.compress_size for e in entries))
+    if unzipped > MAX_UNZIPPED or unzipped / packed > MAX_RATIO or len(entries) > 500:
+        raise Refused("文件解压后过大，已拒绝导入。")
+    file.seek(0)
+
+
+def open_template(file):
+    check_archive(file)
+    try:
+        book = load_workbook(file, read_only=True, data_only=True)
+        meta = {row[0]: row[1] for row in book[META_SHEET].iter_rows(max_col=2, values_only=True)}
+        rows = list(
+            book[SHEET].iter_rows(min_row=TITLE_ROWS + 1, max_row=MAX_ROWS + 10, values_only=True)
+        )
+    except Refused:
+        raise
+    except KeyError:
+        raise Refused("该文件不是本系统的进展填报模板，请先在“我的任务”页面下载模板。") from None
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
+        raise Refused("无法读取该文件，请上传由本系统下载的填报模板（.xlsx）。") from None
+    if meta.get("format") != FORMAT:
+        raise Refused("该文件不是本系统的进展填报模板，请先在“我的任务”页面下载模板。")
+    if len(rows) > MAX_ROWS:
+        raise Refused(f"行数超过{MAX_ROWS}行，请分批导入。")
+    return meta, rows
+
+
+def meta_int(meta, key):
+    try:
+        return int(meta.get(key))
+    except (TypeError, ValueError):
+        raise Refused("模板信息已损坏，请重新下载填报模板。") from None
+
+
+def read_progress(file, *, user, plan=None) -> ImportResult:
+    """Checks a filled-in template; raises `Refused` for a file that is unusable as a whole."""
+    meta, rows = open_template(file)
+    template_plan = Plan.objects.visible_to(user).filter(pk=meta_int(meta, "plan")).first()
+    if template_plan is None:
+        raise Refused("模板所属的方案不存在或无权访问。")
+    if plan is not None and template_plan.pk != plan.pk:
+        raise Refused(f"该模板属于另一个方案（{template_plan.title}），请在该方案下导入。")
+    unit = Unit.objects.filter(pk=meta_int(meta, "unit")).first()
+    if unit is None or not (is_office(user) or unit.pk in unit_ids(user)):
+        raise Refused("您无权为模板所属的单位导入进展。")
+    try:
+        period = period_containing(template_plan, date.fromisoformat(str(meta.get("period"))))
+    except ValueError:
+        raise Refused("模板信息已损坏，请重新下载填报模板。") from None
+    indicator_ids = [int(i) for i in str(meta.get("indicators") or "").split(",") if i.isdigit()]
+    header, body = rows[0], rows[1:]
+    reader = RowReader(template_plan, unit, period.start, indicator_ids)
+    reader.check_header(header)
+    results = [reader.read(number, row) for number, row in enumerate(body, start=TITLE_ROWS + 2)]
+    reader.check_duplicates(results)
+    return ImportResult(template_plan, unit, period.start, [r for r in results if r is not None])
+
+
+class RowReader:
+    def __init__(self, plan, unit, period, indicator_ids):
+        self.period = period
+        tasks = Task.objects.filter(plan=plan, responsibilities__unit=unit)
+        self.tasks = {t.pk: t for t in tasks}
+        indicators = Indicator.objects.filter(pk__in=indicator_ids, task__in=list(self.tasks))
+        by_id = {i.pk: i for i in indicators}
+        self.indicators = [by_id.get(i) for i in indicator_ids]
+        existing = ProgressReport.objects.filter(
+            task__in=list(self.tasks), unit=unit, period=period
+        ).prefetch_related("figures")
+        self.existing = {r.task_id: r for r in existing}
+        self.statuses = dict(zip(status_labels(), STATUS_CHOICES, strict=True))
+
+    def check_header(self, header):
+        expected = [c.header for c in IDENTITY + FILL_IN]
+        expected += [indicator_header(i) if i else None for i in self.indicators]
+        got = [str(h).strip() if h is not None else None for h in header[: len(expected)]]
+        if got != expected:
+            raise Refused("模板表头被修改，请重新下载填报模板后填写。")
+
+    def read(self, number, row):
+        row = list(row) + [None] * (len(IDENTITY + FILL_IN) + len(self.indicators) - len(row))
+        result = RowResult(number)
+        task_id, filled = row[0], row[len(IDENTITY) :]
+        unfilled = all(blank(v) or v == "—" for v in filled)
+        if unfilled and blank(task_id):
+            return None
+        task = self.tasks.get(task_id if isinstance(task_id, int) else to_int(task_id))
+        if task is None:
+            result.error("任务编号", "不是本单位在该方案中的任务，请勿修改任务编号。")
+            return result
+        result.task = task
+        if unfilled:
+            return result  # left empty: not reported this time
+        self.read_values(result, filled)
+        self.read_figures(result, filled[len(FILL_IN) :])
+        if not result.errors:
+            self.decide(result)
+        return result
+
+    def read_values(self, result, cells):
+        status, percent, progress, problems, next_steps = cells[: len(FILL_IN)]
+        if blank(status):
+            result.error("状态", "请选择状态。")
+        elif str(status).strip() not in self.statuses:
+            result.error("状态", f"“{status}”不在可选范围内（{'、'.join(self.statuses)}）。")
+        else:
+            result.values["status"] = self.statuses[str(status).strip()]
+        number = to_int(str(percent).strip().rstrip("%")) if not blank(percent) else None
+        if number is None or not 0 <= number <= 100:
+            result.error("完成进度（%）", "请填写0到100之间的整数。")
+        else:
+            result.values["percent"] = number
+        if result.values.get("status") == Task.Status.DONE and number not in (None, 100):
+            result.error("完成进度（%）", "状态为“已完成”时，完成进度应为100。")
+        texts = {"progress": progress, "problems": problems, "next_steps": next_steps}
+        for name, value in texts.items():
+            result.values[name] = "" if blank(value) else str(value).strip()[:TEXT_LIMIT]
+        if not result.values["progress"]:
+            result.error("工作进展", "请填写工作进展。")
+
+    def read_figures(self, result, cells):
+        own = {i.pk for i in self.indicators if i is not None and i.task_id == result.task.pk}
+        for indicator, value in zip(self.indicators, cells, strict=False):
+            if indicator is None or blank(value) or value == "—":
+                continue
+            header = indicator_header(indicator)
+            if indicator.pk not in own:
+                result.error(header, "该指标不属于本行任务。")
+                continue
+            number = to_decimal(value)
+            if number is None or number < 0:
+                result.error(header, "请填写不小于0的数字。")
+                continue
+            result.figures.append((indicator, number))
+
+    def decide(self, result):
+        existing = self.existing.get(result.task.pk)
+        if existing is None:
+            result.action = "create"
+            return
+        result.existing = existing
+        if same(existing, result):
+            result.action = "unchanged"
+        elif existing.is_editable:
+            result.action = "update"
+        else:
+            result.error(
+                "工作进展",
+                f"本单位该周期的报告已{existing.get_state_display()}，内容不同；如需修改，请联系产改办退回后再导入。",
+            )
+
+    @staticmethod
+    def check_duplicates(results):
+        seen = set()
+        for result in results:
+            if result is not None and result.task is not None:
+                if result.task.pk in seen:
+                    result.error("任务编号", "同一任务出现了两次。")
+                seen.add(result.task.pk)
+
+
+def same(report, result):
+    mine = {f: getattr(report, f) for f in FIELDS}
+    figures = {(f.indicator_id, f.value) for f in report.figures.all() if f.indicator_id}
+    return mine == result.values and figures == {(i.pk, v) for i, v in result.figures}
+
+
+def blank(value):
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def to_int(value):
+    number = to_decimal(value)
+    if number is None or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def to_decimal(value):
+    if isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    if not number.is_finite() or abs(number) >= Decimal("1e14"):
+        return None
+    return number.quantize(Decimal("0.01"))

@@ -1,0 +1,123 @@
+"""The fill-in round trip in the browser: download a unit's template, upload it filled in."""
+
+import uuid
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tasks import services
+from tasks.access import get_plan_or_404
+from tasks.fill_template import write_template
+from tasks.periods import period_containing, recent_periods
+from tasks.progress_import import MAX_UPLOAD, Refused, read_progress
+from tasks.views.lists import xlsx_response
+from units.models import Unit
+from units.roles import is_office, unit_ids
+
+
+@login_required
+def fill_template(request, unit_id, plan_id):
+    unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
+    plan = get_plan_or_404(request.user, plan_id)
+    if not plan.tasks.filter(responsibilities__unit=unit).exists():
+        raise Http404
+    period = chosen_period(plan, request.GET.get("period"))
+    response = xlsx_response(f"{unit.display_name}-进展填报-{period.label}.xlsx")
+    write_template(plan=plan, unit=unit, period=period, output=response)
+    return response
+
+
+def chosen_period(plan, value):
+    today = timezone.localdate()
+    periods = {p.start.isoformat(): p for p in recent_periods(plan, today)}
+    return periods.get(value) or period_containing(plan, today)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("填好的填报模板（.xlsx）"))
+    accept = forms.BooleanField(
+        label=gettext_lazy("导入后直接审核通过（仅产改办）"), required=False
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("请上传.xlsx格式的Excel文件。"))
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(_("文件超过5MB。"))
+        return upload
+
+
+def pending_path(token):
+    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
+
+
+@login_required
+def progress_import(request, plan_id):
+    """Preview, then confirm: nothing is written until the preview shows no error."""
+    plan = get_plan_or_404(request.user, plan_id)
+    if not (is_office(request.user) or unit_ids(request.user)):
+        raise PermissionDenied
+    form = UploadForm(request.POST or None, request.FILES or None)
+    ctx = {"plan": plan, "form": form}
+    token = request.POST.get("token", "")
+    if request.method == "POST" and request.POST.get("confirm") and token.isalnum():
+        return confirm_import(request, plan, token)
+    if request.method == "POST" and form.is_valid():
+        token = uuid.uuid4().hex
+        path = pending_path(token)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as out:
+            for chunk in form.cleaned_data["file"].chunks():
+                out.write(chunk)
+        ctx |= preview(request, plan, path)
+        ctx |= {"token": token, "accept": form.cleaned_data["accept"] and is_office(request.user)}
+    return render(request, "tasks/progress_import.html", ctx)
+
+
+def preview(request, plan, path):
+    try:
+        with path.open("rb") as file:
+            return {"result": read_progress(file, user=request.user, plan=plan)}
+    except Refused as exc:
+        path.unlink(missing_ok=True)
+        return {"refused": str(exc)}
+
+
+def confirm_import(request, plan, token):
+    path = pending_path(token)
+    if not path.exists():
+        messages.error(request, _("上传的文件已过期，请重新上传。"))
+        return redirect("tasks:import", plan_id=plan.pk)
+    ctx = preview(request, plan, path)
+    result = ctx.get("result")
+    if result is None or result.errors:
+        return render(
+            request,
+            "tasks/progress_import.html",
+            ctx | {"plan": plan, "form": UploadForm(), "token": token},
+        )
+    accept = request.POST.get("accept") == "1" and is_office(request.user)
+    try:
+        saved = services.reports_import(
+            result=result, user=request.user, accept=accept, today=timezone.localdate()
+        )
+    except services.Conflict:
+        messages.error(request, _("导入期间报告已被他人修改，未导入任何数据，请重新上传。"))
+        return redirect("tasks:import", plan_id=plan.pk)
+    finally:
+        path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        _("已导入%(count)d份进展报告（%(unit)s）。") % {"count": len(saved), "unit": result.unit},
+    )
+    return redirect(plan)

@@ -1,0 +1,354 @@
+"""The fill-in round trip: a unit's template, filled in and imported back, all rows or none."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tasks import services
+from tasks.fill_template import write_template
+from tasks.models import ProgressReport, Task
+from tasks.periods import period_containing
+from tasks.progress_import import Refused, read_progress
+from tests.conftest import lvjian_task
+
+PERIOD = date(2023, 1, 1)
+FIRST_ROW = 4  # two title rows, then the header
+
+
+@pytest.fixture
+def chanye_unit(demo_users):
+    return lvjian_task("6").lead_units[0]
+
+
+def template(plan, unit, day=PERIOD):
+    buffer = io.BytesIO()
+    write_template(plan=plan, unit=unit, period=period_containing(plan, day), output=buffer)
+    buffer.seek(0)
+    return buffer
+
+
+def fill(file, rows):
+    """rows: task code → {header: value}; returns the filled workbook as a file."""
+    book = load_workbook(file)
+    sheet = book["填报"]
+    headers = {cell.value: cell.column for cell in sheet[FIRST_ROW - 1]}
+    for row in sheet.iter_rows(min_row=FIRST_ROW):
+        values = rows.get(row[1].value)
+        for header, value in (values or {}).items():
+            sheet.cell(row=row[0].row, column=headers[header], value=value)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+FILLED = {
+    "6": {
+        "状态": "推进中",
+        "完成进度（%）": 40,
+        "工作进展": "已征集合理化建议36条。",
+        "存在问题": "企业参与不均衡",
+        "下步计划": "召开职代会提案评审",
+    },
+    "9": {"状态": "已完成", "完成进度（%）": 100, "工作进展": "“安康杯”竞赛已完成。"},
+}
+
+
+def test_the_template_lists_the_units_tasks_with_locked_identity(lvjian, chanye_unit):
+    book = load_workbook(template(lvjian, chanye_unit))
+    sheet = book["填报"]
+    assert sheet["A1"].value.endswith("产业处 · 进展填报模板")
+    assert "2023年第1季度" in sheet["A2"].value and "2023-04-05" in sheet["A2"].value
+    header = [c.value for c in sheet[3]]
+    assert header[:9] == [
+        "任务编号",
+        "序号",
+        "工作任务",
+        "职责",
+        "状态",
+        "完成进度（%）",
+        "工作进展",
+        "存在问题",
+        "下步计划",
+    ]
+    rows = list(sheet.iter_rows(min_row=FIRST_ROW, values_only=True))
+    assert [(r[1], r[3]) for r in rows] == [
+        ("4", "配合"),
+        ("6", "牵头"),
+        ("7", "牵头"),
+        ("9", "牵头"),
+        ("16", "牵头"),
+    ]
+    assert sheet.protection.sheet
+    assert sheet["C4"].protection.locked and not sheet["G4"].protection.locked
+    (statuses, percent) = sheet.data_validations.dataValidation
+    assert statuses.formula1 == '"推进中,已完成,滞后"' and str(statuses.sqref) == "E4:E8"
+    assert (percent.type, percent.formula1, percent.formula2) == ("whole", "0", "100")
+    assert book["_meta"].sheet_state == "veryHidden"
+
+
+def test_the_template_has_a_column_per_indicator(lvjian, demo_users):
+    zhongou = lvjian_task("5").support_units[0]
+    sheet = load_workbook(template(lvjian, zhongou))["填报"]
+    header = [c.value for c in sheet[3]]
+    assert header[-1] == "指标：年度开展培训（人次）"
+    rows = {r[1]: r for r in sheet.iter_rows(min_row=FIRST_ROW, values_only=True)}
+    assert rows["5"][-1] is None and rows["7"][-1] == "—"
+
+
+def read(file, user, plan=None):
+    return read_progress(file, user=user, plan=plan)
+
+
+def test_round_trip_stores_what_was_filled(lvjian, chanye_unit, demo_users):
+    chanye = demo_users["chanye"]
+    result = read(fill(template(lvjian, chanye_unit), FILLED), chanye, lvjian)
+    assert not result.errors
+    assert [(r.task.code, r.action) for r in result.rows] == [
+        ("4", "skip"),
+        ("6", "create"),
+        ("7", "skip"),
+        ("9", "create"),
+        ("16", "skip"),
+    ]
+    services.reports_import(result=result, user=chanye, accept=False, today=date(2023, 4, 2))
+    stored = ProgressReport.objects.filter(unit=chanye_unit, period=PERIOD).order_by("task__seq")
+    got = {
+        r.task.code: {
+            "状态": r.get_status_display(),
+            "完成进度（%）": r.percent,
+            "工作进展": r.progress,
+            **({"存在问题": r.problems} if r.problems else {}),
+            **({"下步计划": r.next_steps} if r.next_steps else {}),
+        }
+        for r in stored
+    }
+    assert got == FILLED
+    assert {r.state for r in stored} == {"submitted"}
+    assert {r.history.count() for r in stored} == {1}
+
+
+def test_indicator_values_come_back_as_figures(lvjian, demo_users):
+    zhongou_user = demo_users["zhongou"]
+    zhongou = lvjian_task("5").support_units[0]
+    filled = {
+        "5": {
+            "状态": "推进中",
+            "完成进度（%）": 60,
+            "工作进展": "开展培训",
+            "指标：年度开展培训（人次）": 1200,
+        }
+    }
+    result = read(fill(template(lvjian, zhongou), filled), zhongou_user, lvjian)
+    services.reports_import(result=result, user=zhongou_user, accept=False, today=PERIOD)
+    figure = ProgressReport.objects.get(
+        unit=zhongou, task__code="5", task__plan=lvjian
+    ).figures.get()
+    assert (figure.indicator.name, figure.value) == ("年度开展培训", 1200)
+
+
+def test_importing_the_same_file_twice_creates_nothing_new(lvjian, chanye_unit, demo_users):
+    chanye = demo_users["chanye"]
+    file = fill(template(lvjian, chanye_unit), FILLED)
+    services.reports_import(result=read(file, chanye), user=chanye, accept=False, today=PERIOD)
+    before = (ProgressReport.objects.count(), ProgressReport.history.count())
+    file.seek(0)
+    again = read(file, chanye)
+    assert [r.action for r in again.rows if r.action != "skip"] == ["unchanged", "unchanged"]
+    assert not again.writes
+    services.reports_import(result=again, user=chanye, accept=False, today=PERIOD)
+    assert (ProgressReport.objects.count(), ProgressReport.history.count()) == before
+
+
+def test_office_can_import_as_accepted(lvjian, chanye_unit, demo_users):
+    office = demo_users["office"]
+    result = read(fill(template(lvjian, chanye_unit), FILLED), office)
+    services.reports_import(result=result, user=office, accept=True, today=date(2023, 4, 2))
+    task9 = lvjian_task("9")
+    assert (task9.status, task9.percent, str(task9.last_reported_on)) == ("done", 100, "2023-04-02")
+    assert task9.history.first().history_user == office
+
+
+def test_a_returned_report_is_updated(lvjian, chanye_unit, demo_users):
+    chanye = demo_users["chanye"]
+    report = ProgressReport.objects.create(
+        task=lvjian_task("6"),
+        unit=chanye_unit,
+        period=PERIOD,
+        state="returned",
+        progress="旧",
+        percent=10,
+    )
+    result = read(fill(template(lvjian, chanye_unit), FILLED), chanye)
+    assert [r.action for r in result.rows if r.task.code == "6"] == ["update"]
+    services.reports_import(result=result, user=chanye, accept=False, today=PERIOD)
+    report.refresh_from_db()
+    assert (report.state, report.progress, report.version) == (
+        "submitted",
+        "已征集合理化建议36条。",
+        2,
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "column", "message"),
+    [
+        ({"完成进度（%）": 150}, "完成进度（%）", "0到100之间的整数"),
+        ({"完成进度（%）": "四十"}, "完成进度（%）", "0到100之间的整数"),
+        ({"完成进度（%）": 40.5}, "完成进度（%）", "0到100之间的整数"),
+        ({"状态": "快好了"}, "状态", "不在可选范围内"),
+        ({"状态": None}, "状态", "请选择状态"),
+        ({"工作进展": None}, "工作进展", "请填写工作进展"),
+        ({"工作进展": '=HYPERLINK("http://x")'}, "工作进展", "请填写工作进展"),
+        ({"状态": "已完成", "完成进度（%）": 80}, "完成进度（%）", "应为100"),
+    ],
+)
+def test_bad_rows_are_reported_and_nothing_is_written(
+    lvjian, chanye_unit, demo_users, values, column, message
+):
+    chanye = demo_users["chanye"]
+    rows = {"6": FILLED["6"] | values, "9": FILLED["9"]}
+    result = read(fill(template(lvjian, chanye_unit), rows), chanye)
+    ((number, got_column, got_message),) = result.errors
+    assert (number, got_column) == (FIRST_ROW + 1, column) and message in got_message
+    before = ProgressReport.objects.count()
+    with pytest.raises(Exception, match="存在错误"):
+        services.reports_import(result=result, user=chanye, accept=False, today=PERIOD)
+    assert ProgressReport.objects.count() == before
+
+
+def test_a_formula_is_read_as_its_saved_value_never_evaluated(lvjian, chanye_unit, demo_users):
+    file = fill(template(lvjian, chanye_unit), {"6": FILLED["6"] | {"完成进度（%）": "=10*4"}})
+    result = read(file, demo_users["chanye"])
+    # openpyxl saved no cached value for the formula, so it reads as empty: refused, not computed
+    assert result.errors == [(FIRST_ROW + 1, "完成进度（%）", "请填写0到100之间的整数。")]
+
+
+def test_a_tampered_task_id_is_refused(lvjian, chanye_unit, demo_users):
+    file = fill(template(lvjian, chanye_unit), FILLED)
+    book = load_workbook(file)
+    book["填报"]["A5"] = lvjian_task("1").pk  # 综合处's task
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    result = read(out, demo_users["chanye"])
+    assert result.errors[0][1] == "任务编号" and "不是本单位" in result.errors[0][2]
+
+
+def refused(file, user, plan=None):
+    with pytest.raises(Refused) as info:
+        read(file, user, plan)
+    return str(info.value)
+
+
+def test_files_that_are_not_templates_are_refused(lvjian, chanye_unit, demo_users):
+    chanye = demo_users["chanye"]
+    assert "不是有效的Excel文件" in refused(io.BytesIO(b"hello"), chanye)
+    big = io.BytesIO(b"0" * (5 * 1024 * 1024 + 1))
+    assert "超过5MB" in refused(big, chanye)
+    from openpyxl import Workbook
+
+    plain = io.BytesIO()
+    Workbook().save(plain)
+    assert "不是本系统的进展填报模板" in refused(plain, chanye)
+
+
+def test_a_zip_bomb_is_refused(demo_users):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    bomb.seek(0)
+    assert "解压后过大" in refused(bomb, demo_users["chanye"])
+
+
+def test_a_template_of_another_plan_or_unit_is_refused(lvjian, chanye_unit, demo_users, seed):
+    other = Task.objects.exclude(plan=lvjian).first().plan
+    file = fill(template(lvjian, chanye_unit), FILLED)
+    assert "属于另一个方案" in refused(file, demo_users["chanye"], other)
+    file.seek(0)
+    assert "无权为模板所属的单位导入" in refused(file, demo_users["zonghe"])
+
+
+def test_a_changed_header_is_refused(lvjian, chanye_unit, demo_users):
+    book = load_workbook(fill(template(lvjian, chanye_unit), FILLED))
+    book["填报"]["G3"] = "进展"
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    assert "表头被修改" in refused(out, demo_users["chanye"])
+
+
+def test_queries_do_not_grow_with_rows(lvjian, demo_users):
+    office = demo_users["office"]
+    zonghe = lvjian_task("1").lead_units[0]  # leads 15 tasks
+    codes = [t.code for t in lvjian.tasks.filter(responsibilities__unit=zonghe)]
+
+    def count(n):
+        rows = {c: FILLED["6"] for c in codes[:n]}
+        file = fill(template(lvjian, zonghe, day=date(2023, 3 * n, 1)), rows)
+        with CaptureQueriesContext(connection) as read_ctx:
+            result = read(file, office)
+        with CaptureQueriesContext(connection) as write_ctx:
+            services.reports_import(result=result, user=office, accept=True, today=PERIOD)
+        assert len(result.writes) == n
+        return len(read_ctx.captured_queries), len(write_ctx.captured_queries)
+
+    count(2)  # the user's roles are looked up once, then cached
+    assert count(1) == count(4)
+
+
+def test_the_upload_page_previews_then_confirms(lvjian, chanye_unit, demo_users):
+    client = Client()
+    client.force_login(demo_users["chanye"])
+    url = reverse("tasks:import", args=[lvjian.pk])
+    file = fill(template(lvjian, chanye_unit), FILLED)
+    file.name = "产业处.xlsx"
+    response = client.post(url, {"file": file})
+    html = response.content.decode()
+    assert "将写入 2 份报告" in html and "新建报告" in html
+    assert not ProgressReport.objects.filter(unit=chanye_unit, period=PERIOD).exists()
+    token = response.context["token"]
+    response = client.post(url, {"token": token, "confirm": "1", "accept": "1"}, follow=True)
+    assert "已导入2份进展报告" in response.content.decode()
+    # a department user cannot accept its own reports, even by posting accept=1
+    assert set(
+        ProgressReport.objects.filter(unit=chanye_unit, period=PERIOD).values_list(
+            "state", flat=True
+        )
+    ) == {"submitted"}
+
+
+def test_the_upload_page_shows_errors_by_row_and_column(lvjian, chanye_unit, demo_users):
+    client = Client()
+    client.force_login(demo_users["chanye"])
+    file = fill(template(lvjian, chanye_unit), {"6": FILLED["6"] | {"完成进度（%）": 150}})
+    file.name = "t.xlsx"
+    html = client.post(reverse("tasks:import", args=[lvjian.pk]), {"file": file}).content.decode()
+    assert "发现 1 处错误" in html and "「完成进度（%）」请填写0到100之间的整数" in html
+    assert "确认导入" not in html
+
+
+@pytest.mark.parametrize(("username", "status"), [(None, 302), ("leader", 403), ("zonghe", 200)])
+def test_who_may_import(lvjian, demo_users, username, status):
+    client = Client()
+    if username:
+        client.force_login(demo_users[username])
+    assert client.get(reverse("tasks:import", args=[lvjian.pk])).status_code == status
+
+
+def test_template_download_is_scoped(lvjian, chanye_unit, demo_users):
+    client = Client()
+    url = reverse("tasks:template", args=[chanye_unit.pk, lvjian.pk])
+    client.force_login(demo_users["zonghe"])
+    assert client.get(url).status_code == 404  # another unit's template
+    client.force_login(demo_users["chanye"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.content)).sheetnames == ["填报", "_meta"]
