@@ -159,3 +159,19 @@ def assess_tasks(tasks, today: date):
         )
         task.light = task.assessment.light
     return tasks
+
+
+def owed_period(tasks, unit, today) -> Period:
+    """The period a unit should report for now on these tasks of one plan: the last period
+    while any of its reports is still missing, else the current one (one query)."""
+    tasks = list(tasks)
+    plan = tasks[0].plan
+    current = period_containing(plan, today)
+    previous = previous_period(plan, current)
+    sent = set(
+        ProgressReport.objects.filter(
+            task__in=tasks, unit=unit, period=previous.start, state__in=SENT
+        ).values_list("task_id", flat=True)
+    )
+    missing = [t for t in tasks if owes(t, previous) and t.pk not in sent]
+    return previous if missing else current

@@ -352,3 +352,19 @@ def test_template_download_is_scoped(lvjian, chanye_unit, demo_users):
     response = client.get(url)
     assert response.status_code == 200
     assert load_workbook(io.BytesIO(response.content)).sheetnames == ["填报", "_meta"]
+
+
+def test_the_template_is_for_the_period_still_owed(lvjian, chanye_unit, demo_users, time_machine):
+    time_machine.move_to("2023-04-10 09:00 +0800", tick=False)
+    client = Client()
+    client.force_login(demo_users["chanye"])
+    url = reverse("tasks:template", args=[chanye_unit.pk, lvjian.pk])
+    sheet = load_workbook(io.BytesIO(client.get(url).content))["填报"]
+    assert "2023年第1季度" in sheet["A2"].value  # Q1 reports are still missing
+    for task in lvjian.tasks.filter(responsibilities__unit=chanye_unit):
+        ProgressReport.objects.create(task=task, unit=chanye_unit, period=PERIOD,
+                                      state="submitted", progress="已报")
+    sheet = load_workbook(io.BytesIO(client.get(url).content))["填报"]
+    assert "2023年第2季度" in sheet["A2"].value
+    sheet = load_workbook(io.BytesIO(client.get(url + "?period=2023-01-01").content))["填报"]
+    assert "2023年第1季度" in sheet["A2"].value

@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy
 from tasks import services
 from tasks.access import get_plan_or_404
 from tasks.fill_template import write_template
-from tasks.periods import period_containing, recent_periods
+from tasks.lights import owed_period
+from tasks.periods import recent_periods
 from tasks.progress_import import MAX_UPLOAD, Refused, read_progress
 from tasks.views.lists import xlsx_response
 from units.models import Unit
@@ -28,9 +29,12 @@ from units.roles import is_office, unit_ids
 def fill_template(request, unit_id, plan_id):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
     plan = get_plan_or_404(request.user, plan_id)
-    if not plan.tasks.filter(responsibilities__unit=unit).exists():
+    tasks = list(plan.tasks.filter(responsibilities__unit=unit).select_related("plan"))
+    if not tasks:
         raise Http404
-    period = chosen_period(plan, request.GET.get("period"))
+    period = chosen_period(plan, request.GET.get("period")) or owed_period(
+        tasks, unit, timezone.localdate()
+    )
     response = xlsx_response(f"{unit.display_name}-进展填报-{period.label}.xlsx")
     write_template(plan=plan, unit=unit, period=period, output=response)
     return response
@@ -39,7 +43,7 @@ def fill_template(request, unit_id, plan_id):
 def chosen_period(plan, value):
     today = timezone.localdate()
     periods = {p.start.isoformat(): p for p in recent_periods(plan, today)}
-    return periods.get(value) or period_containing(plan, today)
+    return periods.get(value)
 
 
 class UploadForm(forms.Form):

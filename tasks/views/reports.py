@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from tasks import services
 from tasks.access import get_report_or_404, get_task_or_404, office_required
 from tasks.forms import FigureFormSet, ReportForm
+from tasks.lights import owed_period
 from tasks.models import Attachment, ProgressReport, Task
 from tasks.reminders import reminders_due, reminders_send
 from tasks.selectors import review_queue
@@ -39,7 +40,9 @@ def report_create(request, task_id):
     if task.is_closed:
         messages.error(request, _("任务已办结，不再接受进展报告。"))
         return redirect(task)
-    return report_form(request, task, unit, ProgressReport(task=task, unit=unit))
+    period = owed_period([task], unit, timezone.localdate())
+    new = ProgressReport(task=task, unit=unit, period=period.start)
+    return report_form(request, task, unit, new)
 
 
 @login_required
