@@ -362,8 +362,9 @@ def test_the_template_is_for_the_period_still_owed(lvjian, chanye_unit, demo_use
     sheet = load_workbook(io.BytesIO(client.get(url).content))["填报"]
     assert "2023年第1季度" in sheet["A2"].value  # Q1 reports are still missing
     for task in lvjian.tasks.filter(responsibilities__unit=chanye_unit):
-        ProgressReport.objects.create(task=task, unit=chanye_unit, period=PERIOD,
-                                      state="submitted", progress="已报")
+        ProgressReport.objects.create(
+            task=task, unit=chanye_unit, period=PERIOD, state="submitted", progress="已报"
+        )
     sheet = load_workbook(io.BytesIO(client.get(url).content))["填报"]
     assert "2023年第2季度" in sheet["A2"].value
     sheet = load_workbook(io.BytesIO(client.get(url + "?period=2023-01-01").content))["填报"]

@@ -1,0 +1,51 @@
+import json
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from tasks.models import Plan
+from tasks.plan_documents import document_text
+from tasks.plan_import import match_units, plan_create, plan_names
+from tasks.plan_parser import ParseError, parse_plan
+
+
+class Command(BaseCommand):
+    help = "Parses a plan document (.txt or .docx) into a plan with its tasks."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--dry-run", action="store_true", help="parse and report, save nothing")
+        parser.add_argument("--json", action="store_true", help="print what was found as JSON")
+        parser.add_argument("--level", default=Plan.Level.PARK, choices=Plan.Level.values)
+
+    def handle(self, *args, file, dry_run=False, level, **options):
+        path = Path(file)
+        try:
+            text = document_text(path.name, path.read_bytes())
+            parsed = parse_plan(text)
+        except FileNotFoundError:
+            raise CommandError(f"No such file: {file}") from None
+        except ParseError as exc:
+            raise CommandError(str(exc)) from None
+        if options["json"]:
+            self.stdout.write(dumps(parsed.as_json()))
+            if dry_run:
+                return
+        _found, new = match_units(plan_names(parsed))
+        summary = (
+            f"{parsed.title} ({parsed.year}): {len(parsed.sections)} sections, "
+            f"{len(parsed.tasks)} tasks; new units: {'、'.join(new) or 'none'}"
+        )
+        if dry_run:
+            self.stdout.write(f"{summary} (dry run, nothing saved)")
+            return
+        try:
+            plan = plan_create(parsed=parsed, level=level, source_text=text)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        self.stdout.write(f"Created plan {plan.pk}: {summary}")
+
+
+def dumps(data):
+    return json.dumps(data, ensure_ascii=False, indent=1)
