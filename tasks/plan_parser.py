@@ -303,7 +303,7 @@ class Builder:
 
 
 def item_level(body):
-    """The numbered kind that marks tasks: the first one that appears (1、 before （1） before ①)."""
+    """The numbered kind that marks tasks: 1、 before （1） before ①, the first that appears."""
     kinds = [found[0] for found in map(marker, body) if found]
     for kind in ITEM_PATTERNS:
         if kind in kinds:
