@@ -35,15 +35,17 @@ ITEM_PATTERNS = {
 ROLE_KEYS = "牵头单位|牵头部门|责任部门|责任单位|配合单位|配合部门|协办单位|参与单位"
 DUE_KEYS = "完成时限|时间节点|时限要求|完成时间"
 FIELD_LINE = re.compile(rf"^(?:{ROLE_KEYS}|{DUE_KEYS})[：:]")
-TRAILING_PAREN = re.compile(
-    rf"[（(](?P<body>[^（）()]*(?:{ROLE_KEYS}|{DUE_KEYS})[：:][^（）()]*)[）)]\s*$"
-)
 FIELD = re.compile(rf"(?P<key>{ROLE_KEYS}|{DUE_KEYS})[：:]")
 NAME_SPLIT = re.compile(r"[、，,；;\s]+")
 NOT_ITEMS = re.compile(r"^(抄报|抄送|报：|送：|主送|附件|联系人|联系电话)")
-TITLE_ENDINGS = ("方案", "意见", "要点", "计划", "办法", "清单", "细则", "措施")
+TITLE_ENDINGS = (
+    *("方案", "意见", "要点", "计划", "办法", "清单", "细则", "措施", "任务", "分工", "分工表"),
+)
 DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5]{2,12}〔\d{4}〕\d+号$")
 DATE_LINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+SIGNATURE_DATE = re.compile(r"^[^。；：:，,（(]{0,30}\d{4}年\d{1,2}月\d{1,2}日(印发)?$")
+TITLE_YEAR = re.compile(r"[（(]\d{4}年?[）)]$")
+INLINE_FIELD = re.compile(rf"(?:{ROLE_KEYS}|{DUE_KEYS})[：:][^。（(\n]*")
 
 
 class ParseError(ValueError):
@@ -123,7 +125,9 @@ class ParsedPlan:
 def normalize(line):
     """Full-width digits and letters to half-width for matching; the text itself is kept."""
     return "".join(
-        unicodedata.normalize("NFKC", ch) if "０" <= ch <= "９" or "Ａ" <= ch <= "ｚ" else ch
+        unicodedata.normalize("NFKC", ch)
+        if "０" <= ch <= "９" or "Ａ" <= ch <= "ｚ" or ch == "％"
+        else ch
         for ch in line
     )
 
@@ -233,7 +237,7 @@ def plan_title(preamble):
     candidates = [
         line
         for line in preamble
-        if line.endswith(TITLE_ENDINGS) and len(line) <= 80 and "。" not in line
+        if TITLE_YEAR.sub("", line).endswith(TITLE_ENDINGS) and len(line) <= 80 and "。" not in line
     ]
     return candidates[-1] if candidates else ""
 
@@ -317,7 +321,7 @@ def build_sections(body):
         if NOT_ITEMS.match(line):
             builder.current = None
             continue
-        if DATE_LINE.search(line) and len(line) <= 40:
+        if SIGNATURE_DATE.match(line):
             builder.signature()  # 落款: the issuer and the date close the document
             continue
         found = marker(line)
@@ -326,7 +330,7 @@ def build_sections(body):
             builder.heading(found[1], found[2])
         elif kind == "sub":
             builder.sub(found[1], found[2])
-        elif kind == builder.item_kind:
+        elif found and kind == builder.item_kind:
             builder.item(found[1], found[2])
         else:
             builder.line(line)
@@ -378,26 +382,39 @@ def task_title(content):
     title = first.split("。", 1)[0]
     if len(title) > 60:  # no 。 nearby: take the first clause
         title = re.split(r"[；，]", title, maxsplit=1)[0][:60]
-    return TRAILING_PAREN.sub("", title).strip()
+    return split_trailing_fields(title)[0].strip()
 
 
 def finish_task(task, year):
     """Departments, deadline and targets from the item's parenthetical, field lines and text."""
     values = {}
-    paren = TRAILING_PAREN.search(task.content)
-    sources = [paren["body"]] if paren else []
-    sources += task.fields
+    body, paren = split_trailing_fields(task.content)
+    sources = ([paren] if paren else []) + INLINE_FIELD.findall(body) + task.fields
     for source in sources:
         for key, value in fields_in(source):
             values.setdefault(key, []).append(value)
     task.lead, task.support = roles(values)
     due_text = " ".join(v for k, vs in values.items() if re.fullmatch(DUE_KEYS, k) for v in vs)
-    body = TRAILING_PAREN.sub("", task.content)
+    body = INLINE_FIELD.sub("", body)
     task.due = last_date(due_text, year) or (
         None if due_text else last_date(body, year, loose=False)
     )
     task.indicators = find_targets(body)
     del task.fields
+
+
+def split_trailing_fields(content):
+    """The item's text and its closing parenthetical of fields, e.g. （牵头单位：…）.
+
+    The parenthetical may itself hold brackets: 各辖市（区）总工会.
+    """
+    text = content.rstrip()
+    if not text.endswith(("）", ")")):
+        return content, None
+    opening = list(re.finditer(rf"[（(](?=(?:{ROLE_KEYS}|{DUE_KEYS})[：:])", text))
+    if not opening:
+        return content, None
+    return text[: opening[-1].start()], text[opening[-1].end() : -1]
 
 
 def fields_in(text):
@@ -471,78 +488,66 @@ def phrase_date(match, year):
 
 
 UNITS = [
-    "万人次",
-    "人次",
-    "万元",
-    "亿元",
-    "万人",
-    "场次",
-    "人",
-    "名",
-    "家",
-    "个",
-    "条",
-    "%",
-    "项",
-    "次",
-    "场",
-    "期",
-    "户",
-    "件",
-    "篇",
-    "所",
-    "支",
-    "元",
+    *("个工作日", "万人次", "人次", "万元", "亿元", "万人", "场次", "学时", "课时", "小时"),
+    *("人", "名", "家", "个", "条", "%", "项", "次", "场", "期", "户", "件", "篇", "所", "支"),
+    *("元", "对", "套", "处", "座", "台", "起", "天", "本", "门", "班"),
 ]
 UNIT = "|".join(re.escape(u) for u in UNITS)
 NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN}零两百千万]+)"
+NAME = r"(?P<name>[^，。；、：:（）()]*?)"
 COMPARED = re.compile(
-    rf"(?P<name>[^，。；、：:（）()]*?)(?P<cmp>不少于|不低于|至少|达到|超过|不超过|控制在)\s*"
+    rf"{NAME}(?P<cmp>不少于|不低于|至少|达到|超过|不超过|控制在)\s*"
     rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内|以下)?"
 )
-SUFFIXED = re.compile(
-    rf"(?P<name>[^，。；、：:（）()]*?)(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})(?P<suffix>以上|以内)"
-)
+SUFFIXED = re.compile(rf"{NAME}(?P<num>{NUMBER})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内)")
+RATE = re.compile(r"(?P<name>[^，。；、：:（）()]*?率)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%)")
+WORDS = r"[\u4e00-\u9fa5“”]{1,14}?"
 PLANNED = re.compile(
     rf"(?P<verb>新增|培育|培训|建成|组建|举办|评选|选树|发展|新建|创建)"
-    rf"(?P<name>[\u4e00-\u9fa5]{{1,12}}?)(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})"
-    rf"(?P<more>(?:、[\u4e00-\u9fa5]{{1,12}}?\d+(?:\.\d+)?\s*(?:{UNIT}))*)"
+    rf"(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})"
+    rf"(?P<more>(?:、{WORDS}\d+(?:\.\d+)?\s*(?:{UNIT}))*)"
 )
-MORE = re.compile(rf"、(?P<name>[\u4e00-\u9fa5]{{1,12}}?)(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})")
-LEADING = re.compile(r"^(其中|并|确保|力争|全年|争取|使|且|要|每年|努力)+")
+MORE = re.compile(rf"、(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})")
+LEADING = re.compile(r"^(其中|并|确保|力争|全年|争取|使|且|要|每年|努力|今年|继续)+")
+HISTORY = re.compile(r"以来|累计|截至|已经|去年|上年|此前|近[一二三四五两\d]+年")
 
 
 def find_targets(text):
+    """Quantified targets in an item's text, in the order they appear."""
     targets, taken = [], []
 
-    def add(name, comparator, number, unit, span):
-        value = to_number(number)
+    def add(match, name, comparator, span, stated=True):
+        value = to_number(match["num"])
         if value is None or any(a < span[1] and span[0] < b for a, b in taken):
             return
-        name = LEADING.sub("", name.strip())[-30:] or unit
+        if not stated and HISTORY.search(clause_at(text, span[0])):
+            return  # a count of what was done is not a target
+        name = LEADING.sub("", name.strip())[-30:] or match["unit"]
         taken.append(span)
-        if all(t.name != name for t in targets):
-            targets.append(ParsedIndicator(name, comparator, value, unit))
+        if all(t.name != name for _start, t in targets):
+            targets.append((span[0], ParsedIndicator(name, comparator, value, match["unit"])))
 
     for match in COMPARED.finditer(text):
         ceiling = match["cmp"] in ("不超过", "控制在") or match["suffix"] in ("以内", "以下")
-        add(match["name"], "<=" if ceiling else ">=", match["num"], match["unit"], match.span())
+        add(match, match["name"], "<=" if ceiling else ">=", match.span())
     for match in SUFFIXED.finditer(text):
-        comparator = "<=" if match["suffix"] == "以内" else ">="
-        add(match["name"], comparator, match["num"], match["unit"], match.span())
+        add(match, match["name"], "<=" if match["suffix"] == "以内" else ">=", match.span())
+    for match in RATE.finditer(text):
+        add(match, match["name"], ">=", match.span(), stated=False)
     for match in PLANNED.finditer(text):
         end = match.start("more")
-        add(match["verb"] + match["name"], ">=", match["num"], match["unit"], (match.start(), end))
+        add(match, match["verb"] + match["name"], ">=", (match.start(), end), stated=False)
         for more in MORE.finditer(match["more"]):
-            offset = end + more.start()
-            add(
-                match["verb"] + more["name"],
-                ">=",
-                more["num"],
-                more["unit"],
-                (offset, end + more.end()),
-            )
-    return sorted(targets, key=lambda t: text.find(t.name))
+            span = (end + more.start(), end + more.end())
+            add(more, match["verb"] + more["name"], ">=", span, stated=False)
+    return [t for _start, t in sorted(targets, key=lambda pair: pair[0])]
+
+
+def clause_at(text, position):
+    """The clause around a position: between the punctuation marks on either side."""
+    start = max(text.rfind(mark, 0, position) for mark in "，。；") + 1
+    ends = [i for i in (text.find(mark, position) for mark in "，。；") if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
 
 
 def to_number(text):

@@ -1,0 +1,68 @@
+"""Word documents for the parser tests, built with python-docx so the corpus stays reviewable
+as text: one plan written as a 分工表 (a table), one written in paragraphs."""
+
+from docx import Document
+
+TABLE_PLAN = {
+    "title": "2024年金坛区产业工人队伍建设改革任务分工表",
+    "intro": "为推动产改工作落地见效，现将2024年重点任务分解如下。",
+    "header": ["序号", "工作任务", "牵头单位", "配合单位", "完成时限"],
+    "rows": [
+        ["一、思想引领"],
+        [
+            "1",
+            "开展产业工人思想政治教育。组织职工宣讲不少于40场次。",
+            "区总工会",
+            "区委宣传部",
+            "2024年12月底",
+        ],
+        [
+            "2",
+            "推进产业工人入党。新增产业工人党员100名。",
+            "区委组织部",
+            "区总工会、各镇（街道）",
+            "2024年11月底前",
+        ],
+        ["二、技能提升"],
+        [
+            "3",
+            "开展技能竞赛。举办区级职工技能竞赛，参赛职工达到3000人次以上。",
+            "区人社局",
+            "区总工会",
+            "9月底",
+        ],
+        ["4", "建设职工培训阵地。", "区教育局", "", "长期坚持"],
+    ],
+}
+
+PARAGRAPH_PLAN = [
+    "溧阳市产业工人队伍建设改革2024年工作要点",
+    "一、提升政治地位",
+    "1．提高产业工人代表比例。推动提高产业工人在各级代表大会中的比例。（责任部门：市委组织部、市总工会）",
+    "2．加强思想教育。开展“中国梦·劳动美”主题宣传活动不少于10场次。（责任部门：市总工会）",
+    "二、维护合法权益",
+    "3．推进工资集体协商。企业工资集体协商覆盖率达到85%以上，2024年10月底前完成。（牵头部门：市人社局，配合部门：市总工会、市工商联）",
+]
+
+
+def table_docx(path):
+    document = Document()
+    document.add_paragraph(TABLE_PLAN["title"])
+    document.add_paragraph(TABLE_PLAN["intro"])
+    table = document.add_table(rows=0, cols=len(TABLE_PLAN["header"]))
+    for values in [TABLE_PLAN["header"], *TABLE_PLAN["rows"]]:
+        cells = table.add_row().cells
+        if len(values) == 1:  # a section heading across the whole row
+            merged = cells[0].merge(cells[-1])
+            merged.text = values[0]
+        else:
+            for cell, value in zip(cells, values, strict=True):
+                cell.text = value
+    document.save(path)
+
+
+def paragraph_docx(path):
+    document = Document()
+    for line in PARAGRAPH_PLAN:
+        document.add_paragraph(line)
+    document.save(path)

@@ -1,0 +1,180 @@
+"""The plan parser: the seed plans, a corpus of other plans, and text it has never seen."""
+
+import json
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tasks.models import Plan, Task
+from tasks.plan_documents import document_text
+from tasks.plan_import import match_units
+from tasks.plan_parser import ParseError, parse_plan
+from tests.conftest import make_unit
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+CORPUS = Path(__file__).resolve().parent / "plan_corpus"
+sys.path.insert(0, str(CORPUS))
+from docx_plans import paragraph_docx, table_docx  # noqa: E402
+
+SEED_PLANS = ["plan-lvjian-2023.json", "plan-jiangsu-2022-12.json", "plan-shanhu-2021.json"]
+
+
+@pytest.mark.parametrize("fixture", SEED_PLANS)
+def test_the_seed_plans_parse_to_exactly_the_fixtures(fixture):
+    expected = json.loads((FIXTURES / fixture).read_text())
+    parsed = parse_plan((FIXTURES / expected["source_file"]).read_text())
+    got = parsed.as_json()
+    assert (got["title"], got["year"]) == (expected["title"], expected["year"])
+    assert got["sections"] == expected["sections"]
+    assert parsed.doc_number == expected["doc_number"]
+    assert (parsed.issued_on.isoformat() if parsed.issued_on else None) == expected["issued_on"]
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.glob("*.txt")), ids=lambda p: p.stem)
+def test_the_corpus_parses_to_its_expected_json(path):
+    expected = json.loads(path.with_suffix(".json").read_text())
+    assert parse_plan(path.read_text()).as_json() == expected
+
+
+@pytest.mark.parametrize(
+    ("build", "name"), [(table_docx, "08-table"), (paragraph_docx, "09-paragraphs")]
+)
+def test_word_documents_parse_to_their_expected_json(tmp_path, build, name):
+    path = tmp_path / f"{name}.docx"
+    build(path)
+    expected = json.loads((CORPUS / f"{name}.json").read_text())
+    assert parse_plan(document_text(path.name, path.read_bytes())).as_json() == expected
+
+
+def test_the_corpus_covers_every_form():
+    plans = {p.stem: parse_plan(p.read_text()).as_json() for p in CORPUS.glob("*.txt")}
+    tasks = {k: [t for s in v["sections"] for t in s["tasks"]] for k, v in plans.items()}
+    codes = {t["code"][0] for ts in tasks.values() for t in ts}
+    assert {"1", "（", "①"} <= codes  # 1、/1./1． items, （1）/（一） items, circled items
+    comparators = {i["comparator"] for ts in tasks.values() for t in ts for i in t["indicators"]}
+    assert comparators == {">=", "<="}
+    units = {i["unit"] for ts in tasks.values() for t in ts for i in t["indicators"]}
+    assert {"人次", "人", "名", "家", "个", "场次", "条", "%"} <= units
+    assert any(t["due"] for ts in tasks.values() for t in ts)
+
+
+def test_numbers_that_are_names_or_history_are_not_targets():
+    plan = parse_plan((CORPUS / "07-chinese-numerals-and-history.txt").read_text()).as_json()
+    names = [i["name"] for s in plan["sections"] for t in s["tasks"] for i in t["indicators"]]
+    values = [i["value"] for s in plan["sections"] for t in s["tasks"] for i in t["indicators"]]
+    assert 120 not in values and 2023 not in values and 20 not in values and 8 not in values
+    assert "选树劳模" in names
+
+
+@pytest.mark.parametrize(
+    ("text", "due"),
+    [
+        ("1、任务甲。完成时限：2024年12月底", "2024-12-31"),
+        ("1、任务甲。时间节点：3月底、6月底、9月底", "2024-09-30"),
+        ("1、任务甲。时限要求：长期坚持", None),
+        ("1、任务甲。时限要求：每季度", None),
+        ("1、任务甲。时限要求：2024年6月30日", "2024-06-30"),
+        ("1、任务甲。时限要求：上半年", "2024-06-30"),
+        ("1、任务甲，2024年11月底前完成。", "2024-11-30"),
+        ("1、任务甲。2020年以来已完成培训。", None),
+    ],
+)
+def test_deadlines(text, due):
+    plan = parse_plan("2024年某工作要点\n一、第一部分\n" + text)
+    assert plan.as_json()["sections"][0]["tasks"][0]["due"] == due
+
+
+@pytest.mark.parametrize(
+    ("fields", "lead", "support"),
+    [
+        ("（责任部门：甲、乙、丙）", ["甲"], ["乙", "丙"]),
+        ("（牵头单位：甲；责任单位：乙、丙）", ["甲"], ["乙", "丙"]),
+        ("（牵头部门：甲，配合部门：乙，丙）", ["甲"], ["乙", "丙"]),
+        ("(牵头单位:甲；配合单位：乙)", ["甲"], ["乙"]),
+        ("\n责任单位：甲；乙", ["甲"], ["乙"]),
+        ("\n牵头单位：甲\n配合单位：乙、丙", ["甲"], ["乙", "丙"]),
+        ("", [], []),
+    ],
+)
+def test_departments(fields, lead, support):
+    plan = parse_plan(f"某工作要点\n一、第一部分\n1、任务甲。内容。{fields}")
+    task = plan.as_json()["sections"][0]["tasks"][0]
+    assert (task["lead"], task["support"]) == (lead, support)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n\n", "这是一段没有任何编号条目的说明文字。", "一、总体要求\n坚持党的领导。"],
+)
+def test_text_without_items_gets_a_clear_message(text):
+    with pytest.raises(ParseError, match="没有"):
+        parse_plan(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("一二三四、。（）()1234567890.．：:责任部门牵头单位配合不少于人次%年月底\n 的工作")
+        )
+        | st.characters(),
+        max_size=400,
+    )
+)
+def test_arbitrary_text_never_crashes_the_parser(text):
+    try:
+        plan = parse_plan(text)
+    except ParseError as exc:
+        assert str(exc)
+        return
+    json.dumps(plan.as_json(), ensure_ascii=False)
+    assert all(t.title is not None for t in plan.tasks)
+
+
+def test_unreadable_documents_get_a_message():
+    with pytest.raises(ParseError, match="Word"):
+        document_text("plan.docx", b"not a zip")
+    with pytest.raises(ParseError, match=".txt或.docx"):
+        document_text("plan.pdf", b"%PDF")
+    assert "工作要点" in document_text("plan.txt", "工作要点".encode("gb18030"))
+
+
+def test_units_match_by_name_ignoring_spaces_and_width(db):
+    unit = make_unit(name="市人社局")
+    found, new = match_units(["市人社局", "市 人社局", "ＡＢ公司", "新单位"])
+    make_unit(name="AB公司")
+    assert found["市人社局"] == unit and found["市 人社局"] == unit
+    assert new == ["ＡＢ公司", "新单位"]
+    found, new = match_units(["ＡＢ公司"])
+    assert found["ＡＢ公司"].name == "AB公司" and new == []
+
+
+def test_import_plan_prints_json_and_creates_the_plan(db, tmp_path):
+    path = CORPUS / "01-city-lead-and-responsible.txt"
+    out = StringIO()
+    call_command("import_plan", path, "--json", "--dry-run", stdout=out)
+    assert json.loads(out.getvalue()) == json.loads(path.with_suffix(".json").read_text())
+    assert not Plan.objects.filter(title__contains="常州市").exists()
+    out = StringIO()
+    call_command("import_plan", path, "--level", "city", stdout=out)
+    plan = Plan.objects.get(title="2024年常州市产业工人队伍建设改革重点任务")
+    assert (plan.year, plan.level, plan.doc_number) == (2024, "city", "常工〔2024〕3号")
+    task3 = Task.objects.with_units().get(plan=plan, code="3")
+    assert [u.name for u in task3.lead_units] == ["市人社局"]
+    assert str(task3.due_on) == "2024-12-31"
+    assert [(i.name, i.target) for i in task3.indicators.all()] == [
+        ("开展职业技能培训", 2),
+        ("新增高技能人才", 2000),
+    ]
+    assert plan.source_text == path.read_text()
+    with pytest.raises(CommandError, match="已有同名同年度的方案"):
+        call_command("import_plan", path, stdout=StringIO())
+    with pytest.raises(CommandError, match="没有找到任何任务条目"):
+        empty = tmp_path / "empty.txt"
+        empty.write_text("通知\n请各单位认真学习。")
+        call_command("import_plan", empty, stdout=StringIO())
