@@ -1,10 +1,11 @@
 from django.urls import path
 
-from tasks.views import imports, lists, plans, reports
+from tasks.views import imports, lists, plan_import, plans, reports
 
 app_name = "tasks"
 urlpatterns = [
     path("plans/", plans.plan_list, name="plans"),
+    path("plans/import/", plan_import.plan_import, name="plan_import"),
     path("plans/<int:plan_id>/", plans.plan_detail, name="plan"),
     path("plans/<int:plan_id>/ledger.xlsx", lists.plan_ledger, name="ledger"),
     path("plans/<int:plan_id>/import/", imports.progress_import, name="import"),

@@ -1,0 +1,175 @@
+"""Forms of the plan import: the document, then the parsed plan to correct before saving."""
+
+import json
+import re
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models import Plan
+from tasks.plan_documents import MAX_DOCUMENT
+from tasks.plan_parser import NAME_SPLIT, ParsedIndicator, ParsedPlan, ParsedSection, ParsedTask
+from units.models import Unit
+
+INDICATOR_LINE = re.compile(
+    r"^(?P<name>.+?)\s*(?P<cmp>≥|>=|≤|<=|=)\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>\S{0,20})$"
+)
+COMPARATORS = {"≥": ">=", ">=": ">=", "≤": "<=", "<=": "<=", "=": "="}
+SYMBOLS = {">=": "≥", "<=": "≤", "=": "="}
+# A date input takes ISO dates only, whatever the language's display format.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PlanSettingsForm(forms.Form):
+    level = forms.ChoiceField(label=_("层级"), choices=Plan.Level.choices, initial=Plan.Level.PARK)
+    issuing_unit = forms.ModelChoiceField(
+        label=_("印发单位"), queryset=Unit.objects.filter(is_active=True), required=False
+    )
+    parent = forms.ModelChoiceField(
+        label=_("上级方案"),
+        queryset=Plan.objects.all(),
+        required=False,
+        help_text=_("设置后可对照上级方案，找出尚未落实的措施"),
+    )
+
+
+class PlanSourceForm(PlanSettingsForm):
+    text = forms.CharField(
+        label=_("粘贴方案全文"),
+        required=False,
+        strip=False,  # kept exactly as issued: it is stored as the plan's source text
+        widget=forms.Textarea(attrs={"rows": 14}),
+    )
+    file = forms.FileField(label=_("或上传文件（.txt / .docx）"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload and upload.size > MAX_DOCUMENT:
+            self.add_error("file", _("文件超过10MB。"))
+        if not upload and not (cleaned.get("text") or "").strip():
+            raise ValidationError(_("请粘贴方案全文，或上传方案文件。"))
+        return cleaned
+
+
+class PlanPreviewForm(PlanSettingsForm):
+    title = forms.CharField(label=_("方案标题"), max_length=200)
+    year = forms.IntegerField(label=_("年度"), min_value=1990, max_value=2100)
+    doc_number = forms.CharField(label=_("文号"), max_length=50, required=False)
+    issued_on = forms.DateField(label=_("印发日期"), required=False, widget=DATE_INPUT)
+    source = forms.CharField(widget=forms.HiddenInput, strip=False)
+    structure = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_structure(self):
+        try:
+            sections = json.loads(self.cleaned_data["structure"])
+            return [(s["code"], s["title"], int(s["tasks"])) for s in sections]
+        except (ValueError, KeyError, TypeError):
+            raise ValidationError(_("预览数据已损坏，请重新解析。")) from None
+
+
+class TaskPreviewForm(forms.Form):
+    code = forms.CharField(label=_("编号"), max_length=20)
+    title = forms.CharField(label=_("任务"), max_length=200)
+    lead = forms.CharField(label=_("牵头"), required=False, max_length=500)
+    support = forms.CharField(label=_("配合"), required=False, max_length=1000)
+    due = forms.DateField(label=_("完成时限"), required=False, widget=DATE_INPUT)
+    indicators = forms.CharField(
+        label=_("量化指标"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("每行一个，如：年度开展培训 ≥ 2000 人次"),
+    )
+    content = forms.CharField(label=_("主要内容"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def clean_indicators(self):
+        rows = []
+        for line in self.cleaned_data["indicators"].splitlines():
+            if not line.strip():
+                continue
+            match = INDICATOR_LINE.match(line.strip())
+            if not match:
+                raise ValidationError(
+                    _("“%(line)s”格式不对，应为：名称 ≥ 数值 计量单位"), params={"line": line}
+                )
+            rows.append(
+                ParsedIndicator(
+                    match["name"][:100],
+                    COMPARATORS[match["cmp"]],
+                    Decimal(match["value"]),
+                    match["unit"],
+                )
+            )
+        return rows
+
+
+def names(text):
+    return [n for n in NAME_SPLIT.split(text or "") if n]
+
+
+TaskPreviewFormSet = forms.formset_factory(TaskPreviewForm, extra=0, max_num=500, validate_max=True)
+
+
+def preview_initial(parsed: ParsedPlan):
+    plan = {
+        "title": parsed.title,
+        "year": parsed.year or date.today().year,
+        "doc_number": parsed.doc_number,
+        "issued_on": parsed.issued_on,
+        "structure": json.dumps(
+            [{"code": s.code, "title": s.title, "tasks": len(s.tasks)} for s in parsed.sections],
+            ensure_ascii=False,
+        ),
+    }
+    tasks = [
+        {
+            "code": t.code,
+            "title": t.title,
+            "lead": "、".join(t.lead),
+            "support": "、".join(t.support),
+            "due": t.due,
+            "indicators": "\n".join(
+                f"{i.name} {SYMBOLS[i.comparator]} {i.value.normalize():f} {i.unit}".strip()
+                for i in t.indicators
+            ),
+            "content": t.content,
+        }
+        for t in parsed.tasks
+    ]
+    return plan, tasks
+
+
+def edited_plan(plan_form, task_formset) -> ParsedPlan:
+    """The plan as corrected in the preview (both forms valid)."""
+    data = plan_form.cleaned_data
+    forms_iter = iter(task_formset.forms)
+    sections = []
+    for code, title, count in data["structure"]:
+        section = ParsedSection(code, title)
+        for _n in range(count):
+            form = next(forms_iter, None)
+            if form is None:
+                raise ValidationError(_("预览数据已损坏，请重新解析。"))
+            task = form.cleaned_data
+            section.tasks.append(
+                ParsedTask(
+                    code=task["code"],
+                    title=task["title"],
+                    content=task["content"],
+                    lead=names(task["lead"]),
+                    support=names(task["support"]),
+                    due=task["due"],
+                    indicators=task["indicators"],
+                )
+            )
+        sections.append(section)
+    return ParsedPlan(
+        title=data["title"],
+        year=data["year"],
+        sections=sections,
+        doc_number=data["doc_number"],
+        issued_on=data["issued_on"],
+    )

@@ -1,0 +1,112 @@
+"""Plan documents in: paste or upload, correct the parsed plan, confirm."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from tasks.access import office_required
+from tasks.plan_documents import document_text
+from tasks.plan_forms import (
+    PlanPreviewForm,
+    PlanSourceForm,
+    TaskPreviewFormSet,
+    edited_plan,
+    preview_initial,
+)
+from tasks.plan_import import match_units, plan_create, plan_names
+from tasks.plan_parser import ParseError, parse_plan
+
+
+@login_required
+@office_required
+def plan_import(request):
+    if request.method == "POST" and "structure" in request.POST:
+        return preview_step(request)
+    form = PlanSourceForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            text = source_text(form.cleaned_data)
+            parsed = parse_plan(text)
+        except ParseError as exc:
+            form.add_error(None, str(exc))
+        else:
+            plan, tasks = preview_initial(parsed)
+            settings = {k: form.cleaned_data[k] for k in ("level", "issuing_unit", "parent")}
+            plan_form = PlanPreviewForm(initial=plan | settings | {"source": text})
+            formset = TaskPreviewFormSet(initial=tasks, prefix="task")
+            return render_preview(request, plan_form, formset, parsed)
+    return render(request, "tasks/plan_import.html", {"form": form})
+
+
+def source_text(data):
+    upload = data.get("file")
+    if upload:
+        return document_text(upload.name, upload.read())
+    return data["text"]
+
+
+def preview_step(request):
+    plan_form = PlanPreviewForm(request.POST)
+    formset = TaskPreviewFormSet(request.POST, prefix="task")
+    if not (plan_form.is_valid() and formset.is_valid()):
+        return render_preview(request, plan_form, formset, None)
+    try:
+        parsed = edited_plan(plan_form, formset)
+    except ValidationError as exc:
+        plan_form.add_error(None, exc)
+        return render_preview(request, plan_form, formset, None)
+    if request.POST.get("action") != "confirm":
+        return render_preview(request, plan_form, formset, parsed)
+    data = plan_form.cleaned_data
+    try:
+        plan = plan_create(
+            parsed=parsed,
+            level=data["level"],
+            source_text=data["source"],
+            issuing_unit=data["issuing_unit"],
+            parent=data["parent"],
+        )
+    except ValidationError as exc:
+        plan_form.add_error(None, exc)
+        return render_preview(request, plan_form, formset, parsed)
+    messages.success(
+        request,
+        _("已创建方案“%(title)s”，共%(count)d项任务。")
+        % {"title": plan.title, "count": len(parsed.tasks)},
+    )
+    return redirect(plan)
+
+
+def render_preview(request, plan_form, formset, parsed):
+    new_units = match_units(plan_names(parsed))[1] if parsed else []
+    sections = section_rows(plan_form, formset)
+    ctx = {
+        "plan_form": plan_form,
+        "formset": formset,
+        "sections": sections,
+        "new_units": new_units,
+        "task_count": len(formset.forms),
+    }
+    return render(request, "tasks/plan_preview.html", ctx)
+
+
+def section_rows(plan_form, formset):
+    """The task forms grouped under their section headings, for display."""
+    try:
+        structure = json.loads(plan_form["structure"].value() or "[]")
+    except ValueError:
+        structure = []
+    forms = iter(formset.forms)
+    rows = []
+    for section in structure if isinstance(structure, list) else []:
+        try:
+            count = int(section.get("tasks", 0))
+        except (TypeError, ValueError, AttributeError):
+            break
+        title = f"{section.get('code', '')} {section.get('title', '')}".strip()
+        rows.append((title, [f for f in (next(forms, None) for _n in range(count)) if f]))
+    return rows

@@ -1,0 +1,120 @@
+"""The office's plan import page: parse, correct, confirm."""
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tasks.models import Plan, Task
+from units.models import Unit
+
+CORPUS = Path(__file__).resolve().parent / "plan_corpus"
+TEXT = (CORPUS / "01-city-lead-and-responsible.txt").read_text()
+
+
+@pytest.fixture
+def office(demo_users):
+    client = Client()
+    client.force_login(demo_users["office"])
+    return client
+
+
+def preview(client, **data):
+    return client.post(reverse("tasks:plan_import"), {"text": TEXT, "level": "city", **data})
+
+
+def form_data(response, **changes):
+    """What the browser would post back from the preview, with some fields changed."""
+    data = {}
+    for form in [response.context["plan_form"], *response.context["formset"].forms]:
+        for field in form:
+            value = field.value()
+            data[field.html_name] = "" if value is None else value
+    data.update(response.context["formset"].management_form.initial)
+    data = {
+        (
+            "task-" + k
+            if k in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS")
+            else k
+        ): v
+        for k, v in data.items()
+    }
+    return data | changes
+
+
+@pytest.mark.parametrize(
+    ("username", "status"), [(None, 302), ("zonghe", 403), ("leader", 403), ("office", 200)]
+)
+def test_only_office_imports_plans(demo_users, username, status):
+    client = Client()
+    if username:
+        client.force_login(demo_users[username])
+    assert client.get(reverse("tasks:plan_import")).status_code == status
+
+
+def test_the_preview_lists_tasks_and_new_units(office):
+    response = preview(office)
+    html = response.content.decode()
+    assert "识别出 4 项任务" in html and "实施技能提升行动" in html
+    assert "将新建以下单位" in html and "市人社局" in html
+    assert not Plan.objects.filter(title__contains="常州市").exists()
+
+
+def test_a_corrected_plan_is_created_with_existing_units(office, seed):
+    response = preview(office)
+    data = form_data(response, **{"task-0-lead": "综合处", "action": "confirm"})
+    response = office.post(reverse("tasks:plan_import"), data, follow=True)
+    plan = Plan.objects.get(title="2024年常州市产业工人队伍建设改革重点任务")
+    assert response.redirect_chain[-1][0] == plan.get_absolute_url()
+    assert "已创建方案" in response.content.decode()
+    task1 = Task.objects.with_units().get(plan=plan, code="1")
+    assert [u.name for u in task1.lead_units] == ["综合处"]  # matched, not created again
+    assert Unit.objects.filter(name="综合处").count() == 1
+    assert plan.tasks.count() == 4 and plan.level == "city" and plan.source_text == TEXT
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"task-2-due": "2024-13-40"}, "输入一个有效的日期"),
+        ({"task-2-indicators": "培训很多"}, "格式不对"),
+        ({"task-0-title": ""}, "这个字段是必填项"),
+        ({"structure": "not json"}, "预览数据已损坏"),
+        ({"task-TOTAL_FORMS": "2"}, "预览数据已损坏"),
+    ],
+)
+def test_bad_corrections_are_refused_and_nothing_is_created(office, seed, changes, message):
+    data = form_data(preview(office), **changes, action="confirm")
+    response = office.post(reverse("tasks:plan_import"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Plan.objects.filter(title__contains="常州市").exists()
+
+
+def test_text_without_items_gets_a_message(office):
+    response = office.post(
+        reverse("tasks:plan_import"), {"text": "请各单位认真学习。", "level": "park"}
+    )
+    assert "没有找到任何任务条目" in response.content.decode()
+
+
+def test_a_word_file_can_be_uploaded(office, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(CORPUS))
+    from docx_plans import table_docx
+
+    path = tmp_path / "plan.docx"
+    table_docx(path)
+    with path.open("rb") as file:
+        response = office.post(reverse("tasks:plan_import"), {"file": file, "level": "county"})
+    assert "2024年金坛区产业工人队伍建设改革任务分工表" in response.content.decode()
+
+
+def test_a_duplicate_plan_is_refused(office, seed):
+    data = form_data(preview(office), action="confirm")
+    office.post(reverse("tasks:plan_import"), data)
+    response = office.post(reverse("tasks:plan_import"), data)
+    assert "已有同名同年度的方案" in response.content.decode()
+    assert Plan.objects.filter(title__contains="常州市").count() == 1
