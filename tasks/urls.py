@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks.views import imports, lists, plan_import, plans, reports
+from tasks.views import alignment, imports, lists, plan_import, plans, reports
 
 app_name = "tasks"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("plans/import/", plan_import.plan_import, name="plan_import"),
     path("plans/<int:plan_id>/", plans.plan_detail, name="plan"),
     path("plans/<int:plan_id>/ledger.xlsx", lists.plan_ledger, name="ledger"),
+    path("plans/<int:plan_id>/alignment/", alignment.plan_alignment, name="alignment"),
     path("plans/<int:plan_id>/import/", imports.progress_import, name="import"),
     path(
         "units/<int:unit_id>/plans/<int:plan_id>/template.xlsx",

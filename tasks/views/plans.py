@@ -46,7 +46,11 @@ def plan_detail(request, plan_id):
     """The plan dashboard: where the plan stands, by section and by unit, and every task."""
     plan = get_plan_or_404(request.user, plan_id)
     ctx = plan_dashboard(plan, timezone.localdate())
-    ctx |= {"plan": plan, "can_review": is_office(request.user)}
+    ctx |= {
+        "plan": plan,
+        "can_review": is_office(request.user),
+        "can_align": reads_everything(request.user),
+    }
     return render(request, "tasks/plan_detail.html", ctx)
 
 
