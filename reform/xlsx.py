@@ -53,7 +53,8 @@ def clean(value):
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
+        # Word's \r\n become plain line breaks: one kind of newline whichever XML parser reads it.
+        return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return value
 
 
