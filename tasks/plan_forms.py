@@ -81,7 +81,6 @@ class TaskPreviewForm(forms.Form):
         label=_("量化指标"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("每行一个，如：年度开展培训 ≥ 2000 人次"),
     )
     content = forms.CharField(label=_("主要内容"), widget=forms.Textarea(attrs={"rows": 3}))
 
