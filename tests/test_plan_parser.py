@@ -178,3 +178,42 @@ def test_import_plan_prints_json_and_creates_the_plan(db, tmp_path):
         empty = tmp_path / "empty.txt"
         empty.write_text("通知\n请各单位认真学习。")
         call_command("import_plan", empty, stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    ("sentence", "target"),
+    [
+        ("年度开展培训不少于2000人次", ("年度开展培训", ">=", 2000, "人次")),
+        ("至少举办讲座5场次", ("举办讲座", ">=", 5, "场次")),  # 至少 before the verb
+        ("专项经费投入不低于50万元", ("专项经费投入", ">=", 50, "万元")),
+        ("技能人才占比超过30%", ("技能人才占比", ">=", 30, "%")),
+        ("培训覆盖率达到九十%", ("培训覆盖率", ">=", 90, "%")),
+        ("培育示范企业10家以上", ("培育示范企业", ">=", 10, "家")),
+        ("事故起数不超过2起", ("事故起数", "<=", 2, "起")),
+        ("办结时间控制在7天以内", ("办结时间", "<=", 7, "天")),
+        ("新增高级工30名、技师8名", ("新增高级工", ">=", 30, "名")),
+        ("征集建议不少于二十条", ("征集建议", ">=", 20, "条")),
+        ("建成职工之家１２个", ("建成职工之家", ">=", 12, "个")),
+    ],
+)
+def test_targets(sentence, target):
+    plan = parse_plan(f"某工作要点\n一、第一部分\n1、任务甲。{sentence}。")
+    first = plan.as_json()["sections"][0]["tasks"][0]["indicators"][0]
+    assert (first["name"], first["comparator"], first["value"], first["unit"]) == target
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "深入学习党的二十大精神",
+        "开展“五小”竞赛",
+        "2023年以来",
+        "落实苏产改办〔2022〕12号文件",
+        "按投资额的30%比例抵免",
+        "近三年累计培训5000人次",
+        "打造一批示范点",
+    ],
+)
+def test_numbers_that_are_not_targets(sentence):
+    plan = parse_plan(f"某工作要点\n一、第一部分\n1、任务甲。{sentence}。")
+    assert plan.as_json()["sections"][0]["tasks"][0]["indicators"] == []
