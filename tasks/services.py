@@ -109,27 +109,34 @@ def attachment_add(*, report, upload, user):
     return attachment
 
 
-def check_submitted(report):
+def review(report, *, reviewer, version, state, comment):
+    """Records the office's decision on a submitted report."""
     if report.state != State.SUBMITTED:
         raise ValidationError(_("只有待审核的报告可以审核或退回。"))
-
-
-@transaction.atomic
-def report_accept(*, report: ProgressReport, reviewer, version: int, comment: str = ""):
-    """Accepts a report; the task takes its status, percent and reporting date."""
-    check_submitted(report)
     claim_version(report, version)
-    report.state = State.ACCEPTED
+    report.state = state
     report.review_comment = comment.strip()
     report.reviewed_by = reviewer
     report.reviewed_at = timezone.now()
     report.save()
-    task = Task.objects.select_for_update().get(pk=report.task_id)
+    return report
+
+
+def take_report(task, report):
+    """An accepted report sets its task's status, percent and reporting date."""
     task.status = report.status
     if report.percent is not None:
         task.percent = report.percent
     task.last_reported_on = report.submitted_on
     task.version += 1
+
+
+@transaction.atomic
+def report_accept(*, report: ProgressReport, reviewer, version: int, comment: str = ""):
+    """Accepts a report; the task takes its status, percent and reporting date."""
+    review(report, reviewer=reviewer, version=version, state=State.ACCEPTED, comment=comment)
+    task = Task.objects.select_for_update().get(pk=report.task_id)
+    take_report(task, report)
     task.save()
     return report
 
@@ -139,14 +146,7 @@ def report_return(*, report: ProgressReport, reviewer, version: int, comment: st
     """Returns a report to its unit with a comment saying what to fix."""
     if not comment.strip():
         raise ValidationError(_("退回时必须填写审核意见。"))
-    check_submitted(report)
-    claim_version(report, version)
-    report.state = State.RETURNED
-    report.review_comment = comment.strip()
-    report.reviewed_by = reviewer
-    report.reviewed_at = timezone.now()
-    report.save()
-    return report
+    return review(report, reviewer=reviewer, version=version, state=State.RETURNED, comment=comment)
 
 
 @transaction.atomic
@@ -261,11 +261,7 @@ def tasks_take_reports(reports, *, user):
     """Accepted reports set their tasks' status, percent and reporting date."""
     tasks = {t.pk: t for t in Task.objects.filter(pk__in=[r.task_id for r in reports])}
     for report in reports:
-        task = tasks[report.task_id]
-        task.status, task.last_reported_on = report.status, report.submitted_on
-        if report.percent is not None:
-            task.percent = report.percent
-        task.version += 1
+        take_report(tasks[report.task_id], report)
     bulk_update_with_history(
         list(tasks.values()),
         Task,

@@ -9,6 +9,19 @@ from openpyxl import Workbook
 from tasks.models import Responsibility, Task
 from tests.conftest import LVJIAN
 
+REPORT_HEADER = [
+    "方案",
+    "任务编号",
+    "填报单位",
+    "填报周期",
+    "状态",
+    "完成进度",
+    "工作进展",
+    "存在问题",
+    "下步计划",
+    "审核状态",
+    "报送日期",
+]
 HEADER = ["方案", "板块", "顺序", "编号", "任务", "主要内容", "牵头部门", "配合部门", "完成时限"]
 SECTION = "二、聚焦素质提升，拓宽产业工人成长空间"[2:]
 
@@ -147,21 +160,7 @@ def test_admin_exports_keep_formulas_as_text(office_client, lvjian):
 def report_xlsx(*rows):
     book = Workbook()
     sheet = book.active
-    sheet.append(
-        [
-            "方案",
-            "任务编号",
-            "填报单位",
-            "填报周期",
-            "状态",
-            "完成进度",
-            "工作进展",
-            "存在问题",
-            "下步计划",
-            "审核状态",
-            "报送日期",
-        ]
-    )
+    sheet.append(REPORT_HEADER)
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
@@ -259,17 +258,4 @@ def test_the_report_resource_is_scoped_to_the_users_units(demo_users, lvjian):
 def tablib_rows(*rows):
     import tablib
 
-    headers = [
-        "方案",
-        "任务编号",
-        "填报单位",
-        "填报周期",
-        "状态",
-        "完成进度",
-        "工作进展",
-        "存在问题",
-        "下步计划",
-        "审核状态",
-        "报送日期",
-    ]
-    return tablib.Dataset(*rows, headers=headers)
+    return tablib.Dataset(*rows, headers=REPORT_HEADER)

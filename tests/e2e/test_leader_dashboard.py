@@ -7,12 +7,8 @@ from playwright.sync_api import expect
 from tests.conftest import LVJIAN
 
 
-def test_leader_reads_the_dashboard(live_server, demo_users, page, artifacts):
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "leader")
-    page.fill("#id_password", "chanGai-2023")
-    page.get_by_role("button", name="登录", exact=True).click()
+def test_leader_reads_the_dashboard(sign_in, demo_users, page, artifacts):
+    sign_in(page, "leader")
     expect(page.get_by_role("heading", level=1)).to_have_text("总览")
     page.screenshot(path=artifacts / "leader-overview.png", full_page=True)
 

@@ -9,12 +9,8 @@ TEXT = (
 ).read_text()
 
 
-def test_office_imports_a_pasted_plan(live_server, demo_users, page, artifacts):
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", "office")
-    page.fill("#id_password", "chanGai-2023")
-    page.get_by_role("button", name="登录", exact=True).click()
+def test_office_imports_a_pasted_plan(sign_in, demo_users, page, artifacts):
+    sign_in(page, "office")
     page.get_by_role("navigation").get_by_role("link", name="导入方案").click()
 
     page.get_by_label("粘贴方案全文").fill(TEXT)

@@ -7,12 +7,12 @@ from playwright.sync_api import expect
 from tests.conftest import LVJIAN
 
 
-def test_zonghe_sees_the_19_item_plan_with_departments(live_server, demo_users, page, artifacts):
+def test_zonghe_sees_the_19_item_plan_with_departments(
+    live_server, sign_in, demo_users, page, artifacts
+):
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="登录产改督办")).to_be_visible()
-    page.fill("#id_username", "zonghe")
-    page.fill("#id_password", "chanGai-2023")
-    page.get_by_role("button", name="登录", exact=True).click()
+    sign_in(page, "zonghe")
 
     expect(page.get_by_role("heading", level=1)).to_have_text("我的任务 · 综合处")
     page.get_by_role("navigation").get_by_role("link", name="工作方案").click()

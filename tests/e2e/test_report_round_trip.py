@@ -5,30 +5,24 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-PASSWORD = "chanGai-2023"
-
 
 @pytest.fixture
-def sign_in(browser, live_server):
+def open_as(browser, sign_in):
+    """A page in a browser context of its own, signed in as `username`."""
     contexts = []
 
-    def sign_in(username):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def open_as(username):
+        context = browser.new_context()
         contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.get_by_role("button", name="登录", exact=True).click()
-        return page
+        return sign_in(context.new_page(), username)
 
-    yield sign_in
+    yield open_as
     for context in contexts:
         context.close()
 
 
-def test_report_return_fix_accept(sign_in, demo_users, artifacts):
-    chanye = sign_in("chanye")
+def test_report_return_fix_accept(open_as, demo_users, artifacts):
+    chanye = open_as("chanye")
     expect(chanye.get_by_role("heading", level=1)).to_have_text("我的任务 · 产业处")
     chanye.screenshot(path=artifacts / "flow-1-chanye-items.png", full_page=True)
 
@@ -43,7 +37,7 @@ def test_report_return_fix_accept(sign_in, demo_users, artifacts):
     chanye.get_by_role("button", name="提交审核").click()
     expect(chanye.get_by_text("进展报告已提交，等待产改办审核。")).to_be_visible()
 
-    office = sign_in("office")
+    office = open_as("office")
     office.get_by_role("link", name=re.compile("审核")).click()
     card = office.locator(".review-card", has_text="完善创新激励机制")
     expect(card).to_contain_text("征集合理化建议")
