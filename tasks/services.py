@@ -37,6 +37,8 @@ class Conflict(Exception):
 def claim_version(obj, expected):
     """Compare-and-swap on `version`: only one save from a given version may pass."""
     model = type(obj)
+    if expected is None:  # a form without its version: treat as stale, never overwrite
+        raise Conflict(changes_since(obj, obj.version))
     if not model.objects.filter(pk=obj.pk, version=expected).update(version=F("version") + 1):
         raise Conflict(changes_since(obj, expected))
     obj.version = expected + 1

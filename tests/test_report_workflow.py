@@ -277,3 +277,19 @@ def test_a_missed_report_turns_overdue_after_the_grace_days(chanye, task6, time_
     assert "2023年第1季度待报" in chanye.get(unit.get_absolute_url()).content.decode()
     time_machine.move_to("2023-04-09 10:00 +0800", tick=False)
     assert "2023年第1季度逾期未报" in chanye.get(unit.get_absolute_url()).content.decode()
+
+
+def test_a_post_without_its_version_is_refused_not_crashed(chanye, task6, demo_users):
+    submit(chanye, task6, action="draft")
+    draft = ProgressReport.objects.get(task=task6)
+    response = chanye.post(
+        reverse("tasks:report_edit", args=[draft.pk]), report_data(progress="无版本")
+    )
+    assert response.status_code == 409
+    draft.refresh_from_db()
+    assert draft.progress != "无版本"
+    office = Client()
+    office.force_login(demo_users["office"])
+    chanye.post(reverse("tasks:report_edit", args=[draft.pk]), report_data(version=draft.version))
+    response = office.post(reverse("tasks:accept", args=[draft.pk]), follow=True)
+    assert "已被他人处理" in response.content.decode()

@@ -4,13 +4,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tasks.access import get_plan_or_404
 from tasks.alignment import align
 from tasks.models import Plan, Task
+from tasks.views.reports import int_or_none
 from units.roles import is_office, reads_everything
 
 
@@ -55,8 +56,11 @@ def save_alignment(request, plan):
         else:
             messages.error(request, _("请选择有效的上级方案。"))
         return
-    task = get_object_or_404(Task, pk=request.POST.get("task"), plan=plan)
-    chosen = request.POST.get("parent_task")
+    task = Task.objects.filter(pk=int_or_none(request.POST.get("task")), plan=plan).first()
+    if task is None:
+        messages.error(request, _("请选择本方案的任务。"))
+        return
+    chosen = int_or_none(request.POST.get("parent_task"))
     higher = Task.objects.filter(pk=chosen, plan=plan.parent_id).first() if chosen else None
     if chosen and higher is None:
         messages.error(request, _("所选措施不属于上级方案。"))

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from tasks import services
 from tasks.access import get_plan_or_404
@@ -26,6 +27,7 @@ from units.roles import is_office, unit_ids
 
 
 @login_required
+@require_safe
 def fill_template(request, unit_id, plan_id):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
     plan = get_plan_or_404(request.user, plan_id)

@@ -4,6 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404
 from tasks.filters import TaskFilter
@@ -16,6 +17,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@require_safe
 def task_list(request):
     tasks = Task.objects.visible_to(request.user).order_by("plan__year", "plan_id", "seq")
     filterset = TaskFilter(request.GET or None, queryset=tasks, user=request.user)
@@ -42,6 +44,7 @@ def xlsx_response(filename):
 
 
 @login_required
+@require_safe
 def plan_ledger(request, plan_id):
     """The plan's supervision workbook (台账), as the office takes it to the 督查会."""
     plan = get_plan_or_404(request.user, plan_id)

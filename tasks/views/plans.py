@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404, get_task_or_404
 from tasks.dashboard import overview, plan_dashboard
@@ -19,6 +20,7 @@ from units.roles import is_office, reads_everything, unit_ids
 
 
 @login_required
+@require_safe
 def home(request):
     """Department users land on their unit's items; office staff and leaders on the overview."""
     if reads_everything(request.user):
@@ -32,6 +34,7 @@ def home(request):
 
 
 @login_required
+@require_safe
 def plan_list(request):
     plans = (
         Plan.objects.visible_to(request.user)
@@ -42,6 +45,7 @@ def plan_list(request):
 
 
 @login_required
+@require_safe
 def plan_detail(request, plan_id):
     """The plan dashboard: where the plan stands, by section and by unit, and every task."""
     plan = get_plan_or_404(request.user, plan_id)
@@ -55,11 +59,13 @@ def plan_detail(request, plan_id):
 
 
 @login_required
+@require_safe
 def help_lights(request):
     return render(request, "tasks/help_lights.html")
 
 
 @login_required
+@require_safe
 def task_detail(request, task_id):
     task = get_task_or_404(request.user, task_id)
     records = task.history.select_related("history_user").order_by("-history_date")[:50]
@@ -76,6 +82,7 @@ def task_detail(request, task_id):
 
 
 @login_required
+@require_safe
 def unit_detail(request, unit_id):
     """我的任务: what a unit leads and supports, what it owes this period, what it must finish."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)

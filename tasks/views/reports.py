@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tasks import services
 from tasks.access import get_report_or_404, get_task_or_404, office_required
@@ -92,7 +92,7 @@ def report_form(request, task, unit, report):
         "figures": figures,
         "conflict": conflict,
     }
-    return render(request, "tasks/report_form.html", ctx, status=409 if conflict else 200)
+    return render(request, "tasks/report_form.html", ctx, status=200 if conflict is None else 409)
 
 
 def free_figures(report):
@@ -107,6 +107,7 @@ def free_figures(report):
 
 @login_required
 @office_required
+@require_safe
 def review_list(request):
     return render(request, "tasks/review_list.html", {"reports": review_queue()})
 
@@ -154,6 +155,7 @@ def task_closing(request, task_id, decision):
 
 
 @login_required
+@require_safe
 def attachment_download(request, attachment_id):
     attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=attachment_id)
     get_report_or_404(request.user, attachment.report_id)

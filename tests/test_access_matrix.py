@@ -1,0 +1,157 @@
+"""Every URL × persona × method against a declared policy.
+
+The URL list comes from the URL configuration, so a new view without a policy here fails
+`test_every_url_has_a_policy`. Personas: anonymous, an outsider unit (绿弘公司 on 产业处's
+work), the responsible units (产业处 leads task 7, 中欧办 supports it), office staff, a leader
+and an IT superuser.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tasks.models import ProgressReport
+from tasks.services import attachment_add
+from tests.conftest import lvjian_task, make_user
+
+PERSONAS = ["anonymous", "outsider", "lead", "support", "office", "leader", "admin"]
+USERS = {
+    "outsider": "lvhong",
+    "lead": "chanye",
+    "support": "zhongou",
+    "office": "office",
+    "leader": "leader",
+}
+LOGIN, OK, REDIRECT, FORBIDDEN, MISSING, NOT_ALLOWED = "login", 200, 302, 403, 404, 405
+
+
+def everyone(status, **overrides):
+    return {p: overrides.get(p, status) for p in PERSONAS} | {"anonymous": LOGIN}
+
+
+READ = everyone(OK)
+OFFICE_READ = everyone(FORBIDDEN, office=OK, admin=OK)
+OFFICE_ACTION = everyone(FORBIDDEN, office=REDIRECT, admin=REDIRECT)
+OFFICE_ONLY_POST = everyone(FORBIDDEN, office=NOT_ALLOWED, admin=NOT_ALLOWED)
+READ_ONLY = everyone(NOT_ALLOWED)
+
+# url name: (GET policy, POST policy)
+POLICY = {
+    "home": (everyone(REDIRECT, office=OK, leader=OK, admin=OK), READ_ONLY),
+    # signed-in users are sent on; an anonymous POST without credentials gets the form again
+    "login": (
+        {p: REDIRECT for p in PERSONAS} | {"anonymous": OK},
+        {p: REDIRECT for p in PERSONAS} | {"anonymous": OK},
+    ),
+    "logout": ({p: NOT_ALLOWED for p in PERSONAS}, {p: REDIRECT for p in PERSONAS}),
+    "set_language": ({p: REDIRECT for p in PERSONAS}, {p: REDIRECT for p in PERSONAS}),
+    "tasks:plans": (READ, READ_ONLY),
+    "tasks:plan": (READ, READ_ONLY),
+    "tasks:ledger": (READ, READ_ONLY),
+    "tasks:alignment": (everyone(FORBIDDEN, office=OK, leader=OK, admin=OK), OFFICE_ACTION),
+    "tasks:import": (everyone(OK, leader=FORBIDDEN), everyone(OK, leader=FORBIDDEN)),
+    "tasks:plan_import": (OFFICE_READ, OFFICE_READ),
+    "tasks:list": (READ, READ_ONLY),
+    "tasks:task": (READ, READ_ONLY),
+    "tasks:report": (
+        everyone(FORBIDDEN, lead=REDIRECT, support=OK),
+        everyone(FORBIDDEN, lead=REDIRECT, support=OK),
+    ),
+    "tasks:close": (OFFICE_ONLY_POST, OFFICE_ACTION),
+    "tasks:reopen": (OFFICE_ONLY_POST, OFFICE_ACTION),
+    "tasks:remind_task": (OFFICE_ONLY_POST, OFFICE_ACTION),
+    "tasks:unit": (everyone(MISSING, lead=OK, office=OK, leader=OK, admin=OK), READ_ONLY),
+    "tasks:remind_unit": (OFFICE_ONLY_POST, OFFICE_ACTION),
+    "tasks:template": (everyone(MISSING, lead=OK, office=OK, leader=OK, admin=OK), READ_ONLY),
+    "tasks:help_lights": (READ, READ_ONLY),
+    "tasks:review": (OFFICE_READ, everyone(FORBIDDEN, office=NOT_ALLOWED, admin=NOT_ALLOWED)),
+    # the draft of 产业处: other units do not see it; office and leaders see but cannot edit
+    "tasks:report_edit": (
+        everyone(MISSING, lead=OK, office=FORBIDDEN, leader=FORBIDDEN, admin=FORBIDDEN),
+        everyone(MISSING, lead=OK, office=FORBIDDEN, leader=FORBIDDEN, admin=FORBIDDEN),
+    ),
+    "tasks:accept": (OFFICE_ONLY_POST, OFFICE_ACTION),
+    "tasks:return": (OFFICE_ONLY_POST, OFFICE_ACTION),
+    "tasks:attachment": (everyone(MISSING, lead=OK, office=OK, leader=OK, admin=OK), READ_ONLY),
+}
+SKIPPED_NAMESPACES = {"admin"}  # the Django admin checks staff status and model permissions
+
+
+def named_urls(patterns=None, namespace=""):
+    for pattern in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace in SKIPPED_NAMESPACES:
+                continue
+            prefix = f"{pattern.namespace}:" if pattern.namespace else namespace
+            yield from named_urls(pattern.url_patterns, prefix)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield namespace + pattern.name
+
+
+def test_every_url_has_a_policy():
+    assert set(named_urls()) == set(POLICY)
+
+
+@pytest.fixture
+def world(demo_users):
+    """Objects of 产业处 that every persona tries to reach."""
+    task = lvjian_task("7")
+    lead = task.lead_units[0]
+    draft = ProgressReport.objects.create(task=task, unit=lead, progress="草稿")
+    sent = ProgressReport.objects.create(
+        task=task, unit=lead, progress="已报", state="submitted", period="2023-01-01"
+    )
+    attachment = attachment_add(
+        report=draft, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), user=demo_users["chanye"]
+    )
+    users = {p: demo_users[u] for p, u in USERS.items()}
+    users["admin"] = make_user("it-admin", is_staff=True, is_superuser=True)
+    args = {
+        "tasks:plan": [task.plan_id],
+        "tasks:ledger": [task.plan_id],
+        "tasks:alignment": [task.plan_id],
+        "tasks:import": [task.plan_id],
+        "tasks:task": [task.pk],
+        "tasks:report": [task.pk],
+        "tasks:close": [task.pk],
+        "tasks:reopen": [task.pk],
+        "tasks:remind_task": [task.pk],
+        "tasks:unit": [lead.pk],
+        "tasks:remind_unit": [lead.pk],
+        "tasks:template": [lead.pk, task.plan_id],
+        "tasks:report_edit": [draft.pk],
+        "tasks:accept": [sent.pk],
+        "tasks:return": [sent.pk],
+        "tasks:attachment": [attachment.pk],
+    }
+    return users, args
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_access(world, name, persona, method):
+    users, args = world
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(users[persona])
+    url = reverse(name, args=args.get(name, []))
+    response = client.get(url) if method == "GET" else client.post(url, {"comment": "x"})
+    expected = POLICY[name][0 if method == "GET" else 1][persona]
+    if expected == LOGIN:
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), (
+            response.status_code
+        )
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "lead", "leader"])
+def test_the_admin_is_for_staff_only(world, persona):
+    users, _args = world
+    client = Client()
+    if persona != "anonymous":
+        client.force_login(users[persona])
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302 and "/admin/login/" in response.url
