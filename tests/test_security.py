@@ -1,0 +1,80 @@
+"""Production settings, headers, login throttling and templates that cannot run user text."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt
+from django.test import Client
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_deploy_checks_pass_with_debug_off():
+    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG",)}
+    env |= {
+        "DEBUG": "false",
+        "SECRET_KEY": "a1b2c3d4e5f6g7h8" * 4,
+        "ALLOWED_HOSTS": "reform.example.org",
+    }
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_pages_carry_a_csp_without_inline_scripts(client, db):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    script_src = re.search(r"script-src ([^;]+)", policy)[1]
+    assert script_src.strip() == "'self'"
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_templates_hold_no_inline_script_and_no_safe_filter():
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text()
+        assert "|safe" not in text and "autoescape off" not in text, path
+        for tag in re.findall(r"<script[^>]*>", text):
+            assert "src=" in tag, f"{path}: inline script {tag}"
+
+
+def login(client, password):
+    return client.post(reverse("login"), {"username": "chanye", "password": password})
+
+
+def test_five_failures_lock_the_account_until_office_unlocks_it(demo_users):
+    client = Client()
+    for _ in range(4):
+        assert "请输入一个正确的" in login(client, "wrong").content.decode()
+    assert login(client, "wrong").status_code == 429  # the fifth failure locks
+    locked = login(client, "chanGai-2023")
+    assert locked.status_code == 429
+    assert "账号已暂时锁定" in locked.content.decode()
+    assert not client.session.get("_auth_user_id")
+    office = Client()
+    office.force_login(demo_users["office"])
+    attempt = AccessAttempt.objects.get(username="chanye")
+    response = office.post(
+        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert login(Client(), "chanGai-2023").status_code == 302  # unlocked
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"), [("SESSION_COOKIE_AGE", 8 * 3600), ("SESSION_COOKIE_HTTPONLY", True)]
+)
+def test_sessions_expire(settings, setting, value):
+    assert getattr(settings, setting) == value
