@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "reform",  # backup and restore commands
     "units",
     "tasks",
 ]
