@@ -28,3 +28,4 @@ lint: install
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -q -r reform units tasks -x '*/migrations/*' --severity-level high
