@@ -29,8 +29,9 @@ def test_restore_into_an_empty_database_gives_identical_data(tmp_path, settings)
     call_command("demo_users", "--force", stdout=io.StringIO())
     task = lvjian_task("6")
     report = ProgressReport.objects.create(task=task, unit=task.lead_units[0], progress="进展")
-    attachment = attachment_add(report=report, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"),
-                                user=None)
+    attachment = attachment_add(
+        report=report, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"), user=None
+    )
     before = snapshot()
     archive = tmp_path / "backup.zip"
     call_command("backup", "-o", archive, stdout=io.StringIO())
