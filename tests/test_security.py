@@ -78,3 +78,8 @@ def test_five_failures_lock_the_account_until_office_unlocks_it(demo_users):
 )
 def test_sessions_expire(settings, setting, value):
     assert getattr(settings, setting) == value
+
+
+def test_uploaded_files_have_no_public_url(client, demo_users, settings, tmp_path):
+    client.force_login(demo_users["leader"])
+    assert client.get("/media/attachments/1/x.pdf").status_code == 404
