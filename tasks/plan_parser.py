@@ -85,7 +85,6 @@ class ParsedPlan:
     sections: list
     doc_number: str = ""
     issued_on: date | None = None
-    issuer: str = ""
 
     def as_json(self):
         def number(value):

@@ -22,6 +22,8 @@ from units.roles import unit_ids
 
 def reporting_unit(user, task, requested=None):
     """The user's unit that answers for the task (the one asked for, if several); else 403."""
+    if not Task.objects.reportable_by(user).filter(pk=task.pk).exists():
+        raise PermissionDenied
     mine = [u for u in task.lead_units + task.support_units if u.pk in unit_ids(user)]
     if requested:
         mine = [u for u in mine if str(u.pk) == requested]
