@@ -11,7 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Plan
 from tasks.plan_documents import MAX_DOCUMENT
-from tasks.plan_parser import NAME_SPLIT, ParsedIndicator, ParsedPlan, ParsedSection, ParsedTask
+from tasks.plan_parser import NAME_SPLIT, ParsedPlan, ParsedSection, ParsedTask
+from tasks.plan_targets import ParsedIndicator
 from units.models import Unit
 
 INDICATOR_LINE = re.compile(

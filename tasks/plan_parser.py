@@ -16,12 +16,11 @@ the shape `import_plan --json` prints. The rules follow how 分工方案 and 实
 
 import re
 import unicodedata
-from calendar import monthrange
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from decimal import Decimal
 
-from tasks.plan_numbers import chinese_number
+from tasks.plan_dates import last_date, safe_date
+from tasks.plan_targets import find_targets
 
 SENTENCE_END = tuple("。；！？：:”’）)…")
 CN = "一二三四五六七八九十"
@@ -50,14 +49,6 @@ INLINE_FIELD = re.compile(rf"(?:{ROLE_KEYS}|{DUE_KEYS})[：:][^。（(\n]*")
 
 class ParseError(ValueError):
     """The text holds no plan the parser can read; the message says why, in Chinese."""
-
-
-@dataclass
-class ParsedIndicator:
-    name: str
-    comparator: str
-    value: Decimal
-    unit: str
 
 
 @dataclass
@@ -258,13 +249,6 @@ def plan_year(title, preamble, lines):
     return (int(year[1]) if year else None), issued
 
 
-def safe_date(year, month, day):
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 class Builder:
     """Walks the body lines, keeping the current heading, sub-heading and item."""
 
@@ -444,112 +428,3 @@ def roles(values):
         support = others
     seen = set(lead)
     return lead, [n for n in support if not (n in seen or seen.add(n))]
-
-
-DATE_PHRASE = re.compile(
-    r"(?:(?P<year>20\d{2})年)?"
-    r"(?:(?P<month>1[0-2]|0?[1-9])月(?P<part>底|末|中旬|上旬|下旬|(?P<day>[1-3]?\d)日)?"
-    r"|(?P<half>上半年|下半年|年底|年末))"
-)
-
-
-def last_date(text, year, loose=True):
-    """The last date a text names (the deadline when several are given), or None.
-
-    In an item's own text only explicit deadlines count (…月底前, …年底前完成), so a date
-    that is history is not taken for a deadline.
-    """
-    found = None
-    for match in DATE_PHRASE.finditer(text or ""):
-        if not loose and not re.match(r"\s*(前|之前|完成|底前)", text[match.end() :]):
-            continue
-        if not loose and not (match["part"] or match["half"]):
-            continue
-        when = phrase_date(match, year)
-        if when:
-            found = when
-    return found
-
-
-def phrase_date(match, year):
-    year = int(match["year"]) if match["year"] else year
-    if year is None:
-        return None
-    if match["half"]:
-        return date(year, 6, 30) if match["half"] == "上半年" else date(year, 12, 31)
-    if not match["month"]:
-        return None
-    month = int(match["month"])
-    last = monthrange(year, month)[1]
-    if match["day"]:
-        return safe_date(year, month, int(match["day"]))
-    return date(year, month, {"上旬": 10, "中旬": 20}.get(match["part"], last))
-
-
-UNITS = [
-    *("个工作日", "万人次", "人次", "万元", "亿元", "万人", "场次", "学时", "课时", "小时"),
-    *("人", "名", "家", "个", "条", "%", "项", "次", "场", "期", "户", "件", "篇", "所", "支"),
-    *("元", "对", "套", "处", "座", "台", "起", "天", "本", "门", "班"),
-]
-UNIT = "|".join(re.escape(u) for u in UNITS)
-NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN}零两百千万]+)"
-NAME = r"(?P<name>[^，。；、：:（）()]*?)"
-COMPARED = re.compile(
-    rf"{NAME}(?P<cmp>不少于|不低于|至少|达到|超过|不超过|控制在)\s*"
-    rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内|以下)?"
-)
-SUFFIXED = re.compile(rf"{NAME}(?P<num>{NUMBER})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内)")
-RATE = re.compile(r"(?P<name>[^，。；、：:（）()]*?率)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%)")
-WORDS = r"[\u4e00-\u9fa5“”]{1,14}?"
-PLANNED = re.compile(
-    rf"(?P<verb>新增|培育|培训|建成|组建|举办|评选|选树|发展|新建|创建)"
-    rf"(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})"
-    rf"(?P<more>(?:、{WORDS}\d+(?:\.\d+)?\s*(?:{UNIT}))*)"
-)
-MORE = re.compile(rf"、(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})")
-LEADING = re.compile(r"^(其中|并|确保|力争|全年|争取|使|且|要|每年|努力|今年|继续)+")
-HISTORY = re.compile(r"以来|累计|截至|已经|去年|上年|此前|近[一二三四五两\d]+年")
-
-
-def find_targets(text):
-    """Quantified targets in an item's text, in the order they appear."""
-    targets, taken = [], []
-
-    def add(match, name, comparator, span, stated=True):
-        value = to_number(match["num"])
-        if value is None or any(a < span[1] and span[0] < b for a, b in taken):
-            return
-        if not stated and HISTORY.search(clause_at(text, span[0])):
-            return  # a count of what was done is not a target
-        name = LEADING.sub("", name.strip())[-30:] or match["unit"]
-        taken.append(span)
-        if all(t.name != name for _start, t in targets):
-            targets.append((span[0], ParsedIndicator(name, comparator, value, match["unit"])))
-
-    for match in COMPARED.finditer(text):
-        ceiling = match["cmp"] in ("不超过", "控制在") or match["suffix"] in ("以内", "以下")
-        add(match, match["name"], "<=" if ceiling else ">=", match.span())
-    for match in SUFFIXED.finditer(text):
-        add(match, match["name"], "<=" if match["suffix"] == "以内" else ">=", match.span())
-    for match in RATE.finditer(text):
-        add(match, match["name"], ">=", match.span(), stated=False)
-    for match in PLANNED.finditer(text):
-        end = match.start("more")
-        add(match, match["verb"] + match["name"], ">=", (match.start(), end), stated=False)
-        for more in MORE.finditer(match["more"]):
-            span = (end + more.start(), end + more.end())
-            add(more, match["verb"] + more["name"], ">=", span, stated=False)
-    return [t for _start, t in sorted(targets, key=lambda pair: pair[0])]
-
-
-def clause_at(text, position):
-    """The clause around a position: between the punctuation marks on either side."""
-    start = max(text.rfind(mark, 0, position) for mark in "，。；") + 1
-    ends = [i for i in (text.find(mark, position) for mark in "，。；") if i >= 0]
-    return text[start : min(ends) if ends else len(text)]
-
-
-def to_number(text):
-    if re.fullmatch(r"\d+(?:\.\d+)?", text):
-        return Decimal(text)
-    return chinese_number(text)
