@@ -34,6 +34,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 DB = "reform_soak"
 TASKS = 120
 PASSWORD = "soak-Password-1"
+LOG = "/tmp/reform-soak-gunicorn.log"
 ENV = os.environ | {
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
     "DEBUG": "false",
@@ -121,8 +122,9 @@ def start_server(workers):
         cwd=ROOT,
         env=ENV,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
+        # The log goes to a file: an unread pipe fills up and blocks the workers.
+        stderr=open(LOG, "w"),  # noqa: SIM115
+        start_new_session=True,
     )
     for _ in range(100):
         try:
@@ -241,6 +243,15 @@ def inject(fault, server, at):
             os.kill(int(workers[0]), signal.SIGKILL)
 
 
+def stop(server):
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait(timeout=10)
+
+
 def percentile(values, share):
     values = sorted(values)
     return values[min(len(values) - 1, int(share * len(values)))] if values else None
@@ -269,8 +280,7 @@ def main():
     for thread in threads:
         thread.join(timeout=args.seconds + 60)
     duration = time.time() - started
-    server.send_signal(signal.SIGTERM)
-    server.wait(timeout=30)
+    stop(server)
     stored = json.loads(manage("shell", stdin=COUNT).strip().splitlines()[-1])
     stored_keys = {(t, u, p) for t, u, p, _figures in stored}
     acknowledged = {r[3] for r in results if r[3]}

@@ -1,0 +1,221 @@
+"""The performance benchmark (docs/performance.md): pages against a floor page, and the ledger
+export against django-import-export's stock export."""
+
+import io
+import json
+import statistics
+import time
+import tracemalloc
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.db import connection
+from django.db.models import Count
+from django.shortcuts import render
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import clear_url_caches, path, reverse
+from django.utils import timezone
+from import_export import fields, resources
+from import_export.formats.base_formats import XLSX
+from openpyxl import load_workbook
+
+from reform import urls
+from tasks.ledger import export_ledger
+from tasks.models import Plan, ProgressReport, Responsibility, Task
+from units.roles import OFFICE, ensure_groups
+
+FLOOR = "bench-floor"
+
+
+@login_required
+def floor(request):
+    """The floor: the base template with nothing in it, through the whole middleware stack."""
+    return render(request, "base.html")
+
+
+class StockTaskResource(resources.ModelResource):
+    """The fair baseline: a ModelResource with related rows fetched up front."""
+
+    code = fields.Field(attribute="code", column_name="序号")
+    section = fields.Field(attribute="section__title", column_name="板块")
+    title = fields.Field(attribute="title", column_name="工作任务")
+    content = fields.Field(attribute="content", column_name="主要内容")
+    lead = fields.Field(column_name="牵头部门")
+    support = fields.Field(column_name="配合部门")
+    due_on = fields.Field(column_name="完成时限")
+    status = fields.Field(column_name="状态")
+    percent = fields.Field(column_name="完成进度")
+
+    class Meta:
+        model = Task
+        fields = [
+            "code",
+            "section",
+            "title",
+            "content",
+            "lead",
+            "support",
+            "due_on",
+            "status",
+            "percent",
+        ]
+        chunk_size = 2000
+
+    def dehydrate_lead(self, task):
+        return "、".join(u.name for u in task.lead_units)
+
+    def dehydrate_support(self, task):
+        return "、".join(u.name for u in task.support_units)
+
+    def dehydrate_due_on(self, task):
+        return task.due_on.isoformat() if task.due_on else ""
+
+    def dehydrate_status(self, task):
+        return task.get_status_display()
+
+    def dehydrate_percent(self, task):
+        return f"{task.percent}%"
+
+
+class Command(BaseCommand):
+    help = "Benchmarks pages and the ledger export at a given scale."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", type=int, default=1000, help="tasks in the database")
+        parser.add_argument("--requests", type=int, default=20)
+        parser.add_argument("--export-rows", type=int, default=10000)
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, *args, scale, requests, export_rows, **options):
+        missing = scale - Task.objects.count()
+        if missing > 0:
+            call_command("seed_scale", tasks=missing, stdout=io.StringIO())
+        client = self.client()
+        pages = [self.measure(client, name, url, requests) for name, url in self.pages()]
+        floor_ms = pages[0]["median_ms"]
+        for page in pages:
+            page["ratio"] = round(page["median_ms"] / floor_ms, 2) if floor_ms else None
+        result = {
+            "scale": Task.objects.count(),
+            "db": connection.vendor,
+            "floor_ms": floor_ms,
+            "pages": pages,
+            "export": self.export(min(export_rows, Task.objects.count())),
+        }
+        if options["json"]:
+            self.stdout.write(json.dumps(result, ensure_ascii=False))
+            return
+        self.stdout.write(f"{result['scale']} tasks on {result['db']}; floor {floor_ms} ms")
+        for page in pages:
+            self.stdout.write(
+                f"{page['name']:<24} {page['queries']:>4} queries {page['median_ms']:>9} ms "
+                f"×{page['ratio']}  ({page['url']})"
+            )
+        self.stdout.write(json.dumps(result["export"], ensure_ascii=False))
+
+    def client(self):
+        ensure_groups()
+        user, _ = get_user_model().objects.get_or_create(username="bench-office")
+        user.groups.add(Group.objects.get(name=OFFICE))
+        # A host the settings allow, over HTTPS as production serves it.
+        client = Client(HTTP_HOST="localhost", **{"wsgi.url_scheme": "https"})
+        client.force_login(user)
+        if not any(getattr(p, "name", None) == FLOOR for p in urls.urlpatterns):
+            urls.urlpatterns.append(path("bench-floor/", floor, name=FLOOR))
+            clear_url_caches()
+        return client
+
+    def pages(self):
+        sizes = Plan.objects.annotate(n=Count("tasks")).values_list("pk", "n")
+        plan_id = min(sizes, key=lambda pair: abs(pair[1] - 50))[0]
+        task = Task.objects.filter(plan_id=plan_id).order_by("seq").first()
+        unit = Responsibility.objects.filter(task=task, role="lead").first().unit
+        return [
+            ("floor", reverse(FLOOR)),
+            ("plan dashboard", reverse("tasks:plan", args=[plan_id])),
+            ("overview", "/"),
+            ("task list", reverse("tasks:list")),
+            ("task list by unit", f"{reverse('tasks:list')}?unit={unit.pk}&role=lead"),
+            ("task list by light", f"{reverse('tasks:list')}?plan={plan_id}&light=red"),
+            ("task page", reverse("tasks:task", args=[task.pk])),
+            ("unit page", reverse("tasks:unit", args=[unit.pk])),
+            ("review queue", reverse("tasks:review")),
+            ("ledger export", reverse("tasks:ledger", args=[plan_id])),
+        ]
+
+    def measure(self, client, name, url, requests):
+        for _ in range(3):
+            client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        times = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            client.get(url)
+            times.append(1000 * (time.perf_counter() - started))
+        rows = Task.objects.count() + ProgressReport.objects.count()
+        return {
+            "name": name,
+            "url": url,
+            "rows": rows,
+            "queries": len(ctx.captured_queries),
+            "median_ms": round(statistics.median(times), 1),
+        }
+
+    def export(self, rows):
+        ids = list(Task.objects.order_by("pk").values_list("pk", flat=True)[:rows])
+        tasks = Task.objects.filter(pk__in=ids).order_by("pk")
+        ours, ours_s, ours_mb = timed(lambda: ledger_bytes(tasks))
+        stock, stock_s, stock_mb = timed(lambda: stock_bytes(tasks))
+        same = ledger_cells(ours) == stock_cells(stock)
+        return {
+            "rows": rows,
+            "ours_s": round(ours_s, 2),
+            "stock_s": round(stock_s, 2),
+            "speedup": round(stock_s / ours_s, 2) if ours_s else None,
+            "ours_peak_mb": ours_mb,
+            "stock_peak_mb": stock_mb,
+            "identical_cells": same,
+        }
+
+
+def timed(work):
+    tracemalloc.start()
+    started = time.perf_counter()
+    result = work()
+    elapsed = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return result, elapsed, round(peak / 2**20, 1)
+
+
+def ledger_bytes(tasks):
+    out = io.BytesIO()
+    export_ledger(tasks, title="bench", today=timezone.localdate(), output=out)
+    return out.getvalue()
+
+
+def stock_bytes(tasks):
+    dataset = StockTaskResource().export(queryset=tasks.with_units())
+    return XLSX().export_data(dataset)
+
+
+def ledger_cells(data):
+    sheet = load_workbook(io.BytesIO(data), read_only=True)["台账"]
+    return [
+        tuple("" if v is None else str(v) for v in row[:9])
+        for row in sheet.iter_rows(min_row=4, values_only=True)
+    ]
+
+
+def stock_cells(data):
+    sheet = load_workbook(io.BytesIO(data), read_only=True).active
+    return [
+        tuple("" if v is None else str(v) for v in row[:9])
+        for row in sheet.iter_rows(min_row=2, values_only=True)
+    ]
