@@ -42,3 +42,14 @@ def test_review_queue(db):
     small = queries_for(client, "/reports/review/")
     add_work(unit, other, 25)
     assert queries_for(client, "/reports/review/") == small <= 10
+
+
+def test_review_queue_is_paged(db):
+    unit, other = make_unit(), make_unit()
+    client = Client()
+    client.force_login(make_user("reviewer", group=OFFICE, is_staff=True))
+    add_work(unit, other, 30)  # 30 reports awaiting review
+    first = client.get("/reports/review/").content.decode()
+    assert "共 30 份" in first and first.count('class="card review-card"') == 20
+    second = client.get("/reports/review/?page=2").content.decode()
+    assert second.count('class="card review-card"') == 10

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +19,8 @@ from tasks.reminders import reminders_due, reminders_send
 from tasks.selectors import review_queue
 from units.models import Unit
 from units.roles import unit_ids
+
+REVIEW_PAGE = 20
 
 
 def reporting_unit(user, task, requested=None):
@@ -111,7 +114,9 @@ def free_figures(report):
 @office_required
 @require_safe
 def review_list(request):
-    return render(request, "tasks/review_list.html", {"reports": review_queue()})
+    """The office's queue, oldest first, a page at a time however long it grows."""
+    page = Paginator(review_queue(), REVIEW_PAGE).get_page(request.GET.get("page"))
+    return render(request, "tasks/review_list.html", {"page": page, "reports": page.object_list})
 
 
 @login_required
