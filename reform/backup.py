@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 DATA = "data.json"
+FORMAT = "exactjson"  # reform/serializers.py: JSON with timestamps to the microsecond
 MEDIA = "media/"
 # Rebuilt by migrations, or short-lived: not worth keeping.
 LEFT_OUT = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
@@ -20,13 +21,7 @@ LEFT_OUT = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "ax
 
 def backup(output):
     data = io.StringIO()
-    call_command(
-        "dumpdata",
-        exclude=LEFT_OUT,
-        natural_foreign=True,
-        indent=None,
-        stdout=data,
-    )
+    call_command("dumpdata", exclude=LEFT_OUT, natural_foreign=True, format=FORMAT, stdout=data)
     media = Path(settings.MEDIA_ROOT)
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(DATA, data.getvalue())
@@ -48,7 +43,7 @@ def restore(archive_path):
                     raise ValueError(f"unsafe path in backup: {name}")
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(archive.read(name))
-    fixture = media.parent / ".restore.json"
+    fixture = media.parent / f".restore.{FORMAT}"
     fixture.write_text(data, encoding="utf-8")
     try:
         call_command("loaddata", str(fixture), verbosity=0)

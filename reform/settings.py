@@ -194,6 +194,8 @@ AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
+SERIALIZATION_MODULES = {"exactjson": "reform.serializers"}  # backups (reform/backup.py)
+
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
 

@@ -19,7 +19,7 @@ LEFT_OUT = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "ax
 
 def snapshot():
     out = io.StringIO()
-    call_command("dumpdata", exclude=LEFT_OUT, natural_foreign=True, indent=1, stdout=out)
+    call_command("dumpdata", exclude=LEFT_OUT, natural_foreign=True, format="exactjson", stdout=out)
     return out.getvalue()
 
 
