@@ -26,16 +26,17 @@ HEADER = ["方案", "板块", "顺序", "编号", "任务", "主要内容", "牵
 SECTION = "二、聚焦素质提升，拓宽产业工人成长空间"[2:]
 
 
-def xlsx(*rows):
+def xlsx(*rows, header=HEADER):
+    """An uploaded workbook: the header, then the rows."""
     book = Workbook()
     sheet = book.active
-    sheet.append(HEADER)
+    sheet.append(header)
     for row in rows:
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
     buffer.seek(0)
-    buffer.name = "tasks.xlsx"
+    buffer.name = "upload.xlsx"
     return buffer
 
 
@@ -158,16 +159,7 @@ def test_admin_exports_keep_formulas_as_text(office_client, lvjian):
 
 
 def report_xlsx(*rows):
-    book = Workbook()
-    sheet = book.active
-    sheet.append(REPORT_HEADER)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    buffer.seek(0)
-    buffer.name = "reports.xlsx"
-    return buffer
+    return xlsx(*rows, header=REPORT_HEADER)
 
 
 def test_admin_imports_progress_reports_naming_task_and_unit(office_client, lvjian):
