@@ -7,6 +7,7 @@ as text (never a formula), and control characters pasted from Word are dropped.
 
 import io
 import unicodedata
+from copy import copy
 from dataclasses import dataclass
 
 from django.utils.functional import Promise
@@ -145,25 +146,39 @@ def write_sheet(ws, *tables, title_rows=(), light_labels=None, protect=False):
         ws.protection.sort = False
 
 
+def style(ws, key, **attributes):
+    """The style of a kind of cell, registered with the workbook once and then copied.
+
+    Setting font, fill and border on every cell makes openpyxl hash and look up each style
+    object per cell; copying one registered style array is what keeps large exports fast.
+    """
+    cache = ws.parent.__dict__.setdefault("_reform_styles", {})
+    if key not in cache:
+        template = WriteOnlyCell(ws)
+        for name, value in attributes.items():
+            setattr(template, name, value)
+        cache[key] = template._style
+    return copy(cache[key])
+
+
 def header_cell(ws, text):
-    cell = text_cell(ws, text, font=HEADER_FONT)
-    cell.fill = HEADER_FILL
-    cell.border = BORDER
-    cell.alignment = HEADER_ALIGN
+    cell = text_cell(ws, text)
+    cell._style = style(
+        ws, "header", font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=HEADER_ALIGN
+    )
     return cell
 
 
 def data_cell(ws, column, value, light_labels, protect):
-    if column.fill_key and value in FILLS:
-        fill, font = FILLS[value]
-        cell = text_cell(ws, light_labels[value] if light_labels else value, font=font)
-        cell.fill = fill
-    else:
-        cell = text_cell(ws, value)
-    cell.border = BORDER
-    cell.alignment = CENTER if column.center else WRAP
+    light = value if column.fill_key and value in FILLS else None
+    cell = text_cell(ws, light_labels[light] if light and light_labels else value)
+    attributes = {"border": BORDER, "alignment": CENTER if column.center else WRAP}
+    if light:
+        attributes["fill"], attributes["font"] = FILLS[light]
     if protect:
-        cell.protection = UNLOCKED if column.editable else LOCKED
+        attributes["protection"] = UNLOCKED if column.editable else LOCKED
+    key = ("data", column.center, light, protect and column.editable, protect)
+    cell._style = style(ws, key, **attributes)
     return cell
 
 
