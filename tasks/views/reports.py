@@ -119,26 +119,36 @@ def review_list(request):
     return render(request, "tasks/review_list.html", {"page": page, "reports": page.object_list})
 
 
+def attempt(request, action, *, done, stale):
+    """Runs an office action; says in a message whether it worked, and why not."""
+    try:
+        action()
+    except services.Conflict:
+        messages.error(request, stale)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, done)
+
+
 @login_required
 @office_required
 @require_POST
 def report_review(request, report_id, decision):
     report = get_report_or_404(request.user, report_id)
     review = services.report_accept if decision == "accept" else services.report_return
-    try:
-        review(
+    done = _("已审核通过：%(report)s") if decision == "accept" else _("已退回：%(report)s")
+    attempt(
+        request,
+        lambda: review(
             report=report,
             reviewer=request.user,
             version=int_or_none(request.POST.get("version")),
             comment=request.POST.get("comment", ""),
-        )
-    except services.Conflict:
-        messages.error(request, _("该报告已被他人处理，请刷新后再试。"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        done = _("已审核通过：%(report)s") if decision == "accept" else _("已退回：%(report)s")
-        messages.success(request, done % {"report": report})
+        ),
+        done=done % {"report": report},
+        stale=_("该报告已被他人处理，请刷新后再试。"),
+    )
     return redirect(safe_next(request, request.POST.get("next") or reverse("tasks:review")))
 
 
@@ -148,16 +158,14 @@ def report_review(request, report_id, decision):
 def task_closing(request, task_id, decision):
     task = get_task_or_404(request.user, task_id)
     change = services.task_close if decision == "close" else services.task_reopen
-    try:
-        change(task=task, user=request.user, version=int_or_none(request.POST.get("version")))
-    except services.Conflict:
-        messages.error(request, _("任务已被他人修改，请刷新后再试。"))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, _("任务已办结。") if decision == "close" else _("任务已重新打开。")
-        )
+    attempt(
+        request,
+        lambda: change(
+            task=task, user=request.user, version=int_or_none(request.POST.get("version"))
+        ),
+        done=_("任务已办结。") if decision == "close" else _("任务已重新打开。"),
+        stale=_("任务已被他人修改，请刷新后再试。"),
+    )
     return redirect(task)
 
 
