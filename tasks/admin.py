@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -15,13 +16,27 @@ from tasks.models import (
     Task,
 )
 from tasks.resources import PlanResource, ProgressReportResource, TaskResource
+from tasks.standing import refresh_standing
 
 
 class ScopedAdmin:
-    """The admin shows, exports and imports only what the user may see (DESIGN: scope)."""
+    """The admin shows, exports and imports only what the user may see (DESIGN: scope).
+
+    What it saves or imports refreshes the stored standing of the tasks concerned
+    (`standing_tasks`), as the services do.
+    """
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_standing(self.standing_tasks([form.instance.pk]), timezone.localdate())
+
+    def process_result(self, result, request):
+        ids = [row.object_id for row in result.valid_rows() if row.object_id]
+        refresh_standing(self.standing_tasks(ids), timezone.localdate())
+        return super().process_result(result, request)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return super().get_import_resource_kwargs(request, **kwargs) | {"user": request.user}
@@ -64,6 +79,9 @@ class PlanAdmin(ScopedAdmin, ImportExportModelAdmin):
     autocomplete_fields = ["issuing_unit", "parent"]
     inlines = [SectionInline, TaskInline]
 
+    def standing_tasks(self, ids):
+        return Task.objects.filter(plan__in=ids)
+
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
@@ -101,6 +119,9 @@ class TaskAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
             kwargs["queryset"] = Section.objects.select_related("plan")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def standing_tasks(self, ids):
+        return Task.objects.filter(pk__in=ids)
+
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
@@ -127,6 +148,9 @@ class ProgressReportAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmi
     autocomplete_fields = ["task", "unit", "author"]
     date_hierarchy = "submitted_on"
     inlines = [ReportFigureInline]
+
+    def standing_tasks(self, ids):
+        return Task.objects.filter(reports__in=ids)
 
 
 @admin.register(ReportFigure)

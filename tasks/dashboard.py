@@ -4,15 +4,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 
-from tasks.lights import SENT, Light, assess_tasks, indicators_with_actuals, is_finished, reporting
-from tasks.models import ProgressReport, Task
-from tasks.periods import period_containing, previous_period
+from tasks.lights import SENT, Light, assess_tasks, indicators_with_actuals
+from tasks.models import Plan, ProgressReport, Responsibility, Task
+from tasks.standing import OWING, refresh_stale
+from units.models import Unit
 
-MAX_PERIODS = 120  # ten years of monthly reports is more than any plan runs
+PLANS_PER_PAGE = 20
+UNITS_PER_PAGE = 30
 
 
 def task_list_url(**params):
@@ -36,9 +39,12 @@ class Row:
     obj: object = None
 
     def add(self, task):
-        self.total += 1
-        self.statuses[task.status] += 1
-        self.lights[task.light] += 1
+        self.count(task.status, task.light)
+
+    def count(self, status, light, n=1):
+        self.total += n
+        self.statuses[status] += n
+        self.lights[light] += n
 
     @property
     def done(self):
@@ -59,68 +65,50 @@ class Row:
     def url(self, **extra):
         return task_list_url(**(self.params | extra))
 
+    @property
     def links(self):
-        return {
-            "all": self.url(),
-            "done": self.url(status=Task.Status.DONE),
-            "in_progress": self.url(status=Task.Status.IN_PROGRESS),
-            "lead": self.url(role="lead"),
-            "support": self.url(role="support"),
-            **{light: self.url(light=light) for light in Light.values},
-        }
+        return Links(self)
 
 
-def closed_periods(plan, today):
-    """The plan's periods whose report due date has passed, newest first."""
-    periods = []
-    period = previous_period(plan, period_containing(plan, today))
-    while period.end >= plan.starts_on and len(periods) < MAX_PERIODS:
-        if period.deadline < today:
-            periods.append(period)
-        period = previous_period(plan, period)
-    return periods
+class Links:
+    """A row's links by name, each built when a template asks for it."""
+
+    FILTERS = {
+        "all": {},
+        "done": {"status": Task.Status.DONE},
+        "in_progress": {"status": Task.Status.IN_PROGRESS},
+        "lead": {"role": "lead"},
+        "support": {"role": "support"},
+        **{light: {"light": light} for light in Light.values},
+    }
+
+    def __init__(self, row):
+        self.row = row
+
+    def __getitem__(self, name):
+        return self.row.url(**self.FILTERS[name])
 
 
-def sent_history(tasks):
-    """(task, unit, period) → date sent, for every report sent on these tasks (one query)."""
-    rows = ProgressReport.objects.filter(
-        task__in=[t.pk for t in tasks], state__in=SENT, period__isnull=False
-    ).values_list("task_id", "unit_id", "period", "submitted_on")
-    return {(t, u, p): sent_on for t, u, p, sent_on in rows}
-
-
-def count_on_time(row, task, unit, periods, history):
-    """On-time reporting: of the reports owed whose due date has passed, those sent by then."""
-    for period in periods:
-        sent_on = history.get((task.pk, unit.pk, period.start))
-        if sent_on is None and is_finished(task):
-            continue  # nothing is owed for a finished task
-        row.expected += 1
-        row.on_time += sent_on is not None and sent_on <= period.deadline
-
-
-def unit_rows(tasks, today, plan_params):
-    history = sent_history(tasks)
-    periods = {}
+def unit_rows(tasks, plan_params):
+    """A row per responsible unit of these tasks, from their stored standing."""
     rows = {}
     for task in tasks:
-        if task.plan_id not in periods:
-            periods[task.plan_id] = closed_periods(task.plan, today)
         for resp in task.responsibilities.all():
             unit = resp.unit
             row = rows.get(unit.pk) or rows.setdefault(
                 unit.pk, Row(unit.display_name, plan_params | {"unit": unit.pk}, obj=unit)
             )
             row.add(task)
-            row.led += resp.role == "lead"
-            row.supported += resp.role == "support"
-            row.owed += reporting(task, unit.pk, today, task.sent).state in ("due", "overdue")
-            count_on_time(row, task, unit, periods[task.plan_id], history)
+            row.led += resp.role == Responsibility.Role.LEAD
+            row.supported += resp.role == Responsibility.Role.SUPPORT
+            row.owed += resp.reporting in OWING
+            row.expected += resp.reports_expected
+            row.on_time += resp.reports_on_time
     return sorted(rows.values(), key=lambda r: (r.obj.sort_order, r.label))
 
 
-def summary(tasks, today, params):
-    """Totals, and rows per section and per unit, for assessed tasks."""
+def summary(tasks, params):
+    """Totals, and rows per section and per unit, for tasks with `with_units()`."""
     total = Row("", params)
     sections = {}
     for task in tasks:
@@ -130,14 +118,15 @@ def summary(tasks, today, params):
                 section_params = params | {"section": task.section_id}
                 sections[task.section_id] = Row(str(task.section), section_params)
             sections[task.section_id].add(task)
-    units = unit_rows(tasks, today, params)
+    units = unit_rows(tasks, params)
     total.owed = sum(r.owed for r in units)
     return total, list(sections.values()), units
 
 
 def plan_dashboard(plan, today):
+    refresh_stale(Task.objects.filter(plan=plan), today)
     tasks = assess_tasks(Task.objects.filter(plan=plan).with_units(), today)
-    total, sections, units = summary(tasks, today, {"plan": plan.pk})
+    total, sections, units = summary(tasks, {"plan": plan.pk})
     by_section = defaultdict(list)
     for task in tasks:
         by_section[task.section_id].append(task)
@@ -211,21 +200,67 @@ def charts(total, units, months):
     }
 
 
-def overview(plans, today):
-    """Every plan's completion and lights, and units ranked by on-time reporting."""
-    tasks = assess_tasks(Task.objects.filter(plan__in=plans).with_units(), today)
-    by_plan = defaultdict(list)
-    for task in tasks:
-        by_plan[task.plan_id].append(task)
-    plan_rows = []
-    for plan in plans:
-        row = Row(plan.title, {"plan": plan.pk}, obj=plan)
-        for task in by_plan[plan.pk]:
-            row.add(task)
-        plan_rows.append(row)
-    units = unit_rows(tasks, today, {})
-    ranked = sorted(
-        (u for u in units if u.expected),
-        key=lambda u: (-u.on_time_rate, -u.expected, u.label),
+def light_counts(tasks, *group):
+    return tasks.values(*group, "status", "light").annotate(n=Count("pk")).order_by()
+
+
+def overview(user, today, *, plan_page=None, unit_page=None):
+    """Totals over every plan, a page of plans, and a page of units ranked by on-time
+    reporting: counted in SQL from the stored standing, a fixed number of queries."""
+    tasks = Task.objects.visible_to(user)
+    total = Row("", {})
+    for counts in light_counts(tasks):
+        total.count(**counts)
+    plans = Plan.objects.visible_to(user).order_by("-year", "title", "pk")
+    plan_page = Paginator(plans, PLANS_PER_PAGE).get_page(plan_page)
+    plan_rows = {plan.pk: Row(plan.title, {"plan": plan.pk}, obj=plan) for plan in plan_page}
+    for counts in light_counts(tasks.filter(plan__in=list(plan_rows)), "plan_id"):
+        plan_rows[counts.pop("plan_id")].count(**counts)
+    unit_page = Paginator(unit_ranking(user), UNITS_PER_PAGE).get_page(unit_page)
+    count_red_tasks(unit_page.object_list)
+    return {
+        "total": total,
+        "plan_page": plan_page,
+        "plans": list(plan_rows.values()),
+        "unit_page": unit_page,
+        "units": unit_page.object_list,
+        "as_of": tasks.aggregate(as_of=Min("light_on"))["as_of"],
+        "today": today,
+    }
+
+
+def unit_ranking(user):
+    """Units with reports owed so far, best on-time rate first (two queries)."""
+    records = (
+        Responsibility.objects.visible_to(user)
+        .values("unit_id")
+        .annotate(
+            expected=Sum("reports_expected"),
+            on_time=Sum("reports_on_time"),
+            owed=Count("pk", filter=Q(reporting__in=OWING)),
+        )
+        .filter(expected__gt=0)
+        .order_by()
     )
-    return {"plans": plan_rows, "units": ranked}
+    records = list(records)
+    units = Unit.objects.in_bulk([r["unit_id"] for r in records])
+    rows = []
+    for record in records:
+        unit = units[record["unit_id"]]
+        row = Row(unit.display_name, {"unit": unit.pk}, obj=unit)
+        row.expected, row.on_time, row.owed = record["expected"], record["on_time"], record["owed"]
+        rows.append(row)
+    return sorted(rows, key=lambda r: (-r.on_time_rate, -r.expected, r.label))
+
+
+def count_red_tasks(rows):
+    """Sets each unit row's red-light count (one query for the rows shown)."""
+    counts = (
+        Responsibility.objects.filter(unit__in=[r.obj for r in rows], task__light=Light.RED)
+        .values("unit_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    red = {c["unit_id"]: c["n"] for c in counts}
+    for row in rows:
+        row.lights[Light.RED] = red.get(row.obj.pk, 0)

@@ -2,11 +2,9 @@
 
 import django_filters as filters
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tasks.lights import Light, assess_tasks
-from tasks.models import Plan, Responsibility, Section, Task
+from tasks.models import Light, Plan, Responsibility, Section, Task
 from units.models import Unit
 
 ALL = _("全部")
@@ -37,9 +35,7 @@ class TaskFilter(filters.FilterSet):
         widget=filters.widgets.RangeWidget(attrs={"type": "date"}),
     )
     q = filters.CharFilter(label=_("关键词"), method="filter_text")
-    light = filters.ChoiceFilter(
-        label=_("红黄绿灯"), choices=Light.choices, method="filter_light", empty_label=ALL
-    )
+    light = filters.ChoiceFilter(label=_("红黄绿灯"), choices=Light.choices, empty_label=ALL)
     o = Ordering(
         fields=[
             ("plan__year", "year"),
@@ -93,8 +89,3 @@ class TaskFilter(filters.FilterSet):
         if not text:
             return queryset
         return queryset.filter(Q(title__icontains=text) | Q(content__icontains=text) | Q(code=text))
-
-    def filter_light(self, queryset, name, light):
-        # Lights are computed, not stored: assess the filtered tasks (a fixed number of queries).
-        tasks = assess_tasks(queryset.with_units(), timezone.localdate())
-        return queryset.filter(pk__in=[t.pk for t in tasks if t.light == light])

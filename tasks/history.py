@@ -20,7 +20,8 @@ def history_rows(records, model):
 
     Compares each record with the one before it in memory: no query per row.
     """
-    fields = [f for f in model._meta.concrete_fields if f.attname not in IGNORED]
+    tracked = model.history.model.tracked_fields
+    fields = [f for f in tracked if f.concrete and f.attname not in IGNORED]
     records = list(records)
     rows = []
     for record, previous in zip(records, records[1:] + [None], strict=True):

@@ -134,7 +134,7 @@ def count_row(row):
 
 def write_summary(book, tasks, *, title, today):
     """汇总: counts per section and per unit, and a chart of status by unit."""
-    total, sections, units = summary(tasks, today, {})
+    total, sections, units = summary(tasks, {})
     sheet = book.create_sheet("汇总")
     title_rows = [
         title,

@@ -11,22 +11,13 @@
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from tasks.models import Indicator, ProgressReport, ReportFigure, Task
+from tasks.models import Indicator, Light, ProgressReport, ReportFigure, Task
 from tasks.periods import Period, period_containing, previous_period
 
 SENT = (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
-
-
-class Light(models.TextChoices):
-    RED = "red", gettext_lazy("红灯")
-    YELLOW = "yellow", gettext_lazy("黄灯")
-    GREEN = "green", gettext_lazy("绿灯")
-    DONE = "done", gettext_lazy("已完成")
 
 
 @dataclass

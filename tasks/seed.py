@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from tasks.models import (
     Indicator,
@@ -22,6 +23,7 @@ from tasks.models import (
     Section,
     Task,
 )
+from tasks.standing import refresh_standing
 from units.models import Unit
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -56,9 +58,10 @@ def parse_date(value):
 def load_seed() -> Counter:
     changes = Counter()
     units = load_units(read("units.json"), changes)
-    for name in PLAN_FILES:
-        load_plan(read(name), units, changes)
+    plans = [load_plan(read(name), units, changes) for name in PLAN_FILES]
     load_reports(read("reports.json"), units, changes)
+    if changes:
+        refresh_standing(Task.objects.filter(plan__in=plans), timezone.localdate())
     return changes
 
 

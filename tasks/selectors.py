@@ -2,10 +2,14 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from tasks.lights import SENT, Reporting, assess_tasks, reporting
-from tasks.models import ProgressReport, Reminder, ReportFigure, Task
+from tasks.models import ProgressReport, Reminder, ReportFigure, Responsibility, Task
+from tasks.standing import OWING, refresh_stale
+
+UNIT_PAGE_SIZE = 50
 
 
 @dataclass
@@ -16,29 +20,39 @@ class UnitItem:
     reporting: Reporting
 
 
-def unit_items(unit, today):
-    """The tasks a unit leads or supports, each with its light and the report the unit owes."""
+def unit_counts(unit):
+    """How many tasks a unit leads and supports, and how many reports it owes now (one query)."""
+    return Responsibility.objects.filter(unit=unit).aggregate(
+        lead=Count("pk", filter=Q(role=Responsibility.Role.LEAD)),
+        support=Count("pk", filter=Q(role=Responsibility.Role.SUPPORT)),
+        owed=Count("pk", filter=Q(reporting__in=OWING)),
+    )
+
+
+def unit_items(unit, today, page_number):
+    """A page of the tasks a unit leads or supports (lead first), each with its light and the
+    report the unit owes. A fixed number of queries whatever the unit's size."""
+    refresh_stale(Task.objects.filter(responsibilities__unit=unit), today)
+    responsibilities = Responsibility.objects.filter(unit=unit).order_by(
+        "role", "task__plan__year", "task__plan_id", "task__seq"
+    )
+    page = Paginator(responsibilities, UNIT_PAGE_SIZE).get_page(page_number)
     last_sent = ProgressReport.objects.filter(
         task=OuterRef("pk"), unit=unit, state__in=SENT
     ).order_by("-submitted_on", "-pk")
-    tasks = (
-        Task.objects.filter(responsibilities__unit=unit)
-        .with_units()
-        .annotate(last_sent_on=Subquery(last_sent.values("submitted_on")[:1]))
-        .order_by("plan__year", "plan_id", "seq")
-    )
-    items = []
-    for task in assess_tasks(tasks, today):
-        (resp,) = [r for r in task.responsibilities.all() if r.unit_id == unit.pk]
-        items.append(
-            UnitItem(
-                task=task,
-                role=resp.role,
-                role_label=resp.get_role_display(),
-                reporting=reporting(task, unit.pk, today, task.sent),
-            )
+    tasks = Task.objects.filter(pk__in=[r.task_id for r in page]).with_units()
+    tasks = tasks.annotate(last_sent_on=Subquery(last_sent.values("submitted_on")[:1]))
+    tasks = {t.pk: t for t in assess_tasks(tasks, today)}
+    items = [
+        UnitItem(
+            task=tasks[resp.task_id],
+            role=resp.role,
+            role_label=resp.get_role_display(),
+            reporting=reporting(tasks[resp.task_id], unit.pk, today, tasks[resp.task_id].sent),
         )
-    return items
+        for resp in page
+    ]
+    return page, items
 
 
 def unit_open_reports(unit):

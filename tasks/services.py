@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tasks.models import Attachment, ProgressReport, ReportFigure, Task
+from tasks.standing import refresh_standing
 
 State = ProgressReport.State
 
@@ -95,6 +96,7 @@ def report_save(
     )
     for upload in files:
         attachment_add(report=report, upload=upload, user=author)
+    standing_refresh(task.pk)
     return report
 
 
@@ -121,6 +123,7 @@ def review(report, *, reviewer, version, state, comment):
     report.reviewed_by = reviewer
     report.reviewed_at = timezone.now()
     report.save()
+    standing_refresh(report.task_id)
     return report
 
 
@@ -140,6 +143,7 @@ def report_accept(*, report: ProgressReport, reviewer, version: int, comment: st
     task = Task.objects.select_for_update().get(pk=report.task_id)
     take_report(task, report)
     task.save()
+    standing_refresh(task.pk)
     return report
 
 
@@ -165,6 +169,7 @@ def task_close(*, task: Task, user, version: int):
     task.closed_at = timezone.now()
     task.closed_by = user
     task.save()
+    standing_refresh(task.pk)
     return task
 
 
@@ -178,6 +183,7 @@ def task_reopen(*, task: Task, user, version: int):
     task.closed_at = None
     task.closed_by = None
     task.save()
+    standing_refresh(task.pk)
     return task
 
 
@@ -233,7 +239,13 @@ def reports_import(*, result, user, accept: bool, today) -> list[ProgressReport]
     replace_figures(saved, result)
     if accept:
         tasks_take_reports(saved, user=user)
+    standing_refresh(*{r.task_id for r in saved})
     return saved
+
+
+def standing_refresh(*task_ids):
+    """Stores the new light and reporting standing of the tasks a write changed."""
+    refresh_standing(Task.objects.filter(pk__in=task_ids), timezone.localdate())
 
 
 def claim_versions(reports):

@@ -1,3 +1,4 @@
+import io
 import os
 from pathlib import Path
 
@@ -118,10 +119,12 @@ def _fast_password_hashing(settings):
 
 
 def queries_for(client, url):
-    """How many queries a GET of `url` runs (asserting it succeeds)."""
+    """How many queries a GET of `url` runs (asserting it succeeds), in the steady state: the
+    day's standing refreshed, as the daily job leaves it."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    call_command("refresh_standing", stdout=io.StringIO(), stderr=io.StringIO())
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200, response.status_code

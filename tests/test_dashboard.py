@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -86,6 +87,7 @@ def test_overview_ranks_units_by_on_time_reporting(leader_client, lvjian, time_m
     time_machine.move_to("2023-05-20 10:00 +0800", tick=False)
     task6 = Task.objects.with_units().get(plan=lvjian, code="6")
     report(task6, task6.lead_units[0], date(2023, 1, 1), date(2023, 4, 3))
+    call_command("refresh_standing")  # the daily refresh
     html = leader_client.get("/").content.decode()
     ranking = html[html.index("各单位按时报送排名") :]
     assert ranking.index("产业处") < ranking.index("综合处")

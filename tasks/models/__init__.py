@@ -1,9 +1,10 @@
-from tasks.models.plans import Indicator, Plan, Responsibility, Section, Task
+from tasks.models.plans import Indicator, Light, Plan, Responsibility, Section, Task
 from tasks.models.reports import Attachment, ProgressReport, Reminder, ReportFigure
 
 __all__ = [
     "Attachment",
     "Indicator",
+    "Light",
     "Plan",
     "ProgressReport",
     "Reminder",

@@ -145,6 +145,15 @@ class Section(models.Model):
         return f"{self.code}{separator}{self.title}"
 
 
+class Light(models.TextChoices):
+    """红黄绿灯 (the rules: tasks/lights.py and the help page)."""
+
+    RED = "red", _("红灯")
+    YELLOW = "yellow", _("黄灯")
+    GREEN = "green", _("绿灯")
+    DONE = "done", _("已完成")
+
+
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Tasks a user may read: every signed-in user sees the plans (DESIGN: roles)."""
@@ -220,7 +229,13 @@ class Task(models.Model):
     # Bumped on every save through the services; a form posted from an older version is
     # refused (no lost updates). Kept in the history so a conflict can show what changed.
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
-    history = HistoricalRecords()
+    # The light as last computed (tasks/standing.py), so that lists filter and overviews count
+    # lights in SQL; refreshed on every change to the task or its reports, and daily.
+    light = models.CharField(
+        _("红黄绿灯"), max_length=10, choices=Light, default=Light.GREEN, editable=False
+    )
+    light_on = models.DateField(_("灯号计算日"), null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["light", "light_on"])
 
     objects = TaskQuerySet.as_manager()
 
@@ -235,6 +250,11 @@ class Task(models.Model):
             models.CheckConstraint(
                 condition=Q(percent__lte=100), name="%(app_label)s_%(class)s_percent_range"
             ),
+        ]
+        indexes = [
+            # The overview counts lights and statuses per plan from the index alone.
+            models.Index(fields=["plan", "light", "status"], name="tasks_task_plan_light"),
+            models.Index(fields=["light_on"], name="tasks_task_light_on"),
         ]
 
     def __str__(self):
@@ -260,6 +280,14 @@ class Task(models.Model):
         return self.units_in_role(Responsibility.Role.SUPPORT)
 
 
+class ResponsibilityQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Responsibilities on the tasks a user may read (the rule of `Task.visible_to`)."""
+        if not user.is_authenticated:
+            return self.none()
+        return self
+
+
 class Responsibility(models.Model):
     """Which unit answers for a task: 牵头 (lead) or 配合 (support)."""
 
@@ -273,8 +301,24 @@ class Responsibility(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("单位"), on_delete=models.PROTECT, related_name="responsibilities"
     )
+
+    class Reporting(models.TextChoices):
+        OVERDUE = "overdue", _("逾期未报")
+        DUE = "due", _("待报")
+        SENT = "sent", _("已报")
+        NONE = "none", _("无需报送")
+
     role = models.CharField(_("职责"), max_length=10, choices=Role)
     seq = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    # Where the unit stands with its reports on the task, stored with the task's light
+    # (tasks/standing.py): the report it owes now, and its on-time record so far.
+    reporting = models.CharField(
+        _("报送情况"), max_length=10, choices=Reporting, default=Reporting.NONE, editable=False
+    )
+    reports_expected = models.PositiveIntegerField(_("应报"), default=0, editable=False)
+    reports_on_time = models.PositiveIntegerField(_("按时报送"), default=0, editable=False)
+
+    objects = ResponsibilityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("责任部门")

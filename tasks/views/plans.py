@@ -12,6 +12,7 @@ from tasks.selectors import (
     indicator_progress,
     open_reminders,
     task_reports,
+    unit_counts,
     unit_items,
     unit_open_reports,
 )
@@ -24,8 +25,12 @@ from units.roles import is_office, reads_everything, unit_ids
 def home(request):
     """Department users land on their unit's items; office staff and leaders on the overview."""
     if reads_everything(request.user):
-        plans = list(Plan.objects.visible_to(request.user).order_by("-year", "title"))
-        ctx = overview(plans, timezone.localdate())
+        ctx = overview(
+            request.user,
+            timezone.localdate(),
+            plan_page=request.GET.get("plans"),
+            unit_page=request.GET.get("units"),
+        )
         return render(request, "tasks/overview.html", ctx)
     mine = sorted(unit_ids(request.user))
     if mine:
@@ -86,14 +91,15 @@ def task_detail(request, task_id):
 def unit_detail(request, unit_id):
     """我的任务: what a unit leads and supports, what it owes this period, what it must finish."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
-    items = unit_items(unit, timezone.localdate())
+    page, items = unit_items(unit, timezone.localdate(), request.GET.get("page"))
     ctx = {
         "unit": unit,
+        "counts": unit_counts(unit),
+        "page": page,
         "reminders": open_reminders(unit),
         "lead_items": [i for i in items if i.role == "lead"],
         "support_items": [i for i in items if i.role == "support"],
         "open_reports": unit_open_reports(unit),
-        "due_count": sum(i.reporting.state in ("due", "overdue") for i in items),
         "is_member": unit.pk in unit_ids(request.user),
         "plans": list({item.task.plan_id: item.task.plan for item in items}.values()),
     }

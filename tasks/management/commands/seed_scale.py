@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tasks.models import Indicator, Plan, ProgressReport, ReportFigure, Responsibility, Task
 from tasks.periods import add_months
+from tasks.standing import refresh_standing
 from units.models import Unit
 
 BATCH = 5000
@@ -43,6 +44,12 @@ class Command(BaseCommand):
             self.plan(size, units, reports_per_task, start + made)
             made += size
             self.progress("tasks", made, tasks)
+        sys.stderr.write("\n")
+        refresh_standing(
+            Task.objects.filter(light_on=None),
+            timezone.localdate(),
+            progress=lambda done, total: self.progress("lights", done, total),
+        )
         self.stdout.write(f"\nSeeded {made} tasks with {reports_per_task} reports each.")
 
     def progress(self, what, done, total):
