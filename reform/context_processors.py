@@ -2,6 +2,8 @@ from tasks.models import ProgressReport
 from units.models import Unit
 from units.roles import is_leader, is_office, unit_ids
 
+REVIEW_COUNT_CAP = 100
+
 
 def roles(request):
     """What the navigation bar needs to fit the user's role. Lazy: queried only when shown."""
@@ -13,7 +15,11 @@ def roles(request):
         "is_office": office,
         "is_leader": is_leader(user),
         "my_units": lambda: list(Unit.objects.filter(pk__in=unit_ids(user))),
-        "review_count": (lambda: ProgressReport.objects.awaiting_review().count())
+        # Counted up to the first hundred: the menu shows "99+", and stays cheap however long
+        # the queue grows.
+        "review_count": (
+            lambda: ProgressReport.objects.awaiting_review().order_by()[:REVIEW_COUNT_CAP].count()
+        )
         if office
         else None,
     }

@@ -1,7 +1,7 @@
 """One FilterSet for the task list, its export and the dashboards' links."""
 
 import django_filters as filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Light, Plan, Responsibility, Section, Task
@@ -70,9 +70,8 @@ class TaskFilter(filters.FilterSet):
         if plan_id and str(plan_id).isdigit():
             sections = sections.filter(plan_id=plan_id)
         self.filters["section"].queryset = sections
-        self.filters["unit"].queryset = Unit.objects.filter(
-            responsibilities__isnull=False
-        ).distinct()
+        answering = Responsibility.objects.filter(unit=OuterRef("pk"))
+        self.filters["unit"].queryset = Unit.objects.filter(Exists(answering))
 
     def filter_unit(self, queryset, name, unit):
         role = self.form.cleaned_data.get("role")

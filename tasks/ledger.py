@@ -1,17 +1,20 @@
 """The supervision workbook (台账): 汇总, 台账, and one sheet per responsible unit.
 
-Rows are built from values annotated in one query, so the number of queries is the same for
-19 tasks or 10,000.
+Rows are built from values fetched in a fixed number of queries, so the number of queries is
+the same for 19 tasks or 10,000; lights are the stored standing (tasks/standing.py).
 """
 
+from collections import defaultdict
+
 from django.db.models import OuterRef, Subquery
+from django.utils import translation
 from openpyxl.chart import BarChart, Reference
 
 from reform import xlsx
 from reform.xlsx import Column
-from tasks.dashboard import summary
-from tasks.lights import Light, assess_tasks
-from tasks.models import ProgressReport, Task
+from tasks.dashboard import Row
+from tasks.models import Light, ProgressReport, Responsibility, Section, Task
+from tasks.standing import refresh_stale
 
 # The workbook is a Chinese document whatever the reader's language: its headers and sheet
 # names are the format offices exchange, and the fill-in import reads them back.
@@ -39,6 +42,15 @@ LATEST_FIELDS = {
 }
 
 
+TASK_FIELDS = ["pk", "code", "section_id", "section__code", "section__title", "title", "content"]
+TASK_FIELDS += ["due_on", "status", "percent", "light", *LATEST_FIELDS]
+UNIT_FIELDS = ["task_id", "role", "unit_id", "unit__name", "unit__short_name", "unit__sort_order"]
+with translation.override("zh-hans"):
+    STATUS_LABELS = {value: str(label) for value, label in Task.Status.choices}
+    ROLE_LABELS = {value: str(label) for value, label in Responsibility.Role.choices}
+    LIGHT_LABELS = {value: str(label) for value, label in Light.choices}
+
+
 def with_latest_report(tasks):
     """Annotates each task with its latest accepted report's texts and date (one query)."""
     latest = ProgressReport.objects.filter(
@@ -49,58 +61,99 @@ def with_latest_report(tasks):
     )
 
 
-def names(units):
-    return "、".join(u.name for u in units)
+def ledger_records(tasks):
+    """The tasks as plain values, and their units by task in document order (two queries).
+
+    Values rather than model instances: building ten thousand instances costs more than
+    writing their cells.
+    """
+    records = list(with_latest_report(tasks).values(*TASK_FIELDS))
+    units = defaultdict(list)
+    rows = (
+        Responsibility.objects.filter(task__in=tasks.order_by().values("pk"))
+        .order_by("task_id", "role", "seq")
+        .values(*UNIT_FIELDS)
+    )
+    for row in rows:
+        units[row["task_id"]].append(row)
+    return records, units
 
 
-def ledger_row(task):
+def names(units, role):
+    return "、".join(u["unit__name"] for u in units if u["role"] == role)
+
+
+def ledger_row(task, units):
+    latest_on = task["latest_on"]
     return [
-        task.code,
-        task.section.title if task.section else "",
-        task.title,
-        task.content,
-        names(task.lead_units),
-        names(task.support_units),
-        task.due_on.isoformat() if task.due_on else "",
-        task.get_status_display(),
-        f"{task.percent}%",
-        task.latest_progress or "",
-        task.latest_problems or "",
-        task.latest_next_steps or "",
-        task.latest_on.isoformat() if task.latest_on else "",
-        task.light,
+        task["code"],
+        task["section__title"] or "",
+        task["title"],
+        task["content"],
+        names(units, Responsibility.Role.LEAD),
+        names(units, Responsibility.Role.SUPPORT),
+        task["due_on"].isoformat() if task["due_on"] else "",
+        STATUS_LABELS[task["status"]],
+        f"{task['percent']}%",
+        task["latest_progress"] or "",
+        task["latest_problems"] or "",
+        task["latest_next_steps"] or "",
+        latest_on.isoformat() if latest_on else "",
+        task["light"],
     ]
 
 
-def export_ledger(tasks, *, title, today, output):
-    """Writes the ledger of `tasks` (a Task queryset) to `output` (a path or file)."""
-    tasks = assess_tasks(with_latest_report(tasks.with_units()), today)
+def export_ledger(tasks, *, title, today, output, unit_sheets=True):
+    """Writes the ledger of `tasks` (a Task queryset, its standing refreshed) to `output`.
+
+    汇总 and 台账, and with `unit_sheets` a sheet for each responsible unit.
+    """
+    records, units = ledger_records(tasks)
     book = xlsx.new_workbook()
-    write_summary(book, tasks, title=title, today=today)
-    light_labels = {"red": "红灯", "yellow": "黄灯", "green": "绿灯", "done": "已完成"}
-    taken = {"汇总", "台账"}
-    sheet = book.create_sheet("台账")
+    write_summary(book, records, units, title=title, today=today)
     title_rows = [title, f"导出日期：{today.isoformat()}"]
-    rows = [ledger_row(t) for t in tasks]
+    rows = [ledger_row(t, units[t["pk"]]) for t in records]
     xlsx.write_sheet(
-        sheet, (LEDGER_COLUMNS, rows), title_rows=title_rows, light_labels=light_labels
+        book.create_sheet("台账"),
+        (LEDGER_COLUMNS, rows),
+        title_rows=title_rows,
+        light_labels=LIGHT_LABELS,
     )
-    for unit, unit_tasks in tasks_by_unit(tasks):
-        sheet = book.create_sheet(xlsx.sheet_name(unit.display_name, taken))
-        columns = [Column("职责", center=True), *LEDGER_COLUMNS]
-        rows = [[role, *ledger_row(t)] for role, t in unit_tasks]
-        unit_title = [f"{title} · {unit.name}", title_rows[1]]
-        xlsx.write_sheet(sheet, (columns, rows), title_rows=unit_title, light_labels=light_labels)
+    if unit_sheets:
+        write_unit_sheets(book, records, units, rows, title_rows)
     book.save(output)
 
 
-def tasks_by_unit(tasks):
-    units = {}
-    for task in tasks:
-        for resp in task.responsibilities.all():
-            entry = units.setdefault(resp.unit_id, (resp.unit, []))
-            entry[1].append((resp.get_role_display(), task))
-    return sorted(units.values(), key=lambda e: (e[0].sort_order, e[0].name))
+def export_plan_ledger(plan, *, today, output):
+    """The plan's supervision workbook, its lights as of today."""
+    tasks = Task.objects.filter(plan=plan)
+    refresh_stale(tasks, today)
+    export_ledger(tasks, title=plan.title, today=today, output=output)
+
+
+def write_unit_sheets(book, records, units, rows, title_rows):
+    """A sheet per responsible unit: its rows of the ledger, with its role in each."""
+    by_unit = {}
+    for record, row in zip(records, rows, strict=True):
+        for unit in units[record["pk"]]:
+            entry = by_unit.setdefault(unit["unit_id"], (unit, []))
+            entry[1].append([ROLE_LABELS[unit["role"]], *row])
+    taken = {"汇总", "台账"}
+    columns = [Column("职责", center=True), *LEDGER_COLUMNS]
+    for unit, unit_rows in sorted(by_unit.values(), key=lambda e: unit_order(e[0])):
+        sheet = book.create_sheet(xlsx.sheet_name(display_name(unit), taken))
+        unit_title = [f"{title_rows[0]} · {unit['unit__name']}", title_rows[1]]
+        xlsx.write_sheet(
+            sheet, (columns, unit_rows), title_rows=unit_title, light_labels=LIGHT_LABELS
+        )
+
+
+def display_name(unit):
+    return unit["unit__short_name"] or unit["unit__name"]
+
+
+def unit_order(unit):
+    return (unit["unit__sort_order"], unit["unit__name"])
 
 
 def count_columns(first):
@@ -132,9 +185,25 @@ def count_row(row):
     ]
 
 
-def write_summary(book, tasks, *, title, today):
+def summary_rows(records, units):
+    """Counts for the whole ledger, per section and per responsible unit."""
+    total, sections, by_unit = Row("", {}), {}, {}
+    for task in records:
+        total.count(task["status"], task["light"])
+        if task["section_id"] is not None:
+            heading = Section.heading(task["section__code"], task["section__title"])
+            row = sections.setdefault(task["section_id"], Row(heading, {}))
+            row.count(task["status"], task["light"])
+        for unit in units[task["pk"]]:
+            row = by_unit.setdefault(unit["unit_id"], Row(display_name(unit), {}, obj=unit))
+            row.count(task["status"], task["light"])
+    ordered = sorted(by_unit.values(), key=lambda r: unit_order(r.obj))
+    return total, list(sections.values()), ordered
+
+
+def write_summary(book, records, units, *, title, today):
     """汇总: counts per section and per unit, and a chart of status by unit."""
-    total, sections, units = summary(tasks, {})
+    total, sections, unit_rows = summary_rows(records, units)
     sheet = book.create_sheet("汇总")
     title_rows = [
         title,
@@ -142,12 +211,12 @@ def write_summary(book, tasks, *, title, today):
         f"完成率{total.completion}%",
     ]
     section_table = (count_columns("板块"), [count_row(r) for r in sections])
-    unit_table = (count_columns("责任单位"), [count_row(r) for r in units])
+    unit_table = (count_columns("责任单位"), [count_row(r) for r in unit_rows])
     xlsx.write_sheet(sheet, section_table, unit_table, title_rows=title_rows)
-    if units:
+    if unit_rows:
         # The unit table's header sits after the titles, the section table and a blank row.
         header = len(title_rows) + 1 + len(sections) + 2
-        add_status_chart(sheet, header_row=header, count=len(units))
+        add_status_chart(sheet, header_row=header, count=len(unit_rows))
 
 
 def add_status_chart(sheet, *, header_row, count):

@@ -138,11 +138,15 @@ class Section(models.Model):
         ]
 
     def __str__(self):
-        if not self.code:
-            return self.title
+        return self.heading(self.code, self.title)
+
+    @staticmethod
+    def heading(code, title):
+        if not code:
+            return title
         # "一" is printed "一、…"; a bracketed code such as "（一）" stands alone.
-        separator = "" if self.code.endswith(("）", ")")) else "、"
-        return f"{self.code}{separator}{self.title}"
+        separator = "" if code.endswith(("）", ")")) else "、"
+        return f"{code}{separator}{title}"
 
 
 class Light(models.TextChoices):

@@ -107,6 +107,14 @@ class ProgressReport(models.Model):
                 condition=Q(percent__lte=100), name="%(app_label)s_%(class)s_percent_range"
             ),
         ]
+        indexes = [
+            # The review queue, in the order it is worked through, and its count in the menu.
+            models.Index(
+                fields=["submitted_on", "id"],
+                condition=Q(state="submitted"),
+                name="tasks_report_awaiting_review",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.unit} · {self.task}"

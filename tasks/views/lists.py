@@ -8,9 +8,10 @@ from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404
 from tasks.filters import TaskFilter
-from tasks.ledger import export_ledger
+from tasks.ledger import export_ledger, export_plan_ledger
 from tasks.lights import assess_tasks
 from tasks.models import Task
+from tasks.standing import refresh_stale
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -19,7 +20,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 @require_safe
 def task_list(request):
-    tasks = Task.objects.visible_to(request.user).order_by("plan__year", "plan_id", "seq")
+    # Plan by plan in document order: the (plan, seq) index serves the first page at any size.
+    tasks = Task.objects.visible_to(request.user).order_by("plan_id", "seq")
     filterset = TaskFilter(request.GET or None, queryset=tasks, user=request.user)
     if request.GET.get("export") == "xlsx":
         return task_list_export(filterset)
@@ -30,10 +32,13 @@ def task_list(request):
 
 
 def task_list_export(filterset):
-    """Exactly the tasks the list shows (every page), as a ledger workbook."""
+    """Exactly the tasks the list shows (every page): 汇总 and 台账."""
     today = timezone.localdate()
+    refresh_stale(filterset.qs, today)
     response = xlsx_response(f"任务台账-{today:%Y%m%d}.xlsx")
-    export_ledger(filterset.qs, title="任务台账（筛选结果）", today=today, output=response)
+    export_ledger(
+        filterset.qs, title="任务台账（筛选结果）", today=today, output=response, unit_sheets=False
+    )
     return response
 
 
@@ -50,5 +55,5 @@ def plan_ledger(request, plan_id):
     plan = get_plan_or_404(request.user, plan_id)
     today = timezone.localdate()
     response = xlsx_response(f"{plan.title}-台账-{today:%Y%m%d}.xlsx")
-    export_ledger(Task.objects.filter(plan=plan), title=plan.title, today=today, output=response)
+    export_plan_ledger(plan, today=today, output=response)
     return response

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tasks.ledger import export_ledger
-from tasks.models import Plan, Task
+from tasks.ledger import export_plan_ledger
+from tasks.models import Plan
 
 
 class Command(BaseCommand):
@@ -17,6 +17,5 @@ class Command(BaseCommand):
             plan = Plan.objects.get(pk=plan)
         except Plan.DoesNotExist:
             raise CommandError(f"No plan with id {plan}.") from None
-        tasks = Task.objects.filter(plan=plan)
-        export_ledger(tasks, title=plan.title, today=timezone.localdate(), output=output)
-        self.stdout.write(f"Wrote {tasks.count()} tasks of “{plan}” to {output}")
+        export_plan_ledger(plan, today=timezone.localdate(), output=output)
+        self.stdout.write(f"Wrote {plan.tasks.count()} tasks of “{plan}” to {output}")

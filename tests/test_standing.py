@@ -1,0 +1,121 @@
+"""The stored standing: lights and reporting kept by every write and by the daily refresh."""
+
+import io
+from datetime import date
+
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tasks import services
+from tasks.models import Responsibility, Task
+from tasks.standing import refresh_standing
+from tests.conftest import make_plan, make_task, make_unit, make_user
+from units.roles import LEADER
+
+MAY = "2023-05-20 10:00 +0800"  # Q1 2023 reports were due 2023-04-05 (+3 grace days)
+
+
+def standing(task, unit):
+    task.refresh_from_db()
+    resp = Responsibility.objects.get(task=task, unit=unit)
+    return task.light, task.light_on, resp.reporting, resp.reports_expected, resp.reports_on_time
+
+
+def test_it_stores_what_the_rules_give(db, time_machine):
+    time_machine.move_to(MAY, tick=False)
+    unit = make_unit()
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    refresh_standing(Task.objects.all(), date(2023, 5, 20))
+    # Q1 report missing past its grace days: red, overdue, one report owed and none on time
+    assert standing(task, unit) == ("red", date(2023, 5, 20), "overdue", 1, 0)
+
+
+def test_a_submitted_report_refreshes_the_task_at_once(db, time_machine):
+    time_machine.move_to(MAY, tick=False)
+    unit = make_unit()
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    author = make_user("member", unit=unit)
+    refresh_standing(Task.objects.all(), date(2023, 5, 20))
+    services.report_save(
+        task=task,
+        unit=unit,
+        author=author,
+        values={"period": date(2023, 1, 1), "status": "in_progress", "progress": "已部署"},
+        figures=[],
+        submit=True,
+    )
+    # sent, though late: the Q1 report is no longer overdue; Q2 is due by 2023-07-05
+    assert standing(task, unit)[:3] == ("green", date(2023, 5, 20), "due")
+
+
+def test_the_daily_refresh_moves_lights_with_time(db, time_machine):
+    unit = make_unit()
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    time_machine.move_to("2023-04-01 10:00 +0800", tick=False)
+    call_command("refresh_standing", stdout=io.StringIO(), stderr=io.StringIO())
+    assert standing(task, unit)[:3] == ("yellow", date(2023, 4, 1), "due")
+    time_machine.move_to(MAY, tick=False)
+    call_command("refresh_standing", stale=True, stdout=io.StringIO(), stderr=io.StringIO())
+    assert standing(task, unit)[:3] == ("red", date(2023, 5, 20), "overdue")
+    again = io.StringIO()
+    call_command("refresh_standing", stale=True, stdout=again, stderr=io.StringIO())
+    assert "Refreshed the standing of 0 tasks as of 2023-05-20" in again.getvalue()
+
+
+def test_the_refresh_runs_a_fixed_number_of_queries_per_chunk(db):
+    units = [make_unit(), make_unit()]
+    plan = make_plan(year=2023)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            refresh_standing(Task.objects.filter(light_on=None), date(2023, 5, 20))
+        return len(ctx.captured_queries)
+
+    make_task(plan=plan, lead=[units[0]], support=[units[1]])
+    small = count()
+    for _ in range(40):
+        make_task(plan=plan, lead=[units[1]], support=[units[0]])
+    assert count() == small <= 9
+
+
+def test_the_overview_counts_the_stored_lights(db, time_machine):
+    time_machine.move_to(MAY, tick=False)
+    unit = make_unit(name="统计单位")
+    plan = make_plan(year=2023, title="统计方案")
+    for _ in range(3):
+        make_task(plan=plan, lead=[unit])
+    Task.objects.filter(pk=make_task(plan=plan, lead=[unit]).pk).update(status="done")
+    refresh_standing(Task.objects.all(), date(2023, 5, 20))
+    client = Client()
+    client.force_login(make_user("boss", group=LEADER))
+    html = client.get("/").content.decode()
+    row = html[html.index("统计方案") :]
+    red = f'href="/tasks/?plan={plan.pk}&amp;light=red" class="n-red">3<'
+    assert red in row
+    assert "部分任务的红黄绿灯计算于" not in html
+
+
+def test_the_overview_says_when_lights_are_out_of_date(db, time_machine):
+    make_task(plan=make_plan(year=2023), lead=[make_unit()])
+    refresh_standing(Task.objects.all(), date(2023, 5, 19))
+    time_machine.move_to(MAY, tick=False)
+    client = Client()
+    client.force_login(make_user("boss", group=LEADER))
+    assert "部分任务的红黄绿灯计算于 2023-05-19" in client.get("/").content.decode()
+
+
+def test_the_unit_page_is_paged(db, time_machine):
+    time_machine.move_to(MAY, tick=False)
+    unit = make_unit()
+    plan = make_plan(year=2023)
+    for _ in range(55):
+        make_task(plan=plan, lead=[unit])
+    make_task(plan=plan, support=[unit])
+    client = Client()
+    client.force_login(make_user("member", unit=unit))
+    first = client.get(unit.get_absolute_url()).content.decode()
+    assert "牵头 55 项" in first and "配合 1 项" in first and "第 1 / 2 页" in first
+    second = client.get(f"{unit.get_absolute_url()}?page=2").content.decode()
+    assert "配合任务" in second and second.count('class="item-title"') == 6
