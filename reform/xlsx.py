@@ -3,23 +3,30 @@
 Exporters build plain rows of values; this module owns every style decision, so the ledger,
 the task list export and the fill-in template look alike and stay safe: text is always written
 as text (never a formula), and control characters pasted from Word are dropped.
+
+Rows may be any iterable and are written as they come, so an export of ten thousand tasks
+holds one chunk of rows in memory, not all of them: column widths are measured on the first
+`WIDTH_SAMPLE` rows (every row of a plan's ledger).
 """
 
 import io
 import unicodedata
-from copy import copy
 from dataclasses import dataclass
+from itertools import chain, islice
 
 from django.utils.functional import Promise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_WIDTH = 50  # long texts wrap at about 25 Chinese characters
 MIN_WIDTH = 6
+WIDTH_SAMPLE = 1000
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 THIN = Side(style="thin", color="8C959F")
@@ -68,8 +75,10 @@ def column_widths(columns, rows):
     widths = [display_width(c.header) for c in columns]
     for row in rows:
         for i, value in enumerate(row):
-            if value is not None:
-                longest = max(display_width(part) for part in str(value).split("\n"))
+            text = "" if value is None else str(value)
+            # A text can be no wider than twice its length: most need no measuring.
+            if widths[i] < MAX_WIDTH and 2 * len(text) > widths[i]:
+                longest = max(display_width(part) for part in text.split("\n"))
                 widths[i] = max(widths[i], longest)
     return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
 
@@ -87,19 +96,49 @@ def new_workbook():
     return Workbook(write_only=True)
 
 
-def text_cell(ws, value, *, font=None):
-    cell = WriteOnlyCell(ws, value=clean(value))
-    if isinstance(value, str):
-        cell.data_type = "s"  # "=…" stays text, never a formula
-    if font is not None:
-        cell.font = font
-    return cell
+class StyledSheet(WriteOnlyWorksheet):
+    """A write-only sheet whose rows are (value, style) pairs, written through one reused cell.
+
+    openpyxl's own write-only sheet reuses one cell for plain values, but for a styled cell it
+    first tries the cell as a value, catches the error and allocates another: for a ledger of
+    ten thousand tasks that costs more than writing the cells.
+    """
+
+    def _values_to_row(self, values, row_idx):
+        cell = WriteOnlyCell(self)
+        for col_idx, (value, style) in enumerate(values, 1):
+            cell.value = clean(value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # "=…" stays text, never a formula
+            cell._style = style
+            cell.column, cell.row = col_idx, row_idx
+            yield cell
 
 
-def prepare_print(ws, header_row, last_column, last_row, *, autofilter):
+def add_sheet(book, title):
+    """A sheet for `write_sheet`, added at the end of the workbook."""
+    sheet = StyledSheet(parent=book, title=title)
+    book._add_sheet(sheet)
+    return sheet
+
+
+PLAIN = StyleArray()
+
+
+def title_cell(ws, text, *, main):
+    """The sheet's title (large and bold) or a line under it."""
+    return (text, style(ws, "title", lambda: {"font": TITLE_FONT}) if main else PLAIN)
+
+
+def sampled(rows):
+    """(the first rows, all rows): widths are measured on the first, the second is written."""
+    rows = iter(rows)
+    head = list(islice(rows, WIDTH_SAMPLE))
+    return head, chain(head, rows)
+
+
+def prepare_print(ws, header_row):
     ws.freeze_panes = f"A{header_row + 1}"
-    if autofilter:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(last_column)}{last_row}"
     ws.print_title_rows = f"{header_row}:{header_row}"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
@@ -115,77 +154,79 @@ def write_sheet(ws, *tables, title_rows=(), light_labels=None, protect=False):
     The first table's header is frozen and repeated on every printed page; a sheet with one
     table also gets an autofilter.
     """
-    tables = [(columns, [[clean(v) for v in row] for row in rows]) for columns, rows in tables]
+    tables = [(columns, sampled(rows)) for columns, rows in tables]
     widths = {}
-    for columns, rows in tables:
-        for i, width in enumerate(column_widths(columns, rows), start=1):
+    for columns, (head, _rows) in tables:
+        for i, width in enumerate(column_widths(columns, head), start=1):
             widths[i] = max(widths.get(i, 0), width)
     for i, width in widths.items():
         ws.column_dimensions[get_column_letter(i)].width = width
     header_row = len(title_rows) + 1
-    first_columns, first_rows = tables[0]
-    prepare_print(
-        ws,
-        header_row,
-        len(first_columns),
-        header_row + max(len(first_rows), 1),
-        autofilter=len(tables) == 1,
-    )
+    prepare_print(ws, header_row)
     for n, line in enumerate(title_rows):
-        ws.append([text_cell(ws, line, font=TITLE_FONT if n == 0 else None)])
-    for n, (columns, rows) in enumerate(tables):
+        ws.append([title_cell(ws, line, main=n == 0)])
+    last_row = header_row
+    for n, (columns, (_head, rows)) in enumerate(tables):
         if n:
             ws.append([])
         ws.append([header_cell(ws, c.header) for c in columns])
+        count = 0
         for row in rows:
             cells = zip(columns, row, strict=True)
             ws.append([data_cell(ws, col, value, light_labels, protect) for col, value in cells])
+            count += 1
+        if n == 0:
+            last_row = header_row + max(count, 1)
+    if len(tables) == 1:
+        # Written after the rows: the sheet's XML puts the filter after its data.
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(tables[0][0]))}{last_row}"
     if protect:
         ws.protection.sheet = True
         ws.protection.autoFilter = False
         ws.protection.sort = False
 
 
-def style(ws, key, **attributes):
-    """The style of a kind of cell, registered with the workbook once and then copied.
+def style(ws, key, attributes):
+    """The style of a kind of cell, registered with the workbook once and then shared.
 
     Setting font, fill and border on every cell makes openpyxl hash and look up each style
-    object per cell; copying one registered style array is what keeps large exports fast.
+    object per cell; sharing one registered style array is what keeps large exports fast (a
+    write-only cell is written out and dropped, so nothing changes a shared array).
     """
     cache = ws.parent.__dict__.setdefault("_reform_styles", {})
     if key not in cache:
         template = WriteOnlyCell(ws)
-        for name, value in attributes.items():
+        for name, value in attributes().items():
             setattr(template, name, value)
         cache[key] = template._style
-    return copy(cache[key])
+    return cache[key]
 
 
 def header_cell(ws, text):
-    cell = text_cell(ws, text)
-    cell._style = style(
-        ws, "header", font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=HEADER_ALIGN
-    )
-    return cell
+    header = {"font": HEADER_FONT, "fill": HEADER_FILL, "border": BORDER, "alignment": HEADER_ALIGN}
+    return (text, style(ws, "header", lambda: header))
 
 
 def data_cell(ws, column, value, light_labels, protect):
     light = value if column.fill_key and value in FILLS else None
-    cell = text_cell(ws, light_labels[light] if light and light_labels else value)
+    key = ("data", column.center, light, protect and column.editable, protect)
+    style_array = style(ws, key, lambda: data_style(column, light, protect))
+    return (light_labels[light] if light and light_labels else value, style_array)
+
+
+def data_style(column, light, protect):
     attributes = {"border": BORDER, "alignment": CENTER if column.center else WRAP}
     if light:
         attributes["fill"], attributes["font"] = FILLS[light]
     if protect:
         attributes["protection"] = UNLOCKED if column.editable else LOCKED
-    key = ("data", column.center, light, protect and column.editable, protect)
-    cell._style = style(ws, key, **attributes)
-    return cell
+    return attributes
 
 
 def dataset_to_xlsx(dataset) -> bytes:
     """A tablib dataset (django-import-export's exports) through the same safe writer."""
     book = new_workbook()
-    sheet = book.create_sheet(sheet_name(dataset.title or "Sheet1", set()))
+    sheet = add_sheet(book, sheet_name(dataset.title or "Sheet1", set()))
     columns = [Column(str(h), wrap=True) for h in dataset.headers or []]
     write_sheet(sheet, (columns, [list(row) for row in dataset]))
     out = io.BytesIO()

@@ -60,7 +60,7 @@ def write_template(*, plan, unit, period, output):
     columns = IDENTITY + FILL_IN + [Column(indicator_header(i), editable=True) for i in indicators]
     rows = [template_row(task, unit, indicators) for task in tasks]
     book = xlsx.new_workbook()
-    sheet = book.create_sheet(SHEET)
+    sheet = xlsx.add_sheet(book, SHEET)
     title_rows = [
         f"{plan.title} · {unit.name} · 进展填报模板",
         f"填报周期：{period.label}，请于{period.deadline.isoformat()}前报送。"

@@ -5,15 +5,16 @@ the same for 19 tasks or 10,000; lights are the stored standing (tasks/standing.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count
 from django.utils import translation
 from openpyxl.chart import BarChart, Reference
 
 from reform import xlsx
 from reform.xlsx import Column
 from tasks.dashboard import Row
-from tasks.models import Light, ProgressReport, Responsibility, Section, Task
+from tasks.models import Light, Responsibility, Section, Task
 from tasks.standing import refresh_stale
 
 # The workbook is a Chinese document whatever the reader's language: its headers and sheet
@@ -34,93 +35,117 @@ LEDGER_COLUMNS = [
     Column("填报时间", center=True),
     Column("红黄绿灯", center=True, fill_key=True),
 ]
-LATEST_FIELDS = {
-    "latest_progress": "progress",
-    "latest_problems": "problems",
-    "latest_next_steps": "next_steps",
-    "latest_on": "submitted_on",
-}
-
-
-TASK_FIELDS = ["pk", "code", "section_id", "section__code", "section__title", "title", "content"]
-TASK_FIELDS += ["due_on", "status", "percent", "light", *LATEST_FIELDS]
-UNIT_FIELDS = ["task_id", "role", "unit_id", "unit__name", "unit__short_name", "unit__sort_order"]
+ROW_FIELDS = [
+    "pk",
+    "code",
+    "section__title",
+    "title",
+    "content",
+    "due_on",
+    "status",
+    "percent",
+    "latest_report__progress",
+    "latest_report__problems",
+    "latest_report__next_steps",
+    "latest_report__submitted_on",
+    "light",
+]
 with translation.override("zh-hans"):
     STATUS_LABELS = {value: str(label) for value, label in Task.Status.choices}
     ROLE_LABELS = {value: str(label) for value, label in Responsibility.Role.choices}
     LIGHT_LABELS = {value: str(label) for value, label in Light.choices}
+CHUNK = 2000
 
 
-def with_latest_report(tasks):
-    """Annotates each task with its latest accepted report's texts and date (one query)."""
-    latest = ProgressReport.objects.filter(
-        task=OuterRef("pk"), state=ProgressReport.State.ACCEPTED
-    ).order_by("-submitted_on", "-pk")
-    return tasks.annotate(
-        **{name: Subquery(latest.values(field)[:1]) for name, field in LATEST_FIELDS.items()}
-    )
+@dataclass
+class LedgerUnit:
+    name: str
+    short_name: str
+    sort_order: int
+
+    @property
+    def display_name(self):
+        return self.short_name or self.name
 
 
-def ledger_records(tasks):
-    """The tasks as plain values, and their units by task in document order (two queries).
-
-    Values rather than model instances: building ten thousand instances costs more than
-    writing their cells.
-    """
-    records = list(with_latest_report(tasks).values(*TASK_FIELDS))
-    units = defaultdict(list)
+def responsibilities(tasks):
+    """(task id → its (unit id, role) pairs in document order, unit id → LedgerUnit), from
+    one query: small tuples, so ten thousand tasks' units fit in little memory."""
+    by_task, units = defaultdict(list), {}
     rows = (
         Responsibility.objects.filter(task__in=tasks.order_by().values("pk"))
         .order_by("task_id", "role", "seq")
-        .values(*UNIT_FIELDS)
+        .values_list(
+            "task_id", "role", "unit_id", "unit__name", "unit__short_name", "unit__sort_order"
+        )
     )
-    for row in rows:
-        units[row["task_id"]].append(row)
-    return records, units
+    for task_id, role, unit_id, name, short_name, sort_order in rows.iterator(CHUNK):
+        by_task[task_id].append((unit_id, role))
+        if unit_id not in units:
+            units[unit_id] = LedgerUnit(name, short_name, sort_order)
+    return by_task, units
 
 
-def names(units, role):
-    return "、".join(u["unit__name"] for u in units if u["role"] == role)
-
-
-def ledger_row(task, units):
-    latest_on = task["latest_on"]
-    return [
-        task["code"],
-        task["section__title"] or "",
-        task["title"],
-        task["content"],
-        names(units, Responsibility.Role.LEAD),
-        names(units, Responsibility.Role.SUPPORT),
-        task["due_on"].isoformat() if task["due_on"] else "",
-        STATUS_LABELS[task["status"]],
-        f"{task['percent']}%",
-        task["latest_progress"] or "",
-        task["latest_problems"] or "",
-        task["latest_next_steps"] or "",
-        latest_on.isoformat() if latest_on else "",
-        task["light"],
-    ]
+def ledger_rows(tasks, by_task, units):
+    """(task id, its ledger row) for each task, streamed from one query in chunks."""
+    for (
+        pk,
+        code,
+        section,
+        title,
+        content,
+        due_on,
+        status,
+        percent,
+        *latest,
+        light,
+    ) in tasks.values_list(*ROW_FIELDS).iterator(CHUNK):
+        progress, problems, next_steps, latest_on = latest
+        pairs = by_task.get(pk, ())
+        yield (
+            pk,
+            [
+                code,
+                section or "",
+                title,
+                content,
+                "、".join(units[u].name for u, role in pairs if role == Responsibility.Role.LEAD),
+                "、".join(
+                    units[u].name for u, role in pairs if role == Responsibility.Role.SUPPORT
+                ),
+                due_on.isoformat() if due_on else "",
+                STATUS_LABELS[status],
+                f"{percent}%",
+                progress or "",
+                problems or "",
+                next_steps or "",
+                latest_on.isoformat() if latest_on else "",
+                light,
+            ],
+        )
 
 
 def export_ledger(tasks, *, title, today, output, unit_sheets=True):
     """Writes the ledger of `tasks` (a Task queryset, its standing refreshed) to `output`.
 
-    汇总 and 台账, and with `unit_sheets` a sheet for each responsible unit.
+    汇总 and 台账, and with `unit_sheets` a sheet for each responsible unit (for a plan's
+    ledger; the rows are then held in memory once). Five queries whatever the size.
     """
-    records, units = ledger_records(tasks)
+    by_task, units = responsibilities(tasks)
     book = xlsx.new_workbook()
-    write_summary(book, records, units, title=title, today=today)
+    write_summary(book, tasks, units, title=title, today=today)
     title_rows = [title, f"导出日期：{today.isoformat()}"]
-    rows = [ledger_row(t, units[t["pk"]]) for t in records]
+    rows = ledger_rows(tasks, by_task, units)
+    if unit_sheets:
+        rows = list(rows)
     xlsx.write_sheet(
-        book.create_sheet("台账"),
-        (LEDGER_COLUMNS, rows),
+        xlsx.add_sheet(book, "台账"),
+        (LEDGER_COLUMNS, (row for _pk, row in rows)),
         title_rows=title_rows,
         light_labels=LIGHT_LABELS,
     )
     if unit_sheets:
-        write_unit_sheets(book, records, units, rows, title_rows)
+        write_unit_sheets(book, rows, by_task, units, title_rows)
     book.save(output)
 
 
@@ -131,29 +156,21 @@ def export_plan_ledger(plan, *, today, output):
     export_ledger(tasks, title=plan.title, today=today, output=output)
 
 
-def write_unit_sheets(book, records, units, rows, title_rows):
+def write_unit_sheets(book, rows, by_task, units, title_rows):
     """A sheet per responsible unit: its rows of the ledger, with its role in each."""
-    by_unit = {}
-    for record, row in zip(records, rows, strict=True):
-        for unit in units[record["pk"]]:
-            entry = by_unit.setdefault(unit["unit_id"], (unit, []))
-            entry[1].append([ROLE_LABELS[unit["role"]], *row])
+    by_unit = defaultdict(list)
+    for pk, row in rows:
+        for unit_id, role in by_task.get(pk, ()):
+            by_unit[unit_id].append([ROLE_LABELS[role], *row])
     taken = {"汇总", "台账"}
     columns = [Column("职责", center=True), *LEDGER_COLUMNS]
-    for unit, unit_rows in sorted(by_unit.values(), key=lambda e: unit_order(e[0])):
-        sheet = book.create_sheet(xlsx.sheet_name(display_name(unit), taken))
-        unit_title = [f"{title_rows[0]} · {unit['unit__name']}", title_rows[1]]
+    for unit_id in sorted(by_unit, key=lambda u: (units[u].sort_order, units[u].name)):
+        unit = units[unit_id]
+        sheet = xlsx.add_sheet(book, xlsx.sheet_name(unit.display_name, taken))
+        unit_title = [f"{title_rows[0]} · {unit.name}", title_rows[1]]
         xlsx.write_sheet(
-            sheet, (columns, unit_rows), title_rows=unit_title, light_labels=LIGHT_LABELS
+            sheet, (columns, by_unit[unit_id]), title_rows=unit_title, light_labels=LIGHT_LABELS
         )
-
-
-def display_name(unit):
-    return unit["unit__short_name"] or unit["unit__name"]
-
-
-def unit_order(unit):
-    return (unit["unit__sort_order"], unit["unit__name"])
 
 
 def count_columns(first):
@@ -185,26 +202,41 @@ def count_row(row):
     ]
 
 
-def summary_rows(records, units):
-    """Counts for the whole ledger, per section and per responsible unit."""
-    total, sections, by_unit = Row("", {}), {}, {}
-    for task in records:
-        total.count(task["status"], task["light"])
-        if task["section_id"] is not None:
-            heading = Section.heading(task["section__code"], task["section__title"])
-            row = sections.setdefault(task["section_id"], Row(heading, {}))
-            row.count(task["status"], task["light"])
-        for unit in units[task["pk"]]:
-            row = by_unit.setdefault(unit["unit_id"], Row(display_name(unit), {}, obj=unit))
-            row.count(task["status"], task["light"])
-    ordered = sorted(by_unit.values(), key=lambda r: unit_order(r.obj))
+def summary_rows(tasks, units):
+    """Counts for the whole ledger, per section and per responsible unit (two queries)."""
+    tasks = Task.objects.filter(pk__in=tasks.order_by().values("pk"))
+    total, sections = Row("", {}), {}
+    by_section = (
+        tasks.values("section_id", "section__code", "section__title", "status", "light")
+        .annotate(n=Count("pk"))
+        .order_by("section__plan_id", "section__seq")
+    )
+    for c in by_section:
+        total.count(c["status"], c["light"], c["n"])
+        if c["section_id"] is not None:
+            heading = Section.heading(c["section__code"], c["section__title"])
+            sections.setdefault(c["section_id"], Row(heading, {})).count(
+                c["status"], c["light"], c["n"]
+            )
+    by_unit = {}
+    counts = (
+        Responsibility.objects.filter(task__in=tasks)
+        .values("unit_id", "task__status", "task__light")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for c in counts:
+        unit = units[c["unit_id"]]
+        row = by_unit.setdefault(c["unit_id"], Row(unit.display_name, {}, obj=unit))
+        row.count(c["task__status"], c["task__light"], c["n"])
+    ordered = sorted(by_unit.values(), key=lambda r: (r.obj.sort_order, r.obj.name))
     return total, list(sections.values()), ordered
 
 
-def write_summary(book, records, units, *, title, today):
+def write_summary(book, tasks, units, *, title, today):
     """汇总: counts per section and per unit, and a chart of status by unit."""
-    total, sections, unit_rows = summary_rows(records, units)
-    sheet = book.create_sheet("汇总")
+    total, sections, unit_rows = summary_rows(tasks, units)
+    sheet = xlsx.add_sheet(book, "汇总")
     title_rows = [
         title,
         f"导出日期：{today.isoformat()}；任务{total.total}项，已完成{total.done}项，"

@@ -50,7 +50,7 @@ def on_time_record(task, unit_id, periods, history):
 def refresh_standing(tasks, today, progress=None) -> int:
     """Recomputes and stores the standing of `tasks` (a queryset), a chunk at a time.
 
-    Six queries a chunk, plus one update for each kind of row that changed.
+    Seven queries a chunk, plus one update for each kind of row that changed.
     """
     ids = list(tasks.order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
@@ -65,10 +65,26 @@ def refresh_stale(tasks, today):
     return refresh_standing(tasks.exclude(light_on=today), today)
 
 
+def latest_accepted(ids):
+    """Task id → the id of its latest accepted report (one query)."""
+    rows = (
+        ProgressReport.objects.filter(task__in=ids, state=ProgressReport.State.ACCEPTED)
+        .order_by("task_id", "-submitted_on", "-pk")
+        .values_list("task_id", "pk")
+    )
+    latest = {}
+    for task_id, pk in rows:
+        latest.setdefault(task_id, pk)
+    return latest
+
+
 def refresh_chunk(ids, today):
     tasks = list(Task.objects.filter(pk__in=ids).with_units())
-    stored = {t.pk: t.light for t in tasks}
+    stored = {t.pk: (t.light, t.latest_report_id) for t in tasks}
     assess_tasks(tasks, today)
+    latest = latest_accepted(ids)
+    for task in tasks:
+        task.latest_report_id = latest.get(task.pk)
     history = sent_history(tasks)
     periods = {}
     changed = []
@@ -84,7 +100,9 @@ def refresh_chunk(ids, today):
             if before != (resp.reporting, resp.reports_expected, resp.reports_on_time):
                 changed.append(resp)
     Task.objects.bulk_update(
-        [t for t in tasks if stored[t.pk] != t.light], ["light"], batch_size=CHUNK
+        [t for t in tasks if stored[t.pk] != (t.light, t.latest_report_id)],
+        ["light", "latest_report"],
+        batch_size=CHUNK,
     )
     Task.objects.filter(pk__in=ids).update(light_on=today)
     Responsibility.objects.bulk_update(

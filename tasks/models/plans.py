@@ -239,7 +239,18 @@ class Task(models.Model):
         _("红黄绿灯"), max_length=10, choices=Light, default=Light.GREEN, editable=False
     )
     light_on = models.DateField(_("灯号计算日"), null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["light", "light_on"])
+    # The latest accepted report, kept with the light so that lists and the ledger read its
+    # texts through a join rather than a subquery per task.
+    latest_report = models.ForeignKey(
+        "tasks.ProgressReport",
+        verbose_name=_("最新报告"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    history = HistoricalRecords(excluded_fields=["light", "light_on", "latest_report"])
 
     objects = TaskQuerySet.as_manager()
 
