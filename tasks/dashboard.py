@@ -5,14 +5,13 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, F, FloatField, Min, Sum
+from django.db.models.functions import Cast, TruncMonth
 from django.urls import reverse
 
 from tasks.lights import SENT, Light, assess_tasks, indicators_with_actuals
-from tasks.models import Plan, ProgressReport, Responsibility, Task
+from tasks.models import Plan, PlanTally, ProgressReport, Responsibility, Task, UnitTally
 from tasks.standing import OWING, refresh_stale
-from units.models import Unit
 
 PLANS_PER_PAGE = 20
 UNITS_PER_PAGE = 30
@@ -200,67 +199,56 @@ def charts(total, units, months):
     }
 
 
-def light_counts(tasks, *group):
-    return tasks.values(*group, "status", "light").annotate(n=Count("pk")).order_by()
-
-
 def overview(user, today, *, plan_page=None, unit_page=None):
     """Totals over every plan, a page of plans, and a page of units ranked by on-time
-    reporting: counted in SQL from the stored standing, a fixed number of queries."""
-    tasks = Task.objects.visible_to(user)
-    total = Row("", {})
-    for counts in light_counts(tasks):
-        total.count(**counts)
+    reporting: read from the tallies kept with the stored standing, a fixed number of small
+    queries however many tasks there are."""
     plans = Plan.objects.visible_to(user).order_by("-year", "title", "pk")
+    total = plan_row(
+        Row("", {}),
+        PlanTally.objects.filter(plan__in=plans).aggregate(
+            **{name: Sum(name) for name in PlanTally.COUNTS}
+        ),
+    )
     plan_page = Paginator(plans, PLANS_PER_PAGE).get_page(plan_page)
-    plan_rows = {plan.pk: Row(plan.title, {"plan": plan.pk}, obj=plan) for plan in plan_page}
-    for counts in light_counts(tasks.filter(plan__in=list(plan_rows)), "plan_id"):
-        plan_rows[counts.pop("plan_id")].count(**counts)
-    unit_page = Paginator(unit_ranking(user), UNITS_PER_PAGE).get_page(unit_page)
-    count_red_tasks(unit_page.object_list)
+    tallies = PlanTally.objects.in_bulk([plan.pk for plan in plan_page])
+    plan_rows = []
+    for plan in plan_page:
+        row = Row(plan.title, {"plan": plan.pk}, obj=plan)
+        if plan.pk in tallies:
+            plan_row(row, vars(tallies[plan.pk]))
+        plan_rows.append(row)
+    ranked = (
+        UnitTally.objects.filter(expected__gt=0)
+        .select_related("unit")
+        .annotate(rate=Cast("on_time", FloatField()) / F("expected"))
+        .order_by("-rate", "-expected", "unit__name")
+    )
+    unit_page = Paginator(ranked, UNITS_PER_PAGE).get_page(unit_page)
     return {
         "total": total,
         "plan_page": plan_page,
-        "plans": list(plan_rows.values()),
+        "plans": plan_rows,
         "unit_page": unit_page,
-        "units": unit_page.object_list,
-        "as_of": tasks.aggregate(as_of=Min("light_on"))["as_of"],
+        "units": [unit_row(tally) for tally in unit_page],
+        "as_of": Task.objects.visible_to(user).aggregate(as_of=Min("light_on"))["as_of"],
         "today": today,
     }
 
 
-def unit_ranking(user):
-    """Units with reports owed so far, best on-time rate first (two queries)."""
-    records = (
-        Responsibility.objects.visible_to(user)
-        .values("unit_id")
-        .annotate(
-            expected=Sum("reports_expected"),
-            on_time=Sum("reports_on_time"),
-            owed=Count("pk", filter=Q(reporting__in=OWING)),
-        )
-        .filter(expected__gt=0)
-        .order_by()
-    )
-    records = list(records)
-    units = Unit.objects.in_bulk([r["unit_id"] for r in records])
-    rows = []
-    for record in records:
-        unit = units[record["unit_id"]]
-        row = Row(unit.display_name, {"unit": unit.pk}, obj=unit)
-        row.expected, row.on_time, row.owed = record["expected"], record["on_time"], record["owed"]
-        rows.append(row)
-    return sorted(rows, key=lambda r: (-r.on_time_rate, -r.expected, r.label))
+def plan_row(row, counts):
+    """A row filled from a plan tally's counts (a dict of PlanTally.COUNTS)."""
+    row.total = counts["total"] or 0
+    for status in Task.Status.values:
+        row.statuses[status] = counts[f"status_{status}"] or 0
+    for light in Light.values:
+        row.lights[light] = counts[f"light_{light}"] or 0
+    return row
 
 
-def count_red_tasks(rows):
-    """Sets each unit row's red-light count (one query for the rows shown)."""
-    counts = (
-        Responsibility.objects.filter(unit__in=[r.obj for r in rows], task__light=Light.RED)
-        .values("unit_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    red = {c["unit_id"]: c["n"] for c in counts}
-    for row in rows:
-        row.lights[Light.RED] = red.get(row.obj.pk, 0)
+def unit_row(tally):
+    unit = tally.unit
+    row = Row(unit.display_name, {"unit": unit.pk}, obj=unit)
+    row.expected, row.on_time, row.owed = tally.expected, tally.on_time, tally.owed
+    row.lights[Light.RED] = tally.red
+    return row

@@ -4,6 +4,7 @@ import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from reform.widgets import FastSelect
 from tasks.models import Light, Plan, Responsibility, Section, Task
 from units.models import Unit
 
@@ -15,12 +16,18 @@ class Ordering(filters.OrderingFilter):
 
 
 class TaskFilter(filters.FilterSet):
-    plan = filters.ModelChoiceFilter(label=_("方案"), queryset=Plan.objects.none(), empty_label=ALL)
+    plan = filters.ModelChoiceFilter(
+        label=_("方案"), queryset=Plan.objects.none(), empty_label=ALL, widget=FastSelect
+    )
     section = filters.ModelChoiceFilter(
-        label=_("板块"), queryset=Section.objects.none(), empty_label=ALL
+        label=_("板块"), queryset=Section.objects.none(), empty_label=ALL, widget=FastSelect
     )
     unit = filters.ModelChoiceFilter(
-        label=_("责任部门"), queryset=Unit.objects.none(), method="filter_unit", empty_label=ALL
+        label=_("责任部门"),
+        queryset=Unit.objects.none(),
+        method="filter_unit",
+        empty_label=ALL,
+        widget=FastSelect,
     )
     role = filters.ChoiceFilter(
         label=_("职责"),
@@ -65,10 +72,11 @@ class TaskFilter(filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         plans = Plan.objects.visible_to(user)
         self.filters["plan"].queryset = plans
-        sections = Section.objects.filter(plan__in=plans).select_related("plan")
+        # 板块 are chosen within a plan: a province has thousands of them.
         plan_id = self.data.get("plan")
+        sections = Section.objects.none()
         if plan_id and str(plan_id).isdigit():
-            sections = sections.filter(plan_id=plan_id)
+            sections = Section.objects.filter(plan__in=plans, plan_id=plan_id)
         self.filters["section"].queryset = sections
         answering = Responsibility.objects.filter(unit=OuterRef("pk"))
         self.filters["unit"].queryset = Unit.objects.filter(Exists(answering))

@@ -7,8 +7,10 @@ lights: `python manage.py refresh_standing`); pages about one plan or one unit r
 older than today before they read it.
 """
 
+from django.db.models import Count, Q, Sum
+
 from tasks.lights import SENT, assess_tasks, is_finished, reporting
-from tasks.models import ProgressReport, Responsibility, Task
+from tasks.models import Light, PlanTally, ProgressReport, Responsibility, Task, UnitTally
 from tasks.periods import period_containing, previous_period
 
 CHUNK = 1000
@@ -50,13 +52,19 @@ def on_time_record(task, unit_id, periods, history):
 def refresh_standing(tasks, today, progress=None) -> int:
     """Recomputes and stores the standing of `tasks` (a queryset), a chunk at a time.
 
-    Seven queries a chunk, plus one update for each kind of row that changed.
+    Seven queries a chunk, plus one update for each kind of row that changed; then the tallies
+    of the plans and units concerned.
     """
     ids = list(tasks.order_by("pk").values_list("pk", flat=True))
+    plan_ids, unit_ids = set(), set()
     for start in range(0, len(ids), CHUNK):
-        refresh_chunk(ids[start : start + CHUNK], today)
+        plans, units = refresh_chunk(ids[start : start + CHUNK], today)
+        plan_ids |= plans
+        unit_ids |= units
         if progress:
             progress(min(start + CHUNK, len(ids)), len(ids))
+    tally_plans(sorted(plan_ids))
+    tally_units(sorted(unit_ids))
     return len(ids)
 
 
@@ -107,4 +115,50 @@ def refresh_chunk(ids, today):
     Task.objects.filter(pk__in=ids).update(light_on=today)
     Responsibility.objects.bulk_update(
         changed, ["reporting", "reports_expected", "reports_on_time"], batch_size=CHUNK
+    )
+    return {t.plan_id for t in tasks}, {r.unit_id for t in tasks for r in t.responsibilities.all()}
+
+
+def tally_plans(plan_ids):
+    """Recounts these plans' tasks by status and light (two queries per thousand plans)."""
+    for start in range(0, len(plan_ids), CHUNK):
+        chunk = plan_ids[start : start + CHUNK]
+        counts = {
+            row.pop("plan_id"): row
+            for row in Task.objects.filter(plan__in=chunk)
+            .values("plan_id")
+            .annotate(
+                total=Count("pk"),
+                **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Task.Status.values},
+                **{f"light_{v}": Count("pk", filter=Q(light=v)) for v in Light.values},
+            )
+            .order_by()
+        }
+        upsert(PlanTally, "plan", [PlanTally(plan_id=p, **counts.get(p, {})) for p in chunk])
+
+
+def tally_units(unit_ids):
+    """Recounts these units' responsibilities across every plan (two queries per thousand)."""
+    for start in range(0, len(unit_ids), CHUNK):
+        chunk = unit_ids[start : start + CHUNK]
+        counts = {
+            row.pop("unit_id"): row
+            for row in Responsibility.objects.filter(unit__in=chunk)
+            .values("unit_id")
+            .annotate(
+                led=Count("pk", filter=Q(role=Responsibility.Role.LEAD)),
+                supported=Count("pk", filter=Q(role=Responsibility.Role.SUPPORT)),
+                owed=Count("pk", filter=Q(reporting__in=OWING)),
+                expected=Sum("reports_expected"),
+                on_time=Sum("reports_on_time"),
+                red=Count("pk", filter=Q(task__light=Light.RED)),
+            )
+            .order_by()
+        }
+        upsert(UnitTally, "unit", [UnitTally(unit_id=u, **counts.get(u, {})) for u in chunk])
+
+
+def upsert(model, key, rows):
+    model.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=[key], update_fields=model.COUNTS
     )

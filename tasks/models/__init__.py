@@ -1,15 +1,18 @@
 from tasks.models.plans import Indicator, Light, Plan, Responsibility, Section, Task
 from tasks.models.reports import Attachment, ProgressReport, Reminder, ReportFigure
+from tasks.models.tallies import PlanTally, UnitTally
 
 __all__ = [
     "Attachment",
     "Indicator",
     "Light",
     "Plan",
+    "PlanTally",
     "ProgressReport",
     "Reminder",
     "ReportFigure",
     "Responsibility",
     "Section",
     "Task",
+    "UnitTally",
 ]
