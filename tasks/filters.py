@@ -17,7 +17,10 @@ class Ordering(filters.OrderingFilter):
 
 class TaskFilter(filters.FilterSet):
     plan = filters.ModelChoiceFilter(
-        label=_("方案"), queryset=Plan.objects.none(), empty_label=ALL, widget=FastSelect
+        label=_("方案"),
+        queryset=Plan.objects.none(),
+        empty_label=ALL,
+        widget=FastSelect(label_field="title"),
     )
     section = filters.ModelChoiceFilter(
         label=_("板块"), queryset=Section.objects.none(), empty_label=ALL, widget=FastSelect
@@ -27,7 +30,7 @@ class TaskFilter(filters.FilterSet):
         queryset=Unit.objects.none(),
         method="filter_unit",
         empty_label=ALL,
-        widget=FastSelect,
+        widget=FastSelect(label_field="name"),
     )
     role = filters.ChoiceFilter(
         label=_("职责"),
