@@ -79,11 +79,11 @@ print(json.dumps(stored))
 """
 
 
-def manage(*args, stdin=None):
+def manage(*args, stdin=None, env=ENV):
     result = subprocess.run(  # noqa: S603
         [PY, "manage.py", *args],
         cwd=ROOT,
-        env=ENV,
+        env=env,
         input=stdin,
         capture_output=True,
         text=True,
@@ -105,7 +105,7 @@ def setup(clients):
     return [int(t) for t in tasks.split(",")]
 
 
-def start_server(workers):
+def start_server(workers, env=ENV):
     server = subprocess.Popen(  # noqa: S603
         [
             str(ROOT / ".venv" / "bin" / "gunicorn"),
@@ -120,7 +120,7 @@ def start_server(workers):
             "5",
         ],
         cwd=ROOT,
-        env=ENV,
+        env=env,
         stdout=subprocess.DEVNULL,
         # The log goes to a file: an unread pipe fills up and blocks the workers.
         stderr=open(LOG, "w"),  # noqa: SIM115
@@ -153,7 +153,8 @@ class Client:
         req = urllib.request.Request(BASE + path, body, headers={"Referer": BASE + path})
         try:
             with self.opener.open(req, timeout=30) as response:
-                return response.status, response.read().decode(), response.headers
+                # A workbook is not text: undecodable bytes become U+FFFD, the status is kept.
+                return response.status, response.read().decode(errors="replace"), response.headers
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode(errors="replace"), exc.headers
 

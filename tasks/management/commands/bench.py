@@ -8,13 +8,11 @@ import time
 import tracemalloc
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
 from django.db.models import Count
-from django.shortcuts import render
 from django.test import Client
 from django.urls import clear_url_caches, path, reverse
 from django.utils import timezone
@@ -23,17 +21,12 @@ from import_export.formats.base_formats import XLSX
 from openpyxl import load_workbook
 
 from reform import urls
+from reform.views import floor
 from tasks.ledger import export_ledger
 from tasks.models import Plan, ProgressReport, Responsibility, Task
 from units.roles import OFFICE, ensure_groups
 
 FLOOR = "bench-floor"
-
-
-@login_required
-def floor(request):
-    """The floor: the base template with nothing in it, through the whole middleware stack."""
-    return render(request, "base.html")
 
 
 class StockTaskResource(resources.ModelResource):

@@ -1,0 +1,328 @@
+"""The load run: office staff, leaders and department users at once, against gunicorn and
+PostgreSQL on 127.0.0.1, bounded in time (docs/performance.md).
+
+    .venv/bin/python scripts/loadrun.py [--database reform_load] [--tasks 2000]
+                                        [--clients 16] [--seconds 60] [--floor-seconds 20]
+
+Uses the database if it holds tasks (say, one seeded with `seed_scale --tasks 100000`),
+otherwise creates it and seeds `--tasks`. First the clients request the floor page (the base
+template and nothing else) for `--floor-seconds`: what the server manages on an empty page.
+Then the mixed run: department users open their unit page, task pages and the list of their
+tasks and submit reports (each with a figure); office staff open the overview, dashboards, the
+review queue and the task list and download ledgers; leaders read the overview, dashboards,
+red-light lists and task pages. Prints one JSON line: requests per second of both phases and
+their ratio, latency percentiles per kind of request, errors, and acknowledged submissions
+against stored ones (lost must be 0). Exit status 1 on any error or lost submission.
+"""
+
+import argparse
+import json
+import random
+import re
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+from soak import ENV, PASSWORD, Client, manage, percentile, start_server, stop
+
+SETUP = """
+import json
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Count
+from django.utils import timezone
+from tasks.models import Plan, ProgressReport, Responsibility, Task
+from tasks.standing import refresh_standing
+from units.models import Membership
+from units.roles import LEADER, OFFICE, ensure_groups
+ensure_groups()
+User = get_user_model()
+def user(name, group=None):
+    u = User.objects.filter(username=name).first()
+    u = u or User.objects.create_user(name, password="{password}")
+    if group:
+        u.groups.add(Group.objects.get(name=group))
+    return u
+user("load-office", OFFICE)
+user("load-leader", LEADER)
+# Each run starts from the seeded data: the reports of earlier runs go.
+earlier = ProgressReport.objects.filter(author__username__startswith="load-dept")
+touched = list(earlier.values_list("task_id", flat=True).distinct())
+earlier.delete()
+refresh_standing(Task.objects.filter(pk__in=touched), timezone.localdate())
+plans = Plan.objects.annotate(n=Count("tasks")).filter(n__gte=20)
+plans = list(plans.values_list("pk", flat=True)[:20])
+supports = Responsibility.objects.filter(role="support").order_by("unit_id", "task_id")
+units = []
+unit_ids = supports.order_by("unit_id").values_list("unit_id", flat=True).distinct()
+for unit_id in unit_ids[:{departments}]:
+    name = f"load-dept{{unit_id}}"
+    Membership.objects.get_or_create(user=user(name), unit_id=unit_id)
+    tasks = list(supports.filter(unit_id=unit_id).values_list("task_id", flat=True)[:60])
+    units.append({{"user": name, "unit": unit_id, "tasks": tasks}})
+red = list(Plan.objects.filter(tasks__light="red").values_list("pk", flat=True).distinct()[:5])
+print(json.dumps({{"plans": plans, "units": units, "red_plans": red or plans}}))
+"""
+
+STORED = """
+import json
+from tasks.models import ProgressReport
+rows = ProgressReport.objects.filter(author__username__startswith="load-dept")
+print(json.dumps([[r.task_id, r.unit_id, str(r.period), r.figures.count()]
+                  for r in rows.prefetch_related("figures")]))
+"""
+
+
+def environment(database):
+    return ENV | {
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
+        "BENCH_FLOOR": "true",
+    }
+
+
+def setup(env, database, tasks, departments):
+    databases = subprocess.run(  # noqa: S603
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "select datname from pg_database"],  # noqa: S607
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    if database not in databases:
+        subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)  # noqa: S603,S607
+    manage("migrate", "--noinput", env=env)
+    manage("collectstatic", "--noinput", env=env)
+    count = manage(
+        "shell", "-c", "from tasks.models import Task; print(Task.objects.count())", env=env
+    )
+    if int(count.strip().splitlines()[-1]) == 0:
+        manage("seed_scale", "--tasks", str(tasks), env=env)
+    manage("refresh_standing", "--stale", env=env)
+    out = manage("shell", stdin=SETUP.format(password=PASSWORD, departments=departments), env=env)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+class Visitor:
+    """One signed-in person's browsing and reporting, recording every request."""
+
+    def __init__(self, username, results, rng):
+        self.client = Client()
+        self.username = username
+        self.results = results
+        self.rng = rng
+
+    def get(self, kind, path, ok=(200,)):
+        started = time.perf_counter()
+        try:
+            status, body, headers = self.client.request(path)
+        except OSError as exc:
+            self.results.append((kind, type(exc).__name__, time.perf_counter() - started, None))
+            return None
+        self.results.append((kind, status, time.perf_counter() - started, None))
+        return body if status in ok else None
+
+
+class Department(Visitor):
+    def __init__(self, username, unit, tasks, results, rng):
+        super().__init__(username, results, rng)
+        self.unit, self.tasks = unit, list(tasks)
+        self.used = set()
+
+    def step(self):
+        task = self.rng.choice(self.tasks)
+        action = self.rng.choices(["unit", "task", "list", "submit"], [3, 2, 1, 4])[0]
+        if action == "unit":
+            self.get("unit page", f"/units/{self.unit}/")
+        elif action == "task":
+            self.get("task page", f"/tasks/{task}/")
+        elif action == "list":
+            self.get("task list by unit", f"/tasks/?unit={self.unit}&role=support")
+        else:
+            self.submit(task)
+
+    def submit(self, task):
+        html = self.get("report form", f"/tasks/{task}/report/?unit={self.unit}")
+        periods = [p for p in re.findall(r'<option value="(\d{4}-\d{2}-\d{2})"', html or "")]
+        periods = [p for p in periods if (task, p) not in self.used]
+        if not periods:
+            return
+        period = periods[0]
+        data = {
+            "csrfmiddlewaretoken": self.client.csrf(html),
+            "unit": self.unit,
+            "period": period,
+            "status": "in_progress",
+            "percent": "60",
+            "progress": f"负载测试填报 {self.username}",
+            "problems": "",
+            "next_steps": "",
+            "action": "submit",
+            "figures-TOTAL_FORMS": "1",
+            "figures-INITIAL_FORMS": "0",
+            "figures-MIN_NUM_FORMS": "0",
+            "figures-MAX_NUM_FORMS": "30",
+            "figures-0-name": "培训人次",
+            "figures-0-value": "25",
+            "figures-0-unit": "人次",
+        }
+        started = time.perf_counter()
+        try:
+            status, _body, headers = self.client.request(
+                f"/tasks/{task}/report/?unit={self.unit}", data
+            )
+        except OSError as exc:
+            self.results.append(("submit", type(exc).__name__, time.perf_counter() - started, None))
+            return
+        acknowledged = status == 302 and f"/tasks/{task}/" in (headers.get("Location") or "")
+        key = (task, self.unit, period) if acknowledged else None
+        self.results.append(("submit", status, time.perf_counter() - started, key))
+        self.used.add((task, period))
+
+
+class Office(Visitor):
+    def __init__(self, username, plans, results, rng):
+        super().__init__(username, results, rng)
+        self.plans = plans
+
+    def step(self):
+        plan = self.rng.choice(self.plans)
+        action = self.rng.choices(
+            ["overview", "plan", "review", "list", "ledger"], [2, 3, 2, 2, 1]
+        )[0]
+        paths = {
+            "overview": ("overview", "/"),
+            "plan": ("plan dashboard", f"/plans/{plan}/"),
+            "review": ("review queue", "/reports/review/"),
+            "list": ("task list", "/tasks/"),
+            "ledger": ("ledger export", f"/plans/{plan}/ledger.xlsx"),
+        }
+        self.get(*paths[action])
+
+
+class Leader(Visitor):
+    def __init__(self, username, plans, red_plans, results, rng):
+        super().__init__(username, results, rng)
+        self.plans, self.red_plans = plans, red_plans
+
+    def step(self):
+        action = self.rng.choices(["overview", "plan", "red"], [3, 4, 3])[0]
+        if action == "overview":
+            self.get("overview", "/")
+        elif action == "plan":
+            self.get("plan dashboard", f"/plans/{self.rng.choice(self.plans)}/")
+        else:
+            self.get(
+                "task list by light", f"/tasks/?plan={self.rng.choice(self.red_plans)}&light=red"
+            )
+
+
+def visitors(data, clients, results):
+    """Of every sixteen clients, three office staff, three leaders, ten department users."""
+    rng = random.Random(2026)  # noqa: S311 - a reproducible mix, not a secret
+    people = []
+    for n in range(clients):
+        own = random.Random(rng.randrange(1 << 30))  # noqa: S311
+        if n % 16 in (0, 5, 10):
+            people.append(Office("load-office", data["plans"], results, own))
+        elif n % 16 in (1, 6, 11):
+            people.append(Leader("load-leader", data["plans"], data["red_plans"], results, own))
+        else:
+            unit = data["units"][n % len(data["units"])]
+            people.append(Department(unit["user"], unit["unit"], unit["tasks"], results, own))
+    return people
+
+
+def run(people, seconds, step):
+    deadline = time.time() + seconds
+
+    def loop(person):
+        while time.time() < deadline:
+            step(person)
+
+    threads = [threading.Thread(target=loop, args=(p,)) for p in people]
+    started = time.time()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=seconds + 120)
+    return time.time() - started
+
+
+def latency(results):
+    by_kind = {}
+    for kind, _status, elapsed, _key in results:
+        by_kind.setdefault(kind, []).append(elapsed)
+    return {
+        kind: {
+            "n": len(values),
+            "p50_ms": round(1000 * statistics.median(values)),
+            "p95_ms": round(1000 * percentile(values, 0.95)),
+            "p99_ms": round(1000 * percentile(values, 0.99)),
+        }
+        for kind, values in sorted(by_kind.items())
+    }
+
+
+def outcomes(results):
+    counts = {}
+    for kind, status, _elapsed, _key in results:
+        counts[f"{kind} {status}"] = counts.get(f"{kind} {status}", 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", default="reform_load")
+    parser.add_argument("--tasks", type=int, default=2000, help="seeded if the database is empty")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--floor-seconds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    env = environment(args.database)
+    data = setup(env, args.database, args.tasks, departments=args.clients)
+    server = start_server(args.workers, env=env)
+    try:
+        floor_results, results = [], []
+        people = visitors(data, args.clients, floor_results)
+        for person in people:
+            person.client.login(person.username)
+        floor_s = run(people, args.floor_seconds, lambda p: p.get("floor", "/bench-floor/"))
+        for person in people:
+            person.results = results
+        mixed_s = run(people, args.seconds, lambda p: p.step())
+    finally:
+        stop(server)
+    stored = json.loads(manage("shell", stdin=STORED, env=env).strip().splitlines()[-1])
+    stored_keys = {(t, u, p): figures for t, u, p, figures in stored}
+    acknowledged = {r[3] for r in results if r[3]}
+    errors = [r for r in floor_results + results if not isinstance(r[1], int) or r[1] >= 500]
+    floor_rps = len(floor_results) / floor_s
+    rps = len(results) / mixed_s
+    report = {
+        "database": args.database,
+        "clients": args.clients,
+        "workers": args.workers,
+        "floor": {
+            "seconds": round(floor_s, 1),
+            "requests": len(floor_results),
+            "rps": round(floor_rps, 1),
+        },
+        "mixed": {"seconds": round(mixed_s, 1), "requests": len(results), "rps": round(rps, 1)},
+        "ratio_to_floor": round(rps / floor_rps, 2) if floor_rps else None,
+        "latency": latency(results),
+        "floor_latency": latency(floor_results)["floor"] if floor_results else None,
+        "outcomes": outcomes(results),
+        "errors": len(errors),
+        "error_kinds": sorted({f"{r[0]} {r[1]}" for r in errors}),
+        "acknowledged": len(acknowledged),
+        "lost": len(acknowledged - set(stored_keys)),
+        "partial": sum(1 for key in acknowledged if stored_keys.get(key, 1) != 1),
+    }
+    print(json.dumps(report, ensure_ascii=False))
+    sys.exit(1 if report["errors"] or report["lost"] or report["partial"] else 0)
+
+
+if __name__ == "__main__":
+    main()
