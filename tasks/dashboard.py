@@ -2,12 +2,13 @@
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, FloatField, Min, Sum
 from django.db.models.functions import Cast, TruncMonth
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from tasks.lights import SENT, Light, assess_tasks, indicators_with_actuals
 from tasks.models import Plan, PlanTally, ProgressReport, Responsibility, Task, UnitTally
@@ -17,8 +18,15 @@ PLANS_PER_PAGE = 20
 UNITS_PER_PAGE = 30
 
 
+@cache
+def list_path(script_prefix):
+    return reverse("tasks:list")
+
+
 def task_list_url(**params):
-    return f"{reverse('tasks:list')}?{urlencode({k: v for k, v in params.items() if v})}"
+    # A dashboard links hundreds of numbers: the list's path is resolved once per prefix.
+    path = list_path(get_script_prefix())
+    return f"{path}?{urlencode({k: v for k, v in params.items() if v})}"
 
 
 @dataclass
