@@ -16,7 +16,7 @@ from tasks.models import (
     Task,
 )
 from tasks.resources import PlanResource, ProgressReportResource, TaskResource
-from tasks.standing import refresh_standing
+from tasks.standing import refresh_plans, refresh_standing
 
 
 class ScopedAdmin:
@@ -37,6 +37,16 @@ class ScopedAdmin:
         ids = [row.object_id for row in result.valid_rows() if row.object_id]
         refresh_standing(self.standing_tasks(ids), timezone.localdate())
         return super().process_result(result, request)
+
+    def delete_queryset(self, request, queryset):
+        tasks = self.standing_tasks(list(queryset.values_list("pk", flat=True)))
+        plans = set(tasks.values_list("plan_id", flat=True))
+        units = set(Responsibility.objects.filter(task__in=tasks).values_list("unit_id", flat=True))
+        super().delete_queryset(request, queryset)
+        refresh_plans(plans, units, timezone.localdate())
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return super().get_import_resource_kwargs(request, **kwargs) | {"user": request.user}

@@ -10,8 +10,9 @@ older than today before they read it.
 from django.db.models import Count, Q, Sum
 
 from tasks.lights import SENT, assess_tasks, is_finished, reporting
-from tasks.models import Light, PlanTally, ProgressReport, Responsibility, Task, UnitTally
+from tasks.models import Light, Plan, PlanTally, ProgressReport, Responsibility, Task, UnitTally
 from tasks.periods import period_containing, previous_period
+from units.models import Unit
 
 CHUNK = 1000
 OWING = (Responsibility.Reporting.DUE, Responsibility.Reporting.OVERDUE)
@@ -66,6 +67,21 @@ def refresh_standing(tasks, today, progress=None) -> int:
     tally_plans(sorted(plan_ids))
     tally_units(sorted(unit_ids))
     return len(ids)
+
+
+def refresh_plans(plan_ids, unit_ids, today):
+    """After a deletion: refreshes what is left of these plans, and recounts the plans and
+    units even where nothing is left."""
+    plans = Plan.objects.filter(pk__in=plan_ids).order_by("pk")  # a deleted plan took its tally
+    refresh_standing(Task.objects.filter(plan__in=plans), today)
+    tally_plans(list(plans.values_list("pk", flat=True)))
+    tally_units(sorted(unit_ids))
+
+
+def tally_all():
+    """Recounts every plan and unit (the daily refresh: a deleted task leaves no trace)."""
+    tally_plans(list(Plan.objects.order_by("pk").values_list("pk", flat=True)))
+    tally_units(list(Unit.objects.order_by("pk").values_list("pk", flat=True)))
 
 
 def refresh_stale(tasks, today):

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from tasks import services
 from tasks.models import PlanTally, Responsibility, Task, UnitTally
@@ -122,3 +123,22 @@ def test_the_unit_page_is_paged(db, time_machine):
     assert "牵头 55 项" in first and "配合 1 项" in first and "第 1 / 2 页" in first
     second = client.get(f"{unit.get_absolute_url()}?page=2").content.decode()
     assert "配合任务" in second and second.count('class="item-title"') == 6
+
+
+def test_deleting_in_the_admin_recounts_the_tallies(db, time_machine):
+    time_machine.move_to(MAY, tick=False)
+    unit = make_unit()
+    plan = make_plan(year=2023)
+    first, second = make_task(plan=plan, lead=[unit]), make_task(plan=plan, lead=[unit])
+    refresh_standing(Task.objects.all(), date(2023, 5, 20))
+    client = Client()
+    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+    client.post(reverse("admin:tasks_task_delete", args=[first.pk]), {"post": "yes"})
+    assert (PlanTally.objects.get(plan=plan).total, UnitTally.objects.get(unit=unit).led) == (1, 1)
+    changelist = reverse("admin:tasks_task_changelist")
+    client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"}
+    )
+    assert (PlanTally.objects.get(plan=plan).total, UnitTally.objects.get(unit=unit).led) == (0, 0)
+    client.post(reverse("admin:tasks_plan_delete", args=[plan.pk]), {"post": "yes"})
+    assert not PlanTally.objects.filter(plan_id=plan.pk).exists()

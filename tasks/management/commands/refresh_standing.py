@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from tasks.models import Task
-from tasks.standing import refresh_standing
+from tasks.standing import refresh_standing, tally_all
 
 
 class Command(BaseCommand):
@@ -24,6 +24,8 @@ class Command(BaseCommand):
         if stale:
             tasks = tasks.exclude(light_on=today)
         count = refresh_standing(tasks, today, progress=self.progress)
+        if not stale:
+            tally_all()
         sys.stderr.write("\n")
         self.stdout.write(f"Refreshed the standing of {count} tasks as of {today}.")
 
