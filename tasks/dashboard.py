@@ -12,7 +12,7 @@ from django.urls import get_script_prefix, reverse
 
 from tasks.lights import SENT, Light, assess_tasks, indicators_with_actuals
 from tasks.models import Plan, PlanTally, ProgressReport, Responsibility, Task, UnitTally
-from tasks.standing import OWING, refresh_stale
+from tasks.standing import OWING
 
 PLANS_PER_PAGE = 20
 UNITS_PER_PAGE = 30
@@ -131,7 +131,6 @@ def summary(tasks, params):
 
 
 def plan_dashboard(plan, today):
-    refresh_stale(Task.objects.filter(plan=plan), today)
     tasks = assess_tasks(Task.objects.filter(plan=plan).with_units(), today)
     total, sections, units = summary(tasks, {"plan": plan.pk})
     by_section = defaultdict(list)

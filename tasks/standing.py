@@ -8,6 +8,7 @@ older than today before they read it.
 """
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from tasks.lights import SENT, assess_tasks, is_finished, reporting
 from tasks.models import Light, Plan, PlanTally, ProgressReport, Responsibility, Task, UnitTally
@@ -150,7 +151,9 @@ def tally_plans(plan_ids):
             )
             .order_by()
         }
-        upsert(PlanTally, "plan", [PlanTally(plan_id=p, **counts.get(p, {})) for p in chunk])
+        now = timezone.now()
+        tallies = [PlanTally(plan_id=p, updated_at=now, **counts.get(p, {})) for p in chunk]
+        upsert(PlanTally, "plan", tallies, [*PlanTally.COUNTS, "updated_at"])
 
 
 def tally_units(unit_ids):
@@ -171,10 +174,11 @@ def tally_units(unit_ids):
             )
             .order_by()
         }
-        upsert(UnitTally, "unit", [UnitTally(unit_id=u, **counts.get(u, {})) for u in chunk])
+        tallies = [UnitTally(unit_id=u, **counts.get(u, {})) for u in chunk]
+        upsert(UnitTally, "unit", tallies, UnitTally.COUNTS)
 
 
-def upsert(model, key, rows):
+def upsert(model, key, rows, fields):
     model.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=[key], update_fields=model.COUNTS
+        rows, update_conflicts=True, unique_fields=[key], update_fields=fields
     )

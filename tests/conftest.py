@@ -114,6 +114,12 @@ def artifacts():
 
 
 @pytest.fixture(autouse=True)
+def _no_cache(settings):
+    """Pages are rendered afresh in tests; the dashboard's cache has tests of its own."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -4,11 +4,17 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from tasks import services
 from tasks.dashboard import plan_dashboard
 from tasks.models import ProgressReport, Task
+from tasks.periods import period_containing
+from tasks.standing import refresh_standing
 from tests.conftest import (
     make_plan,
     make_section,
@@ -29,6 +35,12 @@ def leader_client(demo_users):
     return client
 
 
+def dashboard(plan, today):
+    """The dashboard's numbers as a page shows them: the plan's standing refreshed first."""
+    refresh_standing(Task.objects.filter(plan=plan), today)
+    return plan_dashboard(plan, today)
+
+
 def report(task, unit, period, submitted_on, state="accepted", **fields):
     return ProgressReport.objects.create(
         task=task,
@@ -46,7 +58,7 @@ def test_dashboard_counts_and_on_time_rates(lvjian):
     chanye = task6.lead_units[0]
     report(task6, chanye, date(2023, 1, 1), date(2023, 4, 3))  # on time
     Task.objects.filter(plan=lvjian, code="9").update(status="done")
-    board = plan_dashboard(lvjian, TODAY)
+    board = dashboard(lvjian, TODAY)
     total = board["total"]
     assert (total.total, total.done, total.completion) == (19, 1, 5)
     # task 9 done; task 6 reported on time for Q1; the other 17 have an overdue Q1 report
@@ -65,12 +77,10 @@ def test_dashboard_counts_and_on_time_rates(lvjian):
 def test_a_late_report_is_not_on_time(lvjian):
     task6 = Task.objects.with_units().get(plan=lvjian, code="6")
     report(task6, task6.lead_units[0], date(2023, 1, 1), date(2023, 4, 6))
-    units = {row.label: row for row in plan_dashboard(lvjian, TODAY)["units"]}
+    units = {row.label: row for row in dashboard(lvjian, TODAY)["units"]}
     assert units["产业处"].on_time == 0
     # sent, though late: no longer overdue
-    assert next(t for t in plan_dashboard(lvjian, TODAY)["tasks"] if t.pk == task6.pk).light == (
-        "green"
-    )
+    assert next(t for t in dashboard(lvjian, TODAY)["tasks"] if t.pk == task6.pk).light == ("green")
 
 
 def test_dashboard_numbers_link_to_the_filtered_list(leader_client, lvjian, time_machine):
@@ -166,3 +176,35 @@ def test_task_list_is_paginated(leader_client, seed):
 def test_help_page_explains_the_rules(leader_client):
     html = leader_client.get(reverse("tasks:help_lights")).content.decode()
     assert "宽限天数" in html and "序时进度" in html
+
+
+@pytest.fixture
+def cached(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def test_the_dashboard_is_rendered_once_per_state_of_the_plan(cached, demo_users, lvjian):
+    client = Client()
+    client.force_login(demo_users["office"])
+    url = lvjian.get_absolute_url()
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    assert count() > count() + 5  # the second body came from the cache
+    task = Task.objects.with_units().get(plan=lvjian, code="6")
+    unit = task.lead_units[0]
+    period = period_containing(lvjian, timezone.localdate()).start
+    services.report_save(
+        task=task,
+        unit=unit,
+        author=demo_users["chanye"],
+        values={"period": period, "status": "in_progress", "progress": "新进展"},
+        figures=[],
+        submit=True,
+    )
+    html = client.get(url).content.decode()  # the new report is among the recent ones
+    assert f'{task.code}. {task.title}</a> <span class="badge badge-submitted">' in html
+    assert 'form="remind"' in html and 'id="remind"' in html

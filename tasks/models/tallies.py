@@ -23,6 +23,8 @@ class PlanTally(models.Model):
     light_yellow = models.PositiveIntegerField(default=0)
     light_green = models.PositiveIntegerField(default=0)
     light_done = models.PositiveIntegerField(default=0)
+    # When the plan's standing last changed: the key of its cached dashboard.
+    updated_at = models.DateTimeField(null=True)
 
     COUNTS = [
         "total",

@@ -1,13 +1,17 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404, get_task_or_404
 from tasks.dashboard import overview, plan_dashboard
 from tasks.history import history_rows
-from tasks.models import Plan, Task
+from tasks.models import Plan, PlanTally, Task
 from tasks.selectors import (
     indicator_progress,
     open_reminders,
@@ -16,6 +20,7 @@ from tasks.selectors import (
     unit_items,
     unit_open_reports,
 )
+from tasks.standing import refresh_stale
 from units.models import Unit
 from units.roles import is_office, reads_everything, unit_ids
 
@@ -54,13 +59,27 @@ def plan_list(request):
 def plan_detail(request, plan_id):
     """The plan dashboard: where the plan stands, by section and by unit, and every task."""
     plan = get_plan_or_404(request.user, plan_id)
-    ctx = plan_dashboard(plan, timezone.localdate())
-    ctx |= {
-        "plan": plan,
-        "can_review": is_office(request.user),
-        "can_align": reads_everything(request.user),
-    }
-    return render(request, "tasks/plan_detail.html", ctx)
+    today = timezone.localdate()
+    refresh_stale(Task.objects.filter(plan=plan), today)
+    flags = {"can_review": is_office(request.user), "can_align": reads_everything(request.user)}
+    body = dashboard_body(plan, today, flags)
+    return render(request, "tasks/plan_detail.html", {"plan": plan, "body": body, **flags})
+
+
+def dashboard_body(plan, today, flags):
+    """The dashboard below its header, rendered once for each state of the plan's standing:
+    every write refreshes the plan's tally, whose time is part of the key, and so is the day
+    (time moves lights). Names edited outside the plan show within DASHBOARD_CACHE_SECONDS."""
+    changed = PlanTally.objects.filter(plan=plan).values_list("updated_at", flat=True).first()
+    stamp = changed.timestamp() if changed else 0
+    roles = "".join(str(int(flags[name])) for name in sorted(flags))
+    key = f"plan-dashboard:{plan.pk}:{stamp}:{today:%Y%m%d}:{get_language()}:{roles}"
+    body = cache.get(key)
+    if body is None:
+        ctx = plan_dashboard(plan, today) | {"plan": plan, **flags}
+        body = render_to_string("tasks/_plan_dashboard.html", ctx)
+        cache.set(key, body, settings.DASHBOARD_CACHE_SECONDS)
+    return body
 
 
 @login_required
