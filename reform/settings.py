@@ -209,7 +209,7 @@ LOGGING = {
 # The load run's floor page (scripts/loadrun.py); off everywhere else.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 
-# A plan dashboard is rendered once per state of the plan (tasks/views/plans.py); this bounds
-# how long a unit or section renamed outside the plan's tasks takes to show. The default cache
-# is per process; several app servers would share one through CACHES.
-DASHBOARD_CACHE_SECONDS = env_int("DASHBOARD_CACHE_SECONDS", 600)
+# Dashboards, unit pages and task lists are rendered once per state of their data
+# (tasks/pages.py); this bounds how long a unit or section renamed outside that path takes to
+# show. The default cache is per process; several app servers would share one through CACHES.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)

@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
 from tasks.lights import SENT, Reporting, assess_tasks, reporting
 from tasks.models import ProgressReport, Reminder, ReportFigure, Responsibility, Task
-from tasks.standing import OWING, refresh_stale
+from tasks.standing import OWING
 
 UNIT_PAGE_SIZE = 50
 
@@ -32,7 +32,6 @@ def unit_counts(unit):
 def unit_items(unit, today, page_number):
     """A page of the tasks a unit leads or supports (lead first), each with its light and the
     report the unit owes. A fixed number of queries whatever the unit's size."""
-    refresh_stale(Task.objects.filter(responsibilities__unit=unit), today)
     responsibilities = Responsibility.objects.filter(unit=unit).order_by(
         "role", "task__plan__year", "task__plan_id", "task__seq"
     )

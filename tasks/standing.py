@@ -7,8 +7,7 @@ lights: `python manage.py refresh_standing`); pages about one plan or one unit r
 older than today before they read it.
 """
 
-from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.db.models import Count, F, Q, Sum
 
 from tasks.lights import SENT, assess_tasks, is_finished, reporting
 from tasks.models import Light, Plan, PlanTally, ProgressReport, Responsibility, Task, UnitTally
@@ -151,9 +150,7 @@ def tally_plans(plan_ids):
             )
             .order_by()
         }
-        now = timezone.now()
-        tallies = [PlanTally(plan_id=p, updated_at=now, **counts.get(p, {})) for p in chunk]
-        upsert(PlanTally, "plan", tallies, [*PlanTally.COUNTS, "updated_at"])
+        upsert(PlanTally, "plan", [PlanTally(plan_id=p, **counts.get(p, {})) for p in chunk])
 
 
 def tally_units(unit_ids):
@@ -174,11 +171,14 @@ def tally_units(unit_ids):
             )
             .order_by()
         }
-        tallies = [UnitTally(unit_id=u, **counts.get(u, {})) for u in chunk]
-        upsert(UnitTally, "unit", tallies, UnitTally.COUNTS)
+        upsert(UnitTally, "unit", [UnitTally(unit_id=u, **counts.get(u, {})) for u in chunk])
 
 
-def upsert(model, key, rows, fields):
+def upsert(model, key, rows):
+    """Writes the counts and moves each row's version on (the key of cached pages)."""
     model.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=[key], update_fields=fields
+        rows, update_conflicts=True, unique_fields=[key], update_fields=model.COUNTS
+    )
+    model.objects.filter(pk__in=[getattr(r, f"{key}_id") for r in rows]).update(
+        version=F("version") + 1
     )

@@ -23,8 +23,8 @@ class PlanTally(models.Model):
     light_yellow = models.PositiveIntegerField(default=0)
     light_green = models.PositiveIntegerField(default=0)
     light_done = models.PositiveIntegerField(default=0)
-    # When the plan's standing last changed: the key of its cached dashboard.
-    updated_at = models.DateTimeField(null=True)
+    # Counts the refreshes of the plan's standing: the key of its cached dashboard.
+    version = models.PositiveBigIntegerField(default=0)
 
     COUNTS = [
         "total",
@@ -53,6 +53,8 @@ class UnitTally(models.Model):
     expected = models.PositiveIntegerField(default=0)
     on_time = models.PositiveIntegerField(default=0)
     red = models.PositiveIntegerField(default=0)
+    # Counts the refreshes of the unit's standing: the key of its cached page.
+    version = models.PositiveBigIntegerField(default=0)
 
     COUNTS = ["led", "supported", "owed", "expected", "on_time", "red"]
 

@@ -11,7 +11,9 @@ from tasks.filters import TaskFilter
 from tasks.ledger import export_ledger, export_plan_ledger
 from tasks.lights import assess_tasks
 from tasks.models import Task
+from tasks.pages import all_versions, cached_body
 from tasks.standing import refresh_stale
+from units.roles import unit_ids
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,10 +27,18 @@ def task_list(request):
     filterset = TaskFilter(request.GET or None, queryset=tasks, user=request.user)
     if request.GET.get("export") == "xlsx":
         return task_list_export(filterset)
-    page = Paginator(filterset.qs.with_units(), PAGE_SIZE).get_page(request.GET.get("page"))
-    tasks = assess_tasks(page.object_list, timezone.localdate())
-    ctx = {"filter": filterset, "page": page, "tasks": tasks}
-    return render(request, "tasks/task_list.html", ctx)
+    today = timezone.localdate()
+
+    def context():
+        page = Paginator(filterset.qs.with_units(), PAGE_SIZE).get_page(request.GET.get("page"))
+        return {"filter": filterset, "page": page, "tasks": assess_tasks(page.object_list, today)}
+
+    # Every signed-in user reads every task; the reader's units are in the key all the same.
+    scope = sorted(unit_ids(request.user))
+    query = sorted(request.GET.lists())
+    key = [all_versions(), today, scope, query]
+    body = cached_body(key, "tasks/_task_list.html", context, request=request)
+    return render(request, "tasks/task_list.html", {"body": body})
 
 
 def task_list_export(filterset):

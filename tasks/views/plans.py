@@ -1,17 +1,16 @@
-from django.conf import settings
+from functools import cache
+
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404, get_task_or_404
 from tasks.dashboard import overview, plan_dashboard
 from tasks.history import history_rows
-from tasks.models import Plan, PlanTally, Task
+from tasks.models import Plan, Task
+from tasks.pages import cached_body, plan_version, unit_version
 from tasks.selectors import (
     indicator_progress,
     open_reminders,
@@ -62,24 +61,12 @@ def plan_detail(request, plan_id):
     today = timezone.localdate()
     refresh_stale(Task.objects.filter(plan=plan), today)
     flags = {"can_review": is_office(request.user), "can_align": reads_everything(request.user)}
-    body = dashboard_body(plan, today, flags)
+    body = cached_body(
+        [plan.pk, plan_version(plan), today, flags],
+        "tasks/_plan_dashboard.html",
+        lambda: plan_dashboard(plan, today) | {"plan": plan, **flags},
+    )
     return render(request, "tasks/plan_detail.html", {"plan": plan, "body": body, **flags})
-
-
-def dashboard_body(plan, today, flags):
-    """The dashboard below its header, rendered once for each state of the plan's standing:
-    every write refreshes the plan's tally, whose time is part of the key, and so is the day
-    (time moves lights). Names edited outside the plan show within DASHBOARD_CACHE_SECONDS."""
-    changed = PlanTally.objects.filter(plan=plan).values_list("updated_at", flat=True).first()
-    stamp = changed.timestamp() if changed else 0
-    roles = "".join(str(int(flags[name])) for name in sorted(flags))
-    key = f"plan-dashboard:{plan.pk}:{stamp}:{today:%Y%m%d}:{get_language()}:{roles}"
-    body = cache.get(key)
-    if body is None:
-        ctx = plan_dashboard(plan, today) | {"plan": plan, **flags}
-        body = render_to_string("tasks/_plan_dashboard.html", ctx)
-        cache.set(key, body, settings.DASHBOARD_CACHE_SECONDS)
-    return body
 
 
 @login_required
@@ -110,16 +97,31 @@ def task_detail(request, task_id):
 def unit_detail(request, unit_id):
     """我的任务: what a unit leads and supports, what it owes this period, what it must finish."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
-    page, items = unit_items(unit, timezone.localdate(), request.GET.get("page"))
+    today = timezone.localdate()
+    refresh_stale(Task.objects.filter(responsibilities__unit=unit), today)
+    flags = {"is_member": unit.pk in unit_ids(request.user), "is_office": is_office(request.user)}
+    number = request.GET.get("page")
+
+    @cache
+    def context():
+        page, items = unit_items(unit, today, number)
+        return {
+            "unit": unit,
+            "counts": unit_counts(unit),
+            "page": page,
+            "lead_items": [i for i in items if i.role == "lead"],
+            "support_items": [i for i in items if i.role == "support"],
+            "plans": list({item.task.plan_id: item.task.plan for item in items}.values()),
+            **flags,
+        }
+
+    key = [unit.pk, unit_version(unit), today, number, flags]
     ctx = {
         "unit": unit,
-        "counts": unit_counts(unit),
-        "page": page,
+        "head": cached_body(key, "tasks/_unit_head.html", context),
+        "items": cached_body(key, "tasks/_unit_page.html", context, request=request),
         "reminders": open_reminders(unit),
-        "lead_items": [i for i in items if i.role == "lead"],
-        "support_items": [i for i in items if i.role == "support"],
         "open_reports": unit_open_reports(unit),
-        "is_member": unit.pk in unit_ids(request.user),
-        "plans": list({item.task.plan_id: item.task.plan for item in items}.values()),
+        **flags,
     }
     return render(request, "tasks/unit_detail.html", ctx)

@@ -1,0 +1,43 @@
+"""Page bodies rendered once per state of the data they show.
+
+Every write refreshes the standing of what it touched, and the tallies of the plans and units
+concerned count it (`PlanTally.version`, `UnitTally.version`). A body cached under that
+version, the day (time alone moves lights), the language and the reader's role flags is right
+until one of them changes; what it shows of objects edited outside that path (a unit renamed in
+the admin) shows within PAGE_CACHE_SECONDS. Bodies hold no CSRF token and nothing else of the
+reader: forms that post live outside them.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+
+from tasks.models import PlanTally, UnitTally
+
+
+def plan_version(plan):
+    return PlanTally.objects.filter(plan=plan).values_list("version", flat=True).first()
+
+
+def unit_version(unit):
+    return UnitTally.objects.filter(unit=unit).values_list("version", flat=True).first()
+
+
+def all_versions():
+    """Moves on with every write: each refreshes some plan's tally."""
+    return PlanTally.objects.aggregate(versions=Sum("version"))["versions"]
+
+
+def cached_body(key_parts, template, context, request=None):
+    """`template` rendered with `context()` (a callable, called only on a miss)."""
+    digest = hashlib.sha256(repr([*key_parts, get_language()]).encode()).hexdigest()
+    key = f"page:{template}:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = render_to_string(template, context(), request=request)
+        cache.set(key, body, settings.PAGE_CACHE_SECONDS)
+    return body

@@ -1,0 +1,73 @@
+"""Unit pages and task lists are rendered once per state of their data, and not a moment longer."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tasks import services
+from tasks.models import Task
+from tasks.standing import refresh_standing
+from tests.conftest import make_plan, make_task, make_unit, make_user
+
+MAY = "2023-05-20 10:00 +0800"
+
+
+@pytest.fixture(autouse=True)
+def cached(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.content.decode()
+
+
+@pytest.fixture
+def member(db, time_machine):
+    time_machine.move_to(MAY, tick=False)
+    unit = make_unit(name="缓存单位")
+    make_task(plan=make_plan(year=2023), lead=[unit], title="缓存任务")
+    refresh_standing(Task.objects.all(), date(2023, 5, 20))  # the daily refresh
+    client = Client()
+    client.force_login(make_user("member", unit=unit))
+    return client, unit
+
+
+def submit(unit, user):
+    services.report_save(
+        task=Task.objects.get(title="缓存任务"),
+        unit=unit,
+        author=user,
+        values={"period": date(2023, 1, 1), "status": "in_progress", "progress": "已推进"},
+        figures=[],
+        submit=True,
+    )
+
+
+def test_the_unit_page_changes_with_its_reports(member):
+    client, unit = member
+    url = unit.get_absolute_url()
+    first, html = queries(client, url)
+    assert "2023年第1季度逾期未报" in html
+    again, _html = queries(client, url)
+    assert again < first
+    submit(unit, unit.memberships.get().user)
+    _count, html = queries(client, url)
+    assert "2023年第1季度逾期未报" not in html and "2023年第2季度待报" in html
+
+
+def test_the_task_list_changes_with_the_tasks(member):
+    client, unit = member
+    url = "/tasks/?light=green"
+    first, html = queries(client, url)
+    assert "缓存任务" not in html  # red: its Q1 report is overdue
+    again, _html = queries(client, url)
+    assert again < first
+    submit(unit, unit.memberships.get().user)
+    _count, html = queries(client, url)
+    assert "缓存任务" in html
