@@ -4,6 +4,7 @@ Rows are built from values fetched in a fixed number of queries, so the number o
 the same for 19 tasks or 10,000; lights are the stored standing (tasks/standing.py).
 """
 
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from reform import xlsx
 from reform.xlsx import Column
 from tasks.dashboard import Row
 from tasks.models import Light, Responsibility, Section, Task
+from tasks.pages import cached, plan_version
 from tasks.standing import refresh_stale
 
 # The workbook is a Chinese document whatever the reader's language: its headers and sheet
@@ -149,11 +151,18 @@ def export_ledger(tasks, *, title, today, output, unit_sheets=True):
     book.save(output)
 
 
-def export_plan_ledger(plan, *, today, output):
-    """The plan's supervision workbook, its lights as of today."""
+def plan_workbook(plan, *, today) -> bytes:
+    """The plan's supervision workbook, its lights as of today: built once per state of the
+    plan (tasks/pages.py), since the office downloads it again and again before a meeting."""
     tasks = Task.objects.filter(plan=plan)
     refresh_stale(tasks, today)
-    export_ledger(tasks, title=plan.title, today=today, output=output)
+
+    def build():
+        out = io.BytesIO()
+        export_ledger(tasks, title=plan.title, today=today, output=out)
+        return out.getvalue()
+
+    return cached(["ledger", plan.pk, plan_version(plan), today], build)
 
 
 def write_unit_sheets(book, rows, by_task, units, title_rows):

@@ -32,12 +32,18 @@ def all_versions():
     return PlanTally.objects.aggregate(versions=Sum("version"))["versions"]
 
 
+def cached(key_parts, produce):
+    """What `produce()` returns, made once for these key parts and the language."""
+    key = "page:" + hashlib.sha256(repr([*key_parts, get_language()]).encode()).hexdigest()
+    value = cache.get(key)
+    if value is None:
+        value = produce()
+        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
 def cached_body(key_parts, template, context, request=None):
     """`template` rendered with `context()` (a callable, called only on a miss)."""
-    digest = hashlib.sha256(repr([*key_parts, get_language()]).encode()).hexdigest()
-    key = f"page:{template}:{digest}"
-    body = cache.get(key)
-    if body is None:
-        body = render_to_string(template, context(), request=request)
-        cache.set(key, body, settings.PAGE_CACHE_SECONDS)
-    return body
+    return cached(
+        [template, *key_parts], lambda: render_to_string(template, context(), request=request)
+    )

@@ -71,3 +71,23 @@ def test_the_task_list_changes_with_the_tasks(member):
     submit(unit, unit.memberships.get().user)
     _count, html = queries(client, url)
     assert "缓存任务" in html
+
+
+def test_the_task_page_shows_each_reader_the_reports_they_may_see(member, demo_users):
+    client, unit = member
+    task = Task.objects.get(title="缓存任务")
+    services.report_save(
+        task=task,
+        unit=unit,
+        author=unit.memberships.get().user,
+        values={"period": date(2023, 1, 1), "status": "in_progress", "progress": "本单位草稿"},
+        figures=[],
+        submit=False,
+    )
+    assert "本单位草稿" in client.get(task.get_absolute_url()).content.decode()
+    outsider = Client()
+    outsider.force_login(make_user("outsider", unit=make_unit()))
+    assert "本单位草稿" not in outsider.get(task.get_absolute_url()).content.decode()
+    leader = Client()
+    leader.force_login(demo_users["leader"])
+    assert "本单位草稿" in leader.get(task.get_absolute_url()).content.decode()

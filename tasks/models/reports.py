@@ -114,6 +114,12 @@ class ProgressReport(models.Model):
                 condition=Q(state="submitted"),
                 name="tasks_report_awaiting_review",
             ),
+            # A unit's drafts and returned reports, on its page.
+            models.Index(
+                fields=["unit"],
+                condition=Q(state__in=["draft", "returned"]),
+                name="tasks_report_unfinished",
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404
 from tasks.filters import TaskFilter
-from tasks.ledger import export_ledger, export_plan_ledger
+from tasks.ledger import export_ledger, plan_workbook
 from tasks.lights import assess_tasks
 from tasks.models import Task
 from tasks.pages import all_versions, cached_body
@@ -65,5 +65,5 @@ def plan_ledger(request, plan_id):
     plan = get_plan_or_404(request.user, plan_id)
     today = timezone.localdate()
     response = xlsx_response(f"{plan.title}-台账-{today:%Y%m%d}.xlsx")
-    export_plan_ledger(plan, today=today, output=response)
+    response.write(plan_workbook(plan, today=today))
     return response

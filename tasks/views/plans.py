@@ -79,17 +79,26 @@ def help_lights(request):
 @require_safe
 def task_detail(request, task_id):
     task = get_task_or_404(request.user, task_id)
-    records = task.history.select_related("history_user").order_by("-history_date")[:50]
     mine = set(unit_ids(request.user))
     ctx = {
         "task": task,
-        "indicators": indicator_progress(task),
-        "reports": task_reports(task, request.user),
-        "history": history_rows(records, Task),
         "reporting_units": [u for u in task.lead_units + task.support_units if u.pk in mine],
         "can_review": is_office(request.user),
     }
-    return render(request, "tasks/task_detail.html", ctx)
+
+    def context():
+        records = task.history.select_related("history_user").order_by("-history_date")[:50]
+        return ctx | {
+            "indicators": indicator_progress(task),
+            "reports": task_reports(task, request.user),
+            "history": history_rows(records, Task),
+        }
+
+    # Which reports a reader sees depends on their role and units (ProgressReport.visible_to).
+    roles = [reads_everything(request.user), ctx["can_review"]]
+    key = [task.pk, plan_version(task.plan), sorted(mine), roles]
+    body = cached_body(key, "tasks/_task_body.html", context)
+    return render(request, "tasks/task_detail.html", ctx | {"body": body})
 
 
 @login_required

@@ -1,7 +1,9 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tasks.ledger import export_plan_ledger
+from tasks.ledger import plan_workbook
 from tasks.models import Plan
 
 
@@ -17,5 +19,5 @@ class Command(BaseCommand):
             plan = Plan.objects.get(pk=plan)
         except Plan.DoesNotExist:
             raise CommandError(f"No plan with id {plan}.") from None
-        export_plan_ledger(plan, today=timezone.localdate(), output=output)
+        Path(output).write_bytes(plan_workbook(plan, today=timezone.localdate()))
         self.stdout.write(f"Wrote {plan.tasks.count()} tasks of “{plan}” to {output}")
