@@ -5,7 +5,8 @@ concerned count it (`PlanTally.version`, `UnitTally.version`). A body cached und
 version, the day (time alone moves lights), the language and the reader's role flags is right
 until one of them changes; what it shows of objects edited outside that path (a unit renamed in
 the admin) shows within PAGE_CACHE_SECONDS. Bodies hold no CSRF token and nothing else of the
-reader: forms that post live outside them.
+reader: forms that post either live outside them or hold CSRF_SLOT, which `with_csrf` fills
+for each request.
 """
 
 import hashlib
@@ -13,10 +14,17 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Sum
+from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from tasks.models import PlanTally, UnitTally
+
+# Where a cached body's forms take the reader's CSRF field. User text cannot forge it: "<" is
+# escaped in everything a template prints.
+CSRF_SLOT = "<!-- csrf -->"
 
 
 def plan_version(plan):
@@ -47,3 +55,11 @@ def cached_body(key_parts, template, context, request=None):
     return cached(
         [template, *key_parts], lambda: render_to_string(template, context(), request=request)
     )
+
+
+def with_csrf(body, request):
+    """A cached body with the reader's CSRF field in each of its forms' CSRF_SLOT."""
+    field = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+    return mark_safe(body.replace(CSRF_SLOT, field))  # noqa: S308 - a rendered template and an escaped field

@@ -1,5 +1,6 @@
 """Unit pages and task lists are rendered once per state of their data, and not a moment longer."""
 
+import re
 from datetime import date
 
 import pytest
@@ -8,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tasks import services
-from tasks.models import Task
+from tasks.models import ProgressReport, Task
 from tasks.standing import refresh_standing
 from tests.conftest import make_plan, make_task, make_unit, make_user
 
@@ -91,3 +92,21 @@ def test_the_task_page_shows_each_reader_the_reports_they_may_see(member, demo_u
     leader = Client()
     leader.force_login(demo_users["leader"])
     assert "本单位草稿" in leader.get(task.get_absolute_url()).content.decode()
+
+
+def test_a_cached_review_queue_carries_each_readers_csrf_token(member, demo_users):
+    client, unit = member
+    submit(unit, unit.memberships.get().user)
+    for _session in range(2):  # the second session's page comes from the cache
+        office = Client(enforce_csrf_checks=True)
+        office.force_login(demo_users["office"])
+        html = office.get("/reports/review/").content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+        assert "<!-- csrf -->" not in html
+    report = ProgressReport.objects.get(task__title="缓存任务")
+    response = office.post(
+        f"/reports/{report.pk}/accept/", {"csrfmiddlewaretoken": token, "version": report.version}
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == "accepted"

@@ -15,6 +15,7 @@ from tasks.access import get_report_or_404, get_task_or_404, office_required
 from tasks.forms import FigureFormSet, ReportForm
 from tasks.lights import owed_period
 from tasks.models import Attachment, ProgressReport, Task
+from tasks.pages import all_versions, cached_body, with_csrf
 from tasks.reminders import reminders_due, reminders_send
 from tasks.selectors import review_queue
 from units.models import Unit
@@ -115,8 +116,14 @@ def free_figures(report):
 @require_safe
 def review_list(request):
     """The office's queue, oldest first, a page at a time however long it grows."""
-    page = Paginator(review_queue(), REVIEW_PAGE).get_page(request.GET.get("page"))
-    return render(request, "tasks/review_list.html", {"page": page, "reports": page.object_list})
+    number = request.GET.get("page")
+
+    def context():
+        page = Paginator(review_queue(), REVIEW_PAGE).get_page(number)
+        return {"page": page, "reports": page.object_list, "reporting_units": []}
+
+    body = cached_body([all_versions(), number], "tasks/_review_list.html", context, request)
+    return render(request, "tasks/review_list.html", {"body": with_csrf(body, request)})
 
 
 def attempt(request, action, *, done, stale):
