@@ -9,6 +9,7 @@ import tracemalloc
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import connection
@@ -109,7 +110,8 @@ class Command(BaseCommand):
         pages = [self.measure(client, name, url, requests) for name, url in self.pages()]
         floor_ms = pages[0]["median_ms"]
         for page in pages:
-            page["ratio"] = round(page["median_ms"] / floor_ms, 2) if floor_ms else None
+            page["ratio"] = round(page["median_ms"] / floor_ms, 2)
+            page["cold_ratio"] = round(page["cold_ms"] / floor_ms, 2)
         result = {
             "scale": Task.objects.count(),
             "db": connection.vendor,
@@ -123,8 +125,9 @@ class Command(BaseCommand):
         self.stdout.write(f"{result['scale']} tasks on {result['db']}; floor {floor_ms} ms")
         for page in pages:
             self.stdout.write(
-                f"{page['name']:<24} {page['queries']:>4} queries {page['median_ms']:>9} ms "
-                f"×{page['ratio']}  ({page['url']})"
+                f"{page['name']:<20} warm {page['queries']:>3} queries {page['median_ms']:>7} ms "
+                f"×{page['ratio']:<6} cold {page['cold_queries']:>3} queries "
+                f"{page['cold_ms']:>7} ms ×{page['cold_ratio']:<6} ({page['url']})"
             )
         self.stdout.write(json.dumps(result["export"], ensure_ascii=False))
 
@@ -159,6 +162,22 @@ class Command(BaseCommand):
         ]
 
     def measure(self, client, name, url, requests):
+        """Warm: repeated views of unchanged data, bodies from the page cache (tasks/pages.py).
+        Cold: the cache emptied before each request, as on the first view after a change."""
+        cold_queries, cold_ms = self.timings(client, url, requests, cold=True)
+        queries, warm_ms = self.timings(client, url, requests, cold=False)
+        return {
+            "name": name,
+            "url": url,
+            "rows": Task.objects.count() + ProgressReport.objects.count(),
+            "queries": queries,
+            "median_ms": warm_ms,
+            "cold_queries": cold_queries,
+            "cold_ms": cold_ms,
+        }
+
+    def timings(self, client, url, requests, *, cold):
+        """(queries of one request, median ms of `requests`), after three to warm up."""
         for _ in range(3):
             client.get(url)
         queries = []
@@ -167,22 +186,19 @@ class Command(BaseCommand):
             queries.append(sql)
             return execute(sql, params, many, context)
 
+        if cold:
+            cache.clear()
         with connection.execute_wrapper(count):
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
         times = []
         for _ in range(requests):
+            if cold:
+                cache.clear()
             started = time.perf_counter()
             client.get(url)
             times.append(1000 * (time.perf_counter() - started))
-        rows = Task.objects.count() + ProgressReport.objects.count()
-        return {
-            "name": name,
-            "url": url,
-            "rows": rows,
-            "queries": len(queries),
-            "median_ms": round(statistics.median(times), 1),
-        }
+        return len(queries), round(statistics.median(times), 1)
 
     def export(self, rows):
         last = Task.objects.order_by("pk").values_list("pk", flat=True)[rows - 1]
