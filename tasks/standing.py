@@ -1,7 +1,8 @@
 """Stored standing: each task's light, and each responsible unit's reporting and on-time record.
 
 The rules are in tasks/lights.py; this module stores what they give, so that lists filter and
-overviews count in SQL however many tasks there are. A task's standing is refreshed by every
+overviews count in SQL however many tasks there are, and keeps a tally per plan and per unit
+whose version keys the cached pages (tasks/pages.py). A task's standing is refreshed by every
 service that changes the task or its reports, and once a day for every task (time alone moves
 lights: `python manage.py refresh_standing`); pages about one plan or one unit refresh what is
 older than today before they read it.
@@ -85,8 +86,15 @@ def tally_all():
 
 
 def refresh_stale(tasks, today):
-    """Refreshes those of `tasks` not yet assessed today (one query when none is stale)."""
-    return refresh_standing(tasks.exclude(light_on=today), today)
+    """Refreshes those of `tasks` not yet assessed today.
+
+    One query, on the `light_on` index, when no task anywhere is stale: the state the daily
+    refresh leaves, and every write keeps.
+    """
+    stale = Q(light_on__lt=today) | Q(light_on__isnull=True)
+    if not Task.objects.filter(stale).exists():
+        return 0
+    return refresh_standing(tasks.filter(stale), today)
 
 
 def latest_accepted(ids):
@@ -103,12 +111,29 @@ def latest_accepted(ids):
 
 
 def refresh_chunk(ids, today):
+    """Stores the standing of these tasks; returns the ids of their plans and units."""
     tasks = list(Task.objects.filter(pk__in=ids).with_units())
     stored = {t.pk: (t.light, t.latest_report_id) for t in tasks}
     assess_tasks(tasks, today)
     latest = latest_accepted(ids)
     for task in tasks:
         task.latest_report_id = latest.get(task.pk)
+    Task.objects.bulk_update(
+        [t for t in tasks if stored[t.pk] != (t.light, t.latest_report_id)],
+        ["light", "latest_report"],
+        batch_size=CHUNK,
+    )
+    Task.objects.filter(pk__in=ids).update(light_on=today)
+    Responsibility.objects.bulk_update(
+        reassessed(tasks, today),
+        ["reporting", "reports_expected", "reports_on_time"],
+        batch_size=CHUNK,
+    )
+    return {t.plan_id for t in tasks}, {r.unit_id for t in tasks for r in t.responsibilities.all()}
+
+
+def reassessed(tasks, today):
+    """The responsibilities of these assessed tasks whose reporting or record changed."""
     history = sent_history(tasks)
     periods = {}
     changed = []
@@ -123,20 +148,11 @@ def refresh_chunk(ids, today):
             )
             if before != (resp.reporting, resp.reports_expected, resp.reports_on_time):
                 changed.append(resp)
-    Task.objects.bulk_update(
-        [t for t in tasks if stored[t.pk] != (t.light, t.latest_report_id)],
-        ["light", "latest_report"],
-        batch_size=CHUNK,
-    )
-    Task.objects.filter(pk__in=ids).update(light_on=today)
-    Responsibility.objects.bulk_update(
-        changed, ["reporting", "reports_expected", "reports_on_time"], batch_size=CHUNK
-    )
-    return {t.plan_id for t in tasks}, {r.unit_id for t in tasks for r in t.responsibilities.all()}
+    return changed
 
 
 def tally_plans(plan_ids):
-    """Recounts these plans' tasks by status and light (two queries per thousand plans)."""
+    """Recounts these plans' tasks by status and light (three queries per thousand plans)."""
     for start in range(0, len(plan_ids), CHUNK):
         chunk = plan_ids[start : start + CHUNK]
         counts = {
@@ -154,7 +170,7 @@ def tally_plans(plan_ids):
 
 
 def tally_units(unit_ids):
-    """Recounts these units' responsibilities across every plan (two queries per thousand)."""
+    """Recounts these units' responsibilities across every plan (three queries a thousand)."""
     for start in range(0, len(unit_ids), CHUNK):
         chunk = unit_ids[start : start + CHUNK]
         counts = {
