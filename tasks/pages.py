@@ -40,6 +40,17 @@ def all_versions():
     return PlanTally.objects.aggregate(versions=Sum("version"))["versions"]
 
 
+def list_version(query):
+    """What a task list's rows depend on: the plan's or the unit's version when the list is
+    filtered by one (any change to its tasks recounts that tally), else every plan's."""
+    plan, unit = query.get("plan", ""), query.get("unit", "")
+    if plan.isdigit():
+        return "plan", plan, PlanTally.objects.filter(plan=plan).values_list("version").first()
+    if unit.isdigit():
+        return "unit", unit, UnitTally.objects.filter(unit=unit).values_list("version").first()
+    return "all", all_versions()
+
+
 def cached(key_parts, produce):
     """What `produce()` returns, made once for these key parts and the language."""
     key = "page:" + hashlib.sha256(repr([*key_parts, get_language()]).encode()).hexdigest()

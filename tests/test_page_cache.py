@@ -110,3 +110,25 @@ def test_a_cached_review_queue_carries_each_readers_csrf_token(member, demo_user
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.state == "accepted"
+
+
+def test_a_list_of_one_plan_keeps_its_page_while_other_plans_change(member):
+    client, unit = member
+    other = make_task(plan=make_plan(year=2023, title="另一方案"), lead=[unit], title="另一任务")
+    refresh_standing(Task.objects.filter(pk=other.pk), date(2023, 5, 20))
+    plan = Task.objects.get(title="缓存任务").plan
+    url = f"/tasks/?plan={plan.pk}&light=green"
+    cold, _html = queries(client, url)
+    services.report_save(
+        task=other,
+        unit=unit,
+        author=unit.memberships.get().user,
+        values={"period": date(2023, 1, 1), "status": "in_progress", "progress": "另一方案进展"},
+        figures=[],
+        submit=True,
+    )
+    warm, html = queries(client, url)
+    assert warm < cold and "缓存任务" not in html
+    submit(unit, unit.memberships.get().user)
+    _count, html = queries(client, url)
+    assert "缓存任务" in html

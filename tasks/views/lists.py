@@ -11,7 +11,7 @@ from tasks.filters import TaskFilter
 from tasks.ledger import export_ledger, plan_workbook
 from tasks.lights import assess_tasks
 from tasks.models import Task
-from tasks.pages import all_versions, cached_body
+from tasks.pages import cached_body, list_version
 from tasks.standing import refresh_stale
 from units.roles import unit_ids
 
@@ -36,7 +36,7 @@ def task_list(request):
     # Every signed-in user reads every task; the reader's units are in the key all the same.
     scope = sorted(unit_ids(request.user))
     query = sorted(request.GET.lists())
-    key = [all_versions(), today, scope, query]
+    key = [list_version(request.GET), today, scope, query]
     body = cached_body(key, "tasks/_task_list.html", context, request=request)
     return render(request, "tasks/task_list.html", {"body": body})
 
