@@ -11,7 +11,16 @@ older than today before they read it.
 from django.db.models import Count, F, Q, Sum
 
 from tasks.lights import SENT, assess_tasks, is_finished, reporting
-from tasks.models import Light, Plan, PlanTally, ProgressReport, Responsibility, Task, UnitTally
+from tasks.models import (
+    Light,
+    Plan,
+    PlanTally,
+    ProgressReport,
+    Responsibility,
+    StandingClock,
+    Task,
+    UnitTally,
+)
 from tasks.periods import period_containing, previous_period
 from units.models import Unit
 
@@ -198,3 +207,5 @@ def upsert(model, key, rows):
     model.objects.filter(pk__in=[getattr(r, f"{key}_id") for r in rows]).update(
         version=F("version") + 1
     )
+    if not StandingClock.objects.update(version=F("version") + 1):
+        StandingClock.objects.create(version=1)

@@ -1,6 +1,6 @@
 from tasks.models.plans import Indicator, Light, Plan, Responsibility, Section, Task
 from tasks.models.reports import Attachment, ProgressReport, Reminder, ReportFigure
-from tasks.models.tallies import PlanTally, UnitTally
+from tasks.models.tallies import PlanTally, StandingClock, UnitTally
 
 __all__ = [
     "Attachment",
@@ -13,6 +13,7 @@ __all__ = [
     "ReportFigure",
     "Responsibility",
     "Section",
+    "StandingClock",
     "Task",
     "UnitTally",
 ]

@@ -64,3 +64,17 @@ class UnitTally(models.Model):
 
     def __str__(self):
         return str(self.unit)
+
+
+class StandingClock(models.Model):
+    """One row counting every recount of any tally: the key of pages that show many plans
+    (a sum of the plans' versions could come back to an earlier value when a plan is deleted)."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("统计时钟")
+        verbose_name_plural = _("统计时钟")
+
+    def __str__(self):
+        return str(self.version)
