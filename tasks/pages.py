@@ -1,12 +1,12 @@
 """Page bodies rendered once per state of the data they show.
 
 Every write refreshes the standing of what it touched, and the tallies of the plans and units
-concerned count it (`PlanTally.version`, `UnitTally.version`, and `StandingClock` for
-pages that span plans). A body cached under that version, the day (time alone moves lights), the language and the reader's role flags is right
-until one of them changes; what it shows of objects edited outside that path (a unit renamed in
-the admin) shows within PAGE_CACHE_SECONDS. Bodies hold no CSRF token and nothing else of the
-reader: forms that post either live outside them or hold CSRF_SLOT, which `with_csrf` fills
-for each request.
+concerned count it (`PlanTally.version`, `UnitTally.version`, and `StandingClock` for pages
+that span plans). A body cached under that version, the day (time alone moves lights), the
+language and the reader's role flags is right until one of them changes; what it shows of
+objects edited outside that path (a unit renamed in the admin) shows within
+PAGE_CACHE_SECONDS. Bodies hold no CSRF token and nothing else of the reader: forms that post
+either live outside them or hold CSRF_SLOT, which `with_csrf` fills for each request.
 """
 
 import hashlib
