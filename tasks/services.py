@@ -123,7 +123,6 @@ def review(report, *, reviewer, version, state, comment):
     report.reviewed_by = reviewer
     report.reviewed_at = timezone.now()
     report.save()
-    standing_refresh(report.task_id)
     return report
 
 
@@ -152,7 +151,9 @@ def report_return(*, report: ProgressReport, reviewer, version: int, comment: st
     """Returns a report to its unit with a comment saying what to fix."""
     if not comment.strip():
         raise ValidationError(_("退回时必须填写审核意见。"))
-    return review(report, reviewer=reviewer, version=version, state=State.RETURNED, comment=comment)
+    review(report, reviewer=reviewer, version=version, state=State.RETURNED, comment=comment)
+    standing_refresh(report.task_id)
+    return report
 
 
 @transaction.atomic

@@ -115,8 +115,13 @@ def artifacts():
 
 @pytest.fixture(autouse=True)
 def _no_cache(settings):
-    """Pages are rendered afresh in tests; the dashboard's cache has tests of its own."""
+    """Pages are rendered afresh in tests; `page_cache` turns the cache on for its own tests."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 @pytest.fixture(autouse=True)

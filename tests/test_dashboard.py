@@ -178,12 +178,7 @@ def test_help_page_explains_the_rules(leader_client):
     assert "宽限天数" in html and "序时进度" in html
 
 
-@pytest.fixture
-def cached(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-
-
-def test_the_dashboard_is_rendered_once_per_state_of_the_plan(cached, demo_users, lvjian):
+def test_the_dashboard_is_rendered_once_per_state_of_the_plan(page_cache, demo_users, lvjian):
     client = Client()
     client.force_login(demo_users["office"])
     url = lvjian.get_absolute_url()

@@ -17,8 +17,8 @@ MAY = "2023-05-20 10:00 +0800"
 
 
 @pytest.fixture(autouse=True)
-def cached(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+def _cached(page_cache):
+    """Every test here runs with the page cache on."""
 
 
 def queries(client, url):
