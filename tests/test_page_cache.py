@@ -132,3 +132,25 @@ def test_a_list_of_one_plan_keeps_its_page_while_other_plans_change(member):
     submit(unit, unit.memberships.get().user)
     _count, html = queries(client, url)
     assert "缓存任务" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?plans=abc&units=-1",
+        "/?plans=99999&units=%00",
+        "/tasks/?unit=abc&plan=%E4%B8%80",
+        "/tasks/?plan=99999999",
+        "/reports/review/?page=zzz",
+    ],
+)
+def test_junk_in_paging_and_keys_gets_a_page(demo_users, url):
+    client = Client()
+    client.force_login(demo_users["office"])
+    assert client.get(url).status_code == 200
+
+
+def test_a_unit_page_number_out_of_range_shows_the_last_page(member):
+    client, unit = member
+    assert client.get(f"{unit.get_absolute_url()}?page=abc").status_code == 200
+    assert "缓存任务" in client.get(f"{unit.get_absolute_url()}?page=999").content.decode()
