@@ -211,5 +211,21 @@ BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 
 # Dashboards, unit pages and task lists are rendered once per state of their data
 # (tasks/pages.py); this bounds how long a unit or section renamed outside that path takes to
-# show. The default cache is per process; several app servers would share one through CACHES.
+# show. The cache is per process unless CACHE_URL names a Redis server that all worker
+# processes and app servers share (redis://127.0.0.1:6379/1): then a page rendered by one
+# serves every one.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": os.environ["CACHE_URL"],
+        # A cache that is down slows pages; it does not break them (reform/cache.py).
+        "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
+    }
+    if os.environ.get("CACHE_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        # Pages and their rows: the default 300 entries would drop them as fast as they come.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+}

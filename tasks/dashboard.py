@@ -44,6 +44,7 @@ class Row:
     on_time: int = 0
     expected: int = 0
     obj: object = None
+    rank: int | None = None
 
     def add(self, task):
         self.count(task.status, task.light)
@@ -237,7 +238,10 @@ def overview(user, today, *, plan_page=None, unit_page=None):
         "plan_page": plan_page,
         "plans": plan_rows,
         "unit_page": unit_page,
-        "units": [unit_row(tally) for tally in unit_page],
+        "units": [
+            unit_row(tally, rank)
+            for rank, tally in enumerate(unit_page, start=unit_page.start_index())
+        ],
         "as_of": Task.objects.visible_to(user).aggregate(as_of=Min("light_on"))["as_of"],
         "today": today,
     }
@@ -253,9 +257,9 @@ def plan_row(row, counts):
     return row
 
 
-def unit_row(tally):
+def unit_row(tally, rank):
     unit = tally.unit
-    row = Row(unit.display_name, {"unit": unit.pk}, obj=unit)
+    row = Row(unit.display_name, {"unit": unit.pk}, obj=unit, rank=rank)
     row.expected, row.on_time, row.owed = tally.expected, tally.on_time, tally.owed
     row.lights[Light.RED] = tally.red
     return row

@@ -10,16 +10,20 @@ either live outside them or hold CSRF_SLOT, which `with_csrf` fills for each req
 """
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db.models import Count, Max
 from django.middleware.csrf import get_token
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from tasks.models import PlanTally, StandingClock, UnitTally
+from tasks.models import PlanTally, ProgressReport, StandingClock, Task, UnitTally
+
+logger = logging.getLogger(__name__)
 
 # Where a cached body's forms take the reader's CSRF field. User text cannot forge it: "<" is
 # escaped in everything a template prints.
@@ -32,6 +36,15 @@ def plan_version(plan):
 
 def unit_version(unit):
     return UnitTally.objects.filter(unit=unit).values_list("version", flat=True).first()
+
+
+def task_version(task):
+    """What a task page shows moves with the task (its fields, light and history, each edit
+    moving `updated_at` or `version`) or with its reports (one small query)."""
+    reports = ProgressReport.objects.filter(task=task).aggregate(
+        n=Count("pk"), at=Max("updated_at")
+    )
+    return [getattr(task, field.attname) for field in Task._meta.concrete_fields], reports
 
 
 def all_versions():
@@ -50,14 +63,65 @@ def list_version(query):
     return "all", all_versions()
 
 
+def page_key(key_parts):
+    return "page:" + hashlib.sha256(repr([*key_parts, get_language()]).encode()).hexdigest()
+
+
 def cached(key_parts, produce):
     """What `produce()` returns, made once for these key parts and the language."""
-    key = "page:" + hashlib.sha256(repr([*key_parts, get_language()]).encode()).hexdigest()
-    value = cache.get(key)
+    key = page_key(key_parts)
+    value = cache_get_many([key]).get(key)
     if value is None:
         value = produce()
-        cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+        cache_set_many({key: value})
     return value
+
+
+def rows(template, items, state, name="task", **context):
+    """Each item rendered through `template` (as `name`, beside `context`), reusing the row
+    rendered for an identical `state(item)` and context: the state holds everything the row
+    shows. After a report only the rows it changed are rendered again; the others come from
+    the cache in one round trip."""
+    items = list(items)
+    keys = [page_key([template, state(item), context]) for item in items]
+    found = cache_get_many(keys)
+    compiled = get_template(template)
+    fresh = {}
+    for key, item in zip(keys, items, strict=True):
+        if key not in found:
+            found[key] = fresh[key] = compiled.render(context | {name: item})
+    cache_set_many(fresh)
+    # Rendered from our own templates, which escape what they print.
+    return [mark_safe(found[key]) for key in keys]  # noqa: S308
+
+
+def task_state(task):
+    """What any row about a task can show: its fields, its plan's title, its units and its
+    light's reasons (tasks with `with_units()` and `assess_tasks`)."""
+    return (
+        [getattr(task, field.attname) for field in Task._meta.concrete_fields],
+        task.plan.title,
+        [(r.role, r.unit_id, r.unit.display_name) for r in task.responsibilities.all()],
+        task.assessment.reasons,
+    )
+
+
+def cache_get_many(keys):
+    """The cached values of these keys; none when the cache is down (pages render instead)."""
+    try:
+        return cache.get_many(keys)
+    except Exception:  # a shared cache unreachable: slower pages, not broken ones
+        logger.warning("page cache unreachable", exc_info=True)
+        return {}
+
+
+def cache_set_many(values):
+    if not values:
+        return
+    try:
+        cache.set_many(values, settings.PAGE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("page cache unreachable", exc_info=True)
 
 
 def cached_body(key_parts, template, context, request=None):

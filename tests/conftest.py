@@ -3,6 +3,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
@@ -122,6 +123,7 @@ def _no_cache(settings):
 @pytest.fixture
 def page_cache(settings):
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()  # a local-memory cache outlives its settings: start each test empty
 
 
 @pytest.fixture(autouse=True)

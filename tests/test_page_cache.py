@@ -6,10 +6,13 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test import Client
+from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from tasks import services
+from tasks.lights import assess_tasks
 from tasks.models import ProgressReport, Task
+from tasks.pages import rows, task_state
 from tasks.standing import refresh_standing
 from tests.conftest import make_plan, make_task, make_unit, make_user
 
@@ -154,3 +157,68 @@ def test_a_unit_page_number_out_of_range_shows_the_last_page(member):
     client, unit = member
     assert client.get(f"{unit.get_absolute_url()}?page=abc").status_code == 200
     assert "缓存任务" in client.get(f"{unit.get_absolute_url()}?page=999").content.decode()
+
+
+def rendered_rows(tasks):
+    """The rows of these tasks, and how many of them were rendered rather than reused."""
+    renders = []
+
+    def count(sender, template, **kwargs):
+        renders.append(template.name)
+
+    template_rendered.connect(count)
+    try:
+        html = rows("tasks/_task_list_row.html", tasks, task_state)
+    finally:
+        template_rendered.disconnect(count)
+    return html, renders.count("tasks/_task_list_row.html")
+
+
+def listed(today=date(2023, 5, 20)):
+    plan = Task.objects.get(title="缓存任务").plan
+    return assess_tasks(Task.objects.filter(plan=plan).with_units().order_by("pk"), today)
+
+
+def test_rows_are_rendered_once_per_state_of_their_task(member):
+    make_task(plan=Task.objects.get(title="缓存任务").plan, title="第二项")
+    first, rendered = rendered_rows(listed())
+    assert rendered == 2
+    again, rendered = rendered_rows(listed())
+    assert rendered == 0 and again == first
+    Task.objects.filter(title="第二项").update(percent=40)  # a field only the row shows
+    changed, rendered = rendered_rows(listed())
+    assert rendered == 1 and changed[0] == first[0] and "40%" in changed[1]
+
+
+def test_a_row_follows_its_units_and_the_reasons_for_its_light(member):
+    client, unit = member
+    first, _rendered = rendered_rows(listed())
+    unit.short_name = "改名单位"
+    unit.save()
+    renamed, rendered = rendered_rows(listed())
+    assert rendered == 1 and "改名单位" in renamed[0]
+    later, rendered = rendered_rows(listed(today=date(2023, 8, 20)))  # Q2 now overdue too
+    assert rendered == 1 and "2023年第2季度进展逾期未报" in later[0]
+
+
+class BrokenCache:
+    """A shared cache that is down: every read and write fails."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def close(self, **kwargs):
+        pass
+
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
+            raise ConnectionError("cache down")
+
+        return fail
+
+
+def test_pages_render_when_the_cache_is_down(member, settings):
+    settings.CACHES = {"default": {"BACKEND": "tests.test_page_cache.BrokenCache"}}
+    client, unit = member
+    assert "缓存任务" in client.get(unit.get_absolute_url()).content.decode()
+    assert "缓存任务" in client.get("/tasks/").content.decode()

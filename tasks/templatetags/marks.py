@@ -1,10 +1,13 @@
 """Marks that lists repeat on every row, built in Python: an include per cell costs more than
-the rest of a row. Text is escaped by format_html as a template would."""
+the rest of a row. Text is escaped by format_html as a template would. Rows themselves come
+from tasks.pages.rows: rendered once per state of what they show."""
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from tasks.models import Light
+from tasks.pages import rows, task_state
 
 register = template.Library()
 LABELS = dict(Light.choices)
@@ -27,3 +30,35 @@ def unit_list(units, lead=False):
     return format_html_join(
         "", '<span class="{}">{}</span>', ((css, u.display_name) for u in units)
     )
+
+
+@register.simple_tag
+def task_rows(template, tasks, **context):
+    """A row per task (with `with_units()` and `assess_tasks`) through `template`."""
+    return joined(rows(template, tasks, task_state, **context))
+
+
+@register.simple_tag
+def stat_rows(template, stats, **context):
+    """A row of counts per unit or section (tasks.dashboard.Row): its fields are its state."""
+    return joined(rows(template, stats, stat_state, name="row", **context))
+
+
+def stat_state(row):
+    """The counts, and the fields of the plan or unit they are about."""
+    obj = row.obj
+    return row, obj and [getattr(obj, field.attname) for field in obj._meta.concrete_fields]
+
+
+@register.simple_tag
+def unit_item_rows(items, **context):
+    """A row per item of a unit page (tasks.selectors.UnitItem)."""
+    return joined(rows("tasks/_unit_item.html", items, unit_item_state, name="item", **context))
+
+
+def joined(html_rows):
+    return mark_safe("".join(html_rows))  # noqa: S308 - rows rendered from our templates
+
+
+def unit_item_state(item):
+    return task_state(item.task), item.task.last_sent_on, item.reporting

@@ -10,7 +10,7 @@ from tasks.access import get_plan_or_404, get_task_or_404
 from tasks.dashboard import overview, plan_dashboard
 from tasks.history import history_rows
 from tasks.models import Plan, Task
-from tasks.pages import cached_body, plan_version, unit_version
+from tasks.pages import cached_body, plan_version, task_version, unit_version
 from tasks.selectors import (
     indicator_progress,
     open_reminders,
@@ -96,7 +96,7 @@ def task_detail(request, task_id):
 
     # Which reports a reader sees depends on their role and units (ProgressReport.visible_to).
     roles = [reads_everything(request.user), ctx["can_review"]]
-    key = [task.pk, plan_version(task.plan), sorted(mine), roles]
+    key = [task.pk, task_version(task), sorted(mine), roles]
     body = cached_body(key, "tasks/_task_body.html", context)
     return render(request, "tasks/task_detail.html", ctx | {"body": body})
 
