@@ -3,9 +3,9 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import call_command
 
 from tasks.models import Plan, Responsibility, Section, Task
