@@ -193,8 +193,9 @@ class Office(Visitor):
 
     def step(self):
         plan = self.rng.choice(self.plans)
+        # A ledger is downloaded before a meeting, not between every two pages.
         action = self.rng.choices(
-            ["overview", "plan", "review", "list", "ledger"], [2, 3, 2, 2, 1]
+            ["overview", "plan", "review", "list", "ledger"], [2, 3, 2, 2, 0.3]
         )[0]
         paths = {
             "overview": ("overview", "/"),

@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from tasks.models import PlanTally, ProgressReport, StandingClock, Task, UnitTally
+from tasks.models import Plan, PlanTally, ProgressReport, StandingClock, Task, UnitTally
 
 logger = logging.getLogger(__name__)
 
@@ -45,6 +45,12 @@ def task_version(task):
         n=Count("pk"), at=Max("updated_at")
     )
     return [getattr(task, field.attname) for field in Task._meta.concrete_fields], reports
+
+
+def catalog_version():
+    """Moves on when a plan or a responsible unit comes or goes (two small queries); a plan
+    or unit renamed shows within PAGE_CACHE_SECONDS."""
+    return Plan.objects.aggregate(n=Count("pk"), last=Max("pk")), UnitTally.objects.count()
 
 
 def all_versions():
@@ -104,6 +110,25 @@ def task_state(task):
         [(r.role, r.unit_id, r.unit.display_name) for r in task.responsibilities.all()],
         task.assessment.reasons,
     )
+
+
+def report_state(report):
+    """What a report's article shows: its fields, figures, attachments and people (reports
+    with `unit`, `author` and `reviewed_by` selected, `figures` and `attachments` prefetched)."""
+    return (
+        [getattr(report, field.attname) for field in ProgressReport._meta.concrete_fields],
+        report.unit.display_name,
+        [str(user) for user in (report.author, report.reviewed_by) if user],
+        [user.get_full_name() for user in (report.author, report.reviewed_by) if user],
+        [(f.name, f.value, f.unit, f.is_approximate) for f in report.figures.all()],
+        [(a.pk, a.name, a.size) for a in report.attachments.all()],
+    )
+
+
+def review_state(report):
+    """A report in the review queue, under its task's code and title and its plan's title."""
+    task = report.task
+    return report_state(report), task.code, task.title, task.plan_id, task.plan.title
 
 
 def cache_get_many(keys):

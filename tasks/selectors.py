@@ -106,7 +106,7 @@ def indicator_progress(task):
 def review_queue():
     return (
         ProgressReport.objects.awaiting_review()
-        .select_related("task__plan", "unit", "author")
+        .select_related("task__plan", "unit", "author", "reviewed_by")
         .prefetch_related("figures", "attachments")
         .order_by("submitted_on", "pk")
     )

@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from tasks.models import Light
-from tasks.pages import rows, task_state
+from tasks.pages import report_state, review_state, rows, task_state
 
 register = template.Library()
 LABELS = dict(Light.choices)
@@ -54,6 +54,18 @@ def stat_state(row):
 def unit_item_rows(items, **context):
     """A row per item of a unit page (tasks.selectors.UnitItem)."""
     return joined(rows("tasks/_unit_item.html", items, unit_item_state, name="item", **context))
+
+
+@register.simple_tag
+def report_rows(reports, **context):
+    """Each report as an article (tasks/_report.html)."""
+    return joined(rows("tasks/_report.html", reports, report_state, name="report", **context))
+
+
+@register.simple_tag
+def review_rows(reports):
+    """Each report awaiting review, with its task and the accept and return forms."""
+    return joined(rows("tasks/_review_card.html", reports, review_state, name="report"))
 
 
 def joined(html_rows):

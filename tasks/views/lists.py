@@ -11,7 +11,7 @@ from tasks.filters import TaskFilter
 from tasks.ledger import export_ledger, plan_workbook
 from tasks.lights import assess_tasks
 from tasks.models import Task
-from tasks.pages import cached_body, list_version
+from tasks.pages import cached_body, catalog_version, list_version
 from tasks.standing import refresh_stale
 from units.roles import unit_ids
 
@@ -29,13 +29,19 @@ def task_list(request):
         return task_list_export(filterset)
     today = timezone.localdate()
 
-    def context():
-        page = Paginator(filterset.qs.with_units(), PAGE_SIZE).get_page(request.GET.get("page"))
-        return {"filter": filterset, "page": page, "tasks": assess_tasks(page.object_list, today)}
-
     # Every signed-in user reads every task; the reader's units are in the key all the same.
     scope = sorted(unit_ids(request.user))
     query = sorted(request.GET.lists())
+
+    def context():
+        page = Paginator(filterset.qs.with_units(), PAGE_SIZE).get_page(request.GET.get("page"))
+        # The form lists plans and units: it changes when they do, not with every report.
+        form_key = [query, scope, catalog_version()]
+        form = cached_body(
+            form_key, "tasks/_task_filter.html", lambda: {"filter": filterset}, request=request
+        )
+        return {"filter_form": form, "page": page, "tasks": assess_tasks(page.object_list, today)}
+
     key = [list_version(request.GET), today, scope, query]
     body = cached_body(key, "tasks/_task_list.html", context, request=request)
     return render(request, "tasks/task_list.html", {"body": body})
