@@ -131,6 +131,20 @@ def review_state(report):
     return report_state(report), task.code, task.title, task.plan_id, task.plan.title
 
 
+def unit_item_state(item):
+    return task_state(item.task), item.task.last_sent_on, item.reporting
+
+
+def stat_state(row):
+    """The counts, and the fields of the plan or unit they are about."""
+    obj = row.obj
+    return row, obj and [getattr(obj, field.attname) for field in obj._meta.concrete_fields]
+
+
+def plan_state(plan):
+    return plan.pk, plan.title
+
+
 def cache_get_many(keys):
     """The cached values of these keys; none when the cache is down (pages render instead)."""
     try:

@@ -222,3 +222,22 @@ def test_pages_render_when_the_cache_is_down(member, settings):
     client, unit = member
     assert "缓存任务" in client.get(unit.get_absolute_url()).content.decode()
     assert "缓存任务" in client.get("/tasks/").content.decode()
+
+
+def test_a_reviewed_report_shows_its_decision_on_the_task_page_and_leaves_the_queue(
+    member, demo_users
+):
+    client, unit = member
+    submit(unit, unit.memberships.get().user)
+    office = Client()
+    office.force_login(demo_users["office"])
+    task = Task.objects.get(title="缓存任务")
+    assert "已提交" in office.get(task.get_absolute_url()).content.decode()
+    assert "缓存任务" in office.get("/reports/review/").content.decode()
+    report = ProgressReport.objects.get(task=task)
+    services.report_return(
+        report=report, reviewer=demo_users["office"], version=report.version, comment="请补充数据"
+    )
+    html = office.get(task.get_absolute_url()).content.decode()
+    assert "已退回" in html and "请补充数据" in html
+    assert "缓存任务" not in office.get("/reports/review/").content.decode()

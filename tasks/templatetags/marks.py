@@ -7,7 +7,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from tasks.models import Light
-from tasks.pages import report_state, review_state, rows, task_state
+from tasks.pages import (
+    plan_state,
+    report_state,
+    review_state,
+    rows,
+    stat_state,
+    task_state,
+    unit_item_state,
+)
 
 register = template.Library()
 LABELS = dict(Light.choices)
@@ -44,12 +52,6 @@ def stat_rows(template, stats, **context):
     return joined(rows(template, stats, stat_state, name="row", **context))
 
 
-def stat_state(row):
-    """The counts, and the fields of the plan or unit they are about."""
-    obj = row.obj
-    return row, obj and [getattr(obj, field.attname) for field in obj._meta.concrete_fields]
-
-
 @register.simple_tag
 def unit_item_rows(items, **context):
     """A row per item of a unit page (tasks.selectors.UnitItem)."""
@@ -68,9 +70,11 @@ def review_rows(reports):
     return joined(rows("tasks/_review_card.html", reports, review_state, name="report"))
 
 
+@register.simple_tag
+def excel_rows(plans, **context):
+    """A plan's 填报模板 download (and upload) links on a unit page."""
+    return joined(rows("tasks/_excel_row.html", plans, plan_state, name="plan", **context))
+
+
 def joined(html_rows):
     return mark_safe("".join(html_rows))  # noqa: S308 - rows rendered from our templates
-
-
-def unit_item_state(item):
-    return task_state(item.task), item.task.last_sent_on, item.reporting

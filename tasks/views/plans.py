@@ -121,6 +121,7 @@ def unit_detail(request, unit_id):
             "lead_items": [i for i in items if i.role == "lead"],
             "support_items": [i for i in items if i.role == "support"],
             "plans": list({item.task.plan_id: item.task.plan for item in items}.values()),
+            "can_import": flags["is_member"] or flags["is_office"],
             **flags,
         }
 
