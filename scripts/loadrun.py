@@ -19,11 +19,13 @@ import argparse
 import json
 import random
 import re
+import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
+import urllib.parse
 
 from soak import ENV, PASSWORD, Client, manage, percentile, start_server, stop
 
@@ -83,6 +85,15 @@ def environment(database, cache_url):
         "BENCH_FLOOR": "true",
         "CACHE_URL": cache_url,
     }
+
+
+def reachable(url):
+    parts = urllib.parse.urlsplit(url)
+    try:
+        socket.create_connection((parts.hostname, parts.port or 6379), timeout=2).close()
+    except OSError:
+        return False
+    return True
 
 
 def setup(env, database, tasks, departments):
@@ -292,6 +303,9 @@ def main():
         help="the page cache the workers share; empty for one per worker",
     )
     args = parser.parse_args()
+    if args.cache_url and not reachable(args.cache_url):
+        print(f"{args.cache_url} unreachable: one cache per worker", file=sys.stderr)
+        args.cache_url = ""
     env = environment(args.database, args.cache_url)
     data = setup(env, args.database, args.tasks, departments=args.clients)
     server = start_server(args.workers, env=env)

@@ -1,7 +1,12 @@
 """Unit pages and task lists are rendered once per state of their data, and not a moment longer."""
 
+import os
 import re
+import socket
+import subprocess
+import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -241,3 +246,25 @@ def test_a_reviewed_report_shows_its_decision_on_the_task_page_and_leaves_the_qu
     html = office.get(task.get_absolute_url()).content.decode()
     assert "已退回" in html and "请补充数据" in html
     assert "缓存任务" not in office.get("/reports/review/").content.decode()
+
+
+def test_the_page_cache_can_be_shared_through_redis():
+    """CACHE_URL makes every worker read and write one Redis cache (here a spare database)."""
+    url = "redis://127.0.0.1:6379/15"
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=2).close()
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    script = (
+        "from django.core.cache import cache; from tasks.pages import cached;"
+        "cache.clear(); print(cached(['k'], lambda: 'made'), cached(['k'], lambda: 'again'))"
+    )
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "shell", "-c", script],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=os.environ | {"CACHE_URL": url},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.split()[-2:] == ["made", "made"]
