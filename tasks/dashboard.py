@@ -10,7 +10,7 @@ from django.db.models import Count, F, FloatField, Min, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.urls import get_script_prefix, reverse
 
-from tasks.lights import SENT, Light, assess_tasks, indicators_with_actuals
+from tasks.lights import SENT, Light, indicators_with_actuals
 from tasks.models import Plan, PlanTally, ProgressReport, Responsibility, Task, UnitTally
 from tasks.standing import OWING
 
@@ -132,7 +132,8 @@ def summary(tasks, params):
 
 
 def plan_dashboard(plan, today):
-    tasks = assess_tasks(Task.objects.filter(plan=plan).with_units(), today)
+    # The stored lights: the view refreshed those older than today.
+    tasks = list(Task.objects.filter(plan=plan).with_units())
     total, sections, units = summary(tasks, {"plan": plan.pk})
     by_section = defaultdict(list)
     for task in tasks:

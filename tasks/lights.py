@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import OuterRef, Subquery
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Indicator, Light, ProgressReport, ReportFigure, Task
 from tasks.periods import Period, period_containing, previous_period
@@ -26,6 +26,31 @@ class Reporting:
 
     period: Period | None
     state: str  # "overdue", "due" (owed, not yet late), "sent", or "none" (nothing owed)
+
+
+REASONS = {
+    "late": _("已超过完成时限（%(date)s）"),
+    "deadline_near": _("临近完成时限（%(date)s）"),
+    "report_overdue": _("%(unit)s%(period)s进展逾期未报"),
+    "report_due": _("%(unit)s%(period)s进展应于%(date)s前报送"),
+    "behind_pace": _("%(name)s低于序时进度"),
+}
+
+
+class Reason(str):
+    """Why a task has its light, in the reader's language; stored with the light as
+    (code, params) (`Task.light_reasons`), with dates and periods as ISO dates."""
+
+    def __new__(cls, code, params, plan):
+        shown = dict(params)
+        if "period" in shown:
+            shown["period"] = period_containing(plan, date.fromisoformat(shown["period"])).label
+        reason = super().__new__(cls, str(REASONS[code]) % shown)
+        reason.code, reason.params = code, params
+        return reason
+
+    def stored(self):
+        return [self.code, self.params]
 
 
 @dataclass
@@ -61,22 +86,25 @@ def assess(task: Task, today: date, *, units, sent: set, indicators) -> Assessme
     pairs with a report sent; `indicators`: Indicator rows with `actual` annotated."""
     if is_finished(task):
         return Assessment(Light.DONE)
+    plan = task.plan
     red, yellow = [], []
-    warning = task.plan.warning_days
+    warning = plan.warning_days
     if task.due_on and task.due_on < today:
-        red.append(_("已超过完成时限（%(date)s）") % {"date": task.due_on})
+        red.append(Reason("late", {"date": task.due_on.isoformat()}, plan))
     elif task.due_on and (task.due_on - today).days <= warning:
-        yellow.append(_("临近完成时限（%(date)s）") % {"date": task.due_on})
+        yellow.append(Reason("deadline_near", {"date": task.due_on.isoformat()}, plan))
     for unit in units:
         state = reporting(task, unit.pk, today, sent)
-        names = {"unit": unit.display_name, "period": state.period and state.period.label}
+        if state.state not in ("overdue", "due"):
+            continue
+        names = {"unit": unit.display_name, "period": state.period.start.isoformat()}
         if state.state == "overdue":
-            red.append(_("%(unit)s%(period)s进展逾期未报") % names)
-        elif state.state == "due" and (state.period.deadline - today).days <= warning:
-            names["date"] = state.period.deadline
-            yellow.append(_("%(unit)s%(period)s进展应于%(date)s前报送") % names)
+            red.append(Reason("report_overdue", names, plan))
+        elif (state.period.deadline - today).days <= warning:
+            names["date"] = state.period.deadline.isoformat()
+            yellow.append(Reason("report_due", names, plan))
     yellow += [
-        _("%(name)s低于序时进度") % {"name": ind.name}
+        Reason("behind_pace", {"name": ind.name}, plan)
         for ind in indicators
         if behind_pace(task, ind, today)
     ]

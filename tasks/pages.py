@@ -102,13 +102,12 @@ def rows(template, items, state, name="task", **context):
 
 
 def task_state(task):
-    """What any row about a task can show: its fields, its plan's title, its units and its
-    light's reasons (tasks with `with_units()` and `assess_tasks`)."""
+    """What any row about a task can show: its fields (the stored light and its reasons
+    among them), its plan and its units (tasks with `with_units()`)."""
     return (
         [getattr(task, field.attname) for field in Task._meta.concrete_fields],
-        task.plan.title,
+        [getattr(task.plan, field.attname) for field in Plan._meta.concrete_fields],
         [(r.role, r.unit_id, r.unit.display_name) for r in task.responsibilities.all()],
-        task.assessment.reasons,
     )
 
 

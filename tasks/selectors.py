@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from tasks.lights import SENT, Reporting, assess_tasks, reporting
+from tasks.lights import SENT, Reporting
 from tasks.models import ProgressReport, Reminder, ReportFigure, Responsibility, Task
+from tasks.periods import period_containing
 from tasks.standing import OWING
 
 UNIT_PAGE_SIZE = 50
@@ -29,9 +30,9 @@ def unit_counts(unit):
     )
 
 
-def unit_items(unit, today, page_number):
-    """A page of the tasks a unit leads or supports (lead first), each with its light and the
-    report the unit owes. A fixed number of queries whatever the unit's size."""
+def unit_items(unit, page_number):
+    """A page of the tasks a unit leads or supports (lead first), each with its stored light
+    and the report the unit owes. A fixed number of queries whatever the unit's size."""
     responsibilities = Responsibility.objects.filter(unit=unit).order_by(
         "role", "task__plan__year", "task__plan_id", "task__seq"
     )
@@ -41,17 +42,23 @@ def unit_items(unit, today, page_number):
     ).order_by("-submitted_on", "-pk")
     tasks = Task.objects.filter(pk__in=[r.task_id for r in page]).with_units()
     tasks = tasks.annotate(last_sent_on=Subquery(last_sent.values("submitted_on")[:1]))
-    tasks = {t.pk: t for t in assess_tasks(tasks, today)}
+    tasks = {t.pk: t for t in tasks}
     items = [
         UnitItem(
             task=tasks[resp.task_id],
             role=resp.role,
             role_label=resp.get_role_display(),
-            reporting=reporting(tasks[resp.task_id], unit.pk, today, tasks[resp.task_id].sent),
+            reporting=stored_reporting(resp, tasks[resp.task_id].plan),
         )
         for resp in page
     ]
     return page, items
+
+
+def stored_reporting(resp, plan):
+    """The report a unit owes on a task, as the last refresh stored it."""
+    start = resp.reporting_period
+    return Reporting(start and period_containing(plan, start), resp.reporting)
 
 
 def unit_open_reports(unit):

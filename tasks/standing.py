@@ -100,7 +100,8 @@ def refresh_stale(tasks, today):
     One query, on the `light_on` index, when no task anywhere is stale: the state the daily
     refresh leaves, and every write keeps.
     """
-    stale = Q(light_on__lt=today) | Q(light_on__isnull=True)
+    # Not today's: older, or (a clock set back, as tests do) newer.
+    stale = Q(light_on__lt=today) | Q(light_on__gt=today) | Q(light_on__isnull=True)
     if not Task.objects.filter(stale).exists():
         return 0
     return refresh_standing(tasks.filter(stale), today)
@@ -122,20 +123,21 @@ def latest_accepted(ids):
 def refresh_chunk(ids, today):
     """Stores the standing of these tasks; returns the ids of their plans and units."""
     tasks = list(Task.objects.filter(pk__in=ids).with_units())
-    stored = {t.pk: (t.light, t.latest_report_id) for t in tasks}
+    stored = {t.pk: (t.light, t.light_reasons, t.latest_report_id) for t in tasks}
     assess_tasks(tasks, today)
     latest = latest_accepted(ids)
     for task in tasks:
         task.latest_report_id = latest.get(task.pk)
+        task.light_reasons = [reason.stored() for reason in task.assessment.reasons]
     Task.objects.bulk_update(
-        [t for t in tasks if stored[t.pk] != (t.light, t.latest_report_id)],
-        ["light", "latest_report"],
+        [t for t in tasks if stored[t.pk] != (t.light, t.light_reasons, t.latest_report_id)],
+        ["light", "light_reasons", "latest_report"],
         batch_size=CHUNK,
     )
     Task.objects.filter(pk__in=ids).update(light_on=today)
     Responsibility.objects.bulk_update(
         reassessed(tasks, today),
-        ["reporting", "reports_expected", "reports_on_time"],
+        ["reporting", "reporting_period", "reports_expected", "reports_on_time"],
         batch_size=CHUNK,
     )
     return {t.plan_id for t in tasks}, {r.unit_id for t in tasks for r in t.responsibilities.all()}
@@ -150,12 +152,15 @@ def reassessed(tasks, today):
         if task.plan_id not in periods:
             periods[task.plan_id] = closed_periods(task.plan, today)
         for resp in task.responsibilities.all():
-            before = (resp.reporting, resp.reports_expected, resp.reports_on_time)
-            resp.reporting = reporting(task, resp.unit_id, today, task.sent).state
+            fields = ("reporting", "reporting_period", "reports_expected", "reports_on_time")
+            before = [getattr(resp, name) for name in fields]
+            state = reporting(task, resp.unit_id, today, task.sent)
+            resp.reporting = state.state
+            resp.reporting_period = state.period and state.period.start
             resp.reports_expected, resp.reports_on_time = on_time_record(
                 task, resp.unit_id, periods[task.plan_id], history
             )
-            if before != (resp.reporting, resp.reports_expected, resp.reports_on_time):
+            if before != [getattr(resp, name) for name in fields]:
                 changed.append(resp)
     return changed
 

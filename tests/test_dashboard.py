@@ -188,7 +188,7 @@ def test_the_dashboard_is_rendered_once_per_state_of_the_plan(page_cache, demo_u
             assert client.get(url).status_code == 200
         return len(ctx.captured_queries)
 
-    assert count() > count() + 5  # the second body came from the cache
+    assert count() > count()  # the second body came from the cache
     task = Task.objects.with_units().get(plan=lvjian, code="6")
     unit = task.lead_units[0]
     period = period_containing(lvjian, timezone.localdate()).start

@@ -15,7 +15,6 @@ from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
 from tasks import services
-from tasks.lights import assess_tasks
 from tasks.models import ProgressReport, Task
 from tasks.pages import rows, task_state
 from tasks.standing import refresh_standing
@@ -179,9 +178,9 @@ def rendered_rows(tasks):
     return html, renders.count("tasks/_task_list_row.html")
 
 
-def listed(today=date(2023, 5, 20)):
+def listed():
     plan = Task.objects.get(title="缓存任务").plan
-    return assess_tasks(Task.objects.filter(plan=plan).with_units().order_by("pk"), today)
+    return Task.objects.filter(plan=plan).with_units().order_by("pk")
 
 
 def test_rows_are_rendered_once_per_state_of_their_task(member):
@@ -195,14 +194,16 @@ def test_rows_are_rendered_once_per_state_of_their_task(member):
     assert rendered == 1 and changed[0] == first[0] and "40%" in changed[1]
 
 
-def test_a_row_follows_its_units_and_the_reasons_for_its_light(member):
+def test_a_row_follows_its_units_and_the_reasons_for_its_light(member, time_machine):
     client, unit = member
     first, _rendered = rendered_rows(listed())
     unit.short_name = "改名单位"
     unit.save()
     renamed, rendered = rendered_rows(listed())
     assert rendered == 1 and "改名单位" in renamed[0]
-    later, rendered = rendered_rows(listed(today=date(2023, 8, 20)))  # Q2 now overdue too
+    time_machine.move_to("2023-08-20 10:00 +0800", tick=False)
+    refresh_standing(Task.objects.all(), date(2023, 8, 20))  # the daily refresh: Q2 overdue too
+    later, rendered = rendered_rows(listed())
     assert rendered == 1 and "2023年第2季度进展逾期未报" in later[0]
 
 

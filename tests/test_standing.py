@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from tasks import services
 from tasks.models import PlanTally, Responsibility, Task, UnitTally
@@ -142,3 +143,29 @@ def test_deleting_in_the_admin_recounts_the_tallies(db, time_machine):
     assert (PlanTally.objects.get(plan=plan).total, UnitTally.objects.get(unit=unit).led) == (0, 0)
     client.post(reverse("admin:tasks_plan_delete", args=[plan.pk]), {"post": "yes"})
     assert not PlanTally.objects.filter(plan_id=plan.pk).exists()
+
+
+def test_the_reasons_are_stored_with_the_light_and_read_in_the_readers_language(db, time_machine):
+    time_machine.move_to(MAY, tick=False)
+    unit = make_unit(name="宣传部")
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    refresh_standing(Task.objects.all(), date(2023, 5, 20))
+    task = Task.objects.with_units().get(pk=task.pk)
+    assert task.light_reasons == [["report_overdue", {"unit": "宣传部", "period": "2023-01-01"}]]
+    assert task.reasons == ["宣传部2023年第1季度进展逾期未报"]
+    with translation.override("en"):
+        assert "Q1 2023" in task.reasons[0] and "宣传部" in task.reasons[0]
+    resp = Responsibility.objects.get(task=task)
+    assert (resp.reporting, resp.reporting_period) == ("overdue", date(2023, 1, 1))
+
+
+def test_the_task_list_shows_todays_lights_before_the_daily_refresh(db, time_machine):
+    unit = make_unit(name="宣传部")
+    task = make_task(plan=make_plan(year=2023), lead=[unit], title="宣传任务")
+    time_machine.move_to("2023-04-01 10:00 +0800", tick=False)
+    refresh_standing(Task.objects.all(), date(2023, 4, 1))  # Q1 not yet due: green
+    time_machine.move_to(MAY, tick=False)  # no refresh since
+    client = Client()
+    client.force_login(make_user("member", unit=unit))
+    html = client.get(f"/tasks/?plan={task.plan_id}").content.decode()
+    assert "宣传部2023年第1季度进展逾期未报" in html and "light-red" in html

@@ -239,6 +239,8 @@ class Task(models.Model):
         _("红黄绿灯"), max_length=10, choices=Light, default=Light.GREEN, editable=False
     )
     light_on = models.DateField(_("灯号计算日"), null=True, blank=True, editable=False)
+    # Why: [code, params] pairs (tasks.lights.Reason), shown in the reader's language.
+    light_reasons = models.JSONField(_("灯号原因"), default=list, blank=True, editable=False)
     # The latest accepted report, kept with the light so that lists and the ledger read its
     # texts through a join rather than a subquery per task.
     latest_report = models.ForeignKey(
@@ -250,7 +252,9 @@ class Task(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    history = HistoricalRecords(excluded_fields=["light", "light_on", "latest_report"])
+    history = HistoricalRecords(
+        excluded_fields=["light", "light_on", "light_reasons", "latest_report"]
+    )
 
     objects = TaskQuerySet.as_manager()
 
@@ -281,6 +285,13 @@ class Task(models.Model):
     @property
     def is_closed(self):
         return self.closed_at is not None
+
+    @property
+    def reasons(self):
+        """Why the task has its stored light, in the reader's language."""
+        from tasks.lights import Reason  # the rules import the models
+
+        return [Reason(code, params, self.plan) for code, params in self.light_reasons]
 
     def units_in_role(self, role):
         """Units in one role, in document order; uses prefetched responsibilities."""
@@ -330,6 +341,8 @@ class Responsibility(models.Model):
     reporting = models.CharField(
         _("报送情况"), max_length=10, choices=Reporting, default=Reporting.NONE, editable=False
     )
+    # The period that report is for (none when nothing is owed).
+    reporting_period = models.DateField(_("应报周期"), null=True, blank=True, editable=False)
     reports_expected = models.PositiveIntegerField(_("应报"), default=0, editable=False)
     reports_on_time = models.PositiveIntegerField(_("按时报送"), default=0, editable=False)
 

@@ -42,7 +42,7 @@ def unit_list(units, lead=False):
 
 @register.simple_tag
 def task_rows(template, tasks, **context):
-    """A row per task (with `with_units()` and `assess_tasks`) through `template`."""
+    """A row per task (with `with_units()`) through `template`."""
     return joined(rows(template, tasks, task_state, **context))
 
 

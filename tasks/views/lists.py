@@ -9,7 +9,6 @@ from django.views.decorators.http import require_safe
 from tasks.access import get_plan_or_404
 from tasks.filters import TaskFilter
 from tasks.ledger import export_ledger, plan_workbook
-from tasks.lights import assess_tasks
 from tasks.models import Task
 from tasks.pages import cached_body, catalog_version, list_version
 from tasks.standing import refresh_stale
@@ -34,17 +33,27 @@ def task_list(request):
     query = sorted(request.GET.lists())
 
     def context():
-        page = Paginator(filterset.qs.with_units(), PAGE_SIZE).get_page(request.GET.get("page"))
+        page, tasks = list_page(filterset.qs.with_units(), request.GET.get("page"), today)
         # The form lists plans and units: it changes when they do, not with every report.
         form_key = [query, scope, catalog_version()]
         form = cached_body(
             form_key, "tasks/_task_filter.html", lambda: {"filter": filterset}, request=request
         )
-        return {"filter_form": form, "page": page, "tasks": assess_tasks(page.object_list, today)}
+        return {"filter_form": form, "page": page, "tasks": tasks}
 
     key = [list_version(request.GET), today, scope, query]
     body = cached_body(key, "tasks/_task_list.html", context, request=request)
     return render(request, "tasks/task_list.html", {"body": body})
+
+
+def list_page(tasks, number, today):
+    """A page of tasks with their stored lights, those of its tasks older than today
+    refreshed first (the daily refresh has not run yet)."""
+    paginator = Paginator(tasks, PAGE_SIZE)
+    page = paginator.get_page(number)
+    if refresh_stale(Task.objects.filter(pk__in=[t.pk for t in page.object_list]), today):
+        page = paginator.get_page(number)
+    return page, list(page.object_list)
 
 
 def task_list_export(filterset):

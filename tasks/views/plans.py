@@ -113,7 +113,7 @@ def unit_detail(request, unit_id):
 
     @cache
     def context():
-        page, items = unit_items(unit, today, number)
+        page, items = unit_items(unit, number)
         return {
             "unit": unit,
             "counts": unit_counts(unit),
