@@ -212,7 +212,7 @@ def overview(user, today, *, plan_page=None, unit_page=None):
     """Totals over every plan, a page of plans, and a page of units ranked by on-time
     reporting: read from the tallies kept with the stored standing, a fixed number of small
     queries however many tasks there are."""
-    plans = Plan.objects.visible_to(user).order_by("-year", "title", "pk")
+    plans = Plan.objects.visible_to(user).defer("source_text").order_by("-year", "title", "pk")
     total = plan_row(
         Row("", {}),
         PlanTally.objects.filter(plan__in=plans).aggregate(

@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from tasks.models import Plan, PlanTally, ProgressReport, StandingClock, Task, UnitTally
+from tasks.models import Plan, PlanTally, ProgressReport, StandingClock, UnitTally
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def task_version(task):
     reports = ProgressReport.objects.filter(task=task).aggregate(
         n=Count("pk"), at=Max("updated_at")
     )
-    return [getattr(task, field.attname) for field in Task._meta.concrete_fields], reports
+    return field_values(task), reports
 
 
 def catalog_version():
@@ -101,12 +101,17 @@ def rows(template, items, state, name="task", **context):
     return [mark_safe(found[key]) for key in keys]  # noqa: S308
 
 
+def field_values(obj):
+    """The values of an object's fields, but a plan's source document (on no row, and long)."""
+    return [getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.name != "source_text"]
+
+
 def task_state(task):
     """What any row about a task can show: its fields (the stored light and its reasons
     among them), its plan and its units (tasks with `with_units()`)."""
     return (
-        [getattr(task, field.attname) for field in Task._meta.concrete_fields],
-        [getattr(task.plan, field.attname) for field in Plan._meta.concrete_fields],
+        field_values(task),
+        field_values(task.plan),
         [(r.role, r.unit_id, r.unit.display_name) for r in task.responsibilities.all()],
     )
 
@@ -115,7 +120,7 @@ def report_state(report):
     """What a report's article shows: its fields, figures, attachments and people (reports
     with `unit`, `author` and `reviewed_by` selected, `figures` and `attachments` prefetched)."""
     return (
-        [getattr(report, field.attname) for field in ProgressReport._meta.concrete_fields],
+        field_values(report),
         report.unit.display_name,
         [str(user) for user in (report.author, report.reviewed_by) if user],
         [user.get_full_name() for user in (report.author, report.reviewed_by) if user],
@@ -136,8 +141,7 @@ def unit_item_state(item):
 
 def stat_state(row):
     """The counts, and the fields of the plan or unit they are about."""
-    obj = row.obj
-    return row, obj and [getattr(obj, field.attname) for field in obj._meta.concrete_fields]
+    return row, row.obj and field_values(row.obj)
 
 
 def plan_state(plan):

@@ -171,7 +171,9 @@ class TaskQuerySet(models.QuerySet):
         return self.filter(pk__in=mine)
 
     def with_units(self):
-        return self.select_related("plan", "section").prefetch_related(
+        # A plan's source document can run to tens of thousands of characters; no task shows it.
+        tasks = self.select_related("plan", "section").defer("plan__source_text")
+        return tasks.prefetch_related(
             models.Prefetch(
                 "responsibilities",
                 queryset=Responsibility.objects.select_related("unit").order_by("role", "seq"),
