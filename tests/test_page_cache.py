@@ -269,3 +269,18 @@ def test_the_page_cache_can_be_shared_through_redis():
         check=True,
     )
     assert result.stdout.split()[-2:] == ["made", "made"]
+
+
+def test_the_overview_moves_with_every_report(member, demo_users):
+    client, unit = member
+    leader = Client()
+    leader.force_login(demo_users["leader"])
+    plan = Task.objects.get(title="缓存任务").plan
+    red = re.compile(rf'plan={plan.pk}&amp;light=red" class="n-red">(\d+)<')
+    first, html = queries(leader, "/")
+    assert red.search(html)[1] == "1"
+    again, _html = queries(leader, "/")
+    assert again < first
+    submit(unit, unit.memberships.get().user)
+    _count, html = queries(leader, "/")
+    assert red.search(html)[1] == "0"

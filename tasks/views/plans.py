@@ -10,7 +10,7 @@ from tasks.access import get_plan_or_404, get_task_or_404
 from tasks.dashboard import overview, plan_dashboard
 from tasks.history import history_rows
 from tasks.models import Plan, Task
-from tasks.pages import cached_body, plan_version, task_version, unit_version
+from tasks.pages import all_versions, cached_body, plan_version, task_version, unit_version
 from tasks.selectors import (
     indicator_progress,
     open_reminders,
@@ -29,13 +29,19 @@ from units.roles import is_office, reads_everything, unit_ids
 def home(request):
     """Department users land on their unit's items; office staff and leaders on the overview."""
     if reads_everything(request.user):
-        ctx = overview(
-            request.user,
-            timezone.localdate(),
-            plan_page=request.GET.get("plans"),
-            unit_page=request.GET.get("units"),
+        today = timezone.localdate()
+        body = cached_body(
+            [all_versions(), today, sorted(request.GET.lists())],
+            "tasks/_overview.html",
+            lambda: overview(
+                request.user,
+                today,
+                plan_page=request.GET.get("plans"),
+                unit_page=request.GET.get("units"),
+            ),
+            request=request,
         )
-        return render(request, "tasks/overview.html", ctx)
+        return render(request, "tasks/overview.html", {"body": body})
     mine = sorted(unit_ids(request.user))
     if mine:
         return redirect("tasks:unit", unit_id=mine[0])
