@@ -3,14 +3,17 @@ PostgreSQL on 127.0.0.1, bounded in time (docs/performance.md).
 
     .venv/bin/python scripts/loadrun.py [--database reform_load] [--tasks 2000]
                                         [--clients 16] [--seconds 60] [--floor-seconds 20]
+                                        [--workers 4] [--cache-url redis://127.0.0.1:6379/1]
 
 Uses the database if it holds tasks (say, one seeded with `seed_scale --tasks 100000`),
 otherwise creates it and seeds `--tasks`. First the clients request the floor page (the base
 template and nothing else) for `--floor-seconds`: what the server manages on an empty page.
 Then the mixed run: department users open their unit page, task pages and the list of their
-tasks and submit reports (each with a figure); office staff open the overview, dashboards, the
-review queue and the task list and download ledgers; leaders read the overview, dashboards,
-red-light lists and task pages. Prints one JSON line: requests per second of both phases and
+tasks and report (open the form, send the period it proposes with a figure, land on the task
+page); office staff open the overview, dashboards, the review queue and the task list and now
+and then download a plan's ledger; leaders read the overview, dashboards and red-light lists.
+The workers share the page cache through Redis (`--cache-url ""`: a cache each, as also when
+Redis is not there). Prints one JSON line: requests per second of both phases and
 their ratio, latency percentiles per kind of request, errors, and acknowledged submissions
 against stored ones (lost must be 0). Exit status 1 on any error or lost submission.
 """
