@@ -4,6 +4,7 @@ PostgreSQL on 127.0.0.1, bounded in time (docs/performance.md).
     .venv/bin/python scripts/loadrun.py [--database reform_load] [--tasks 2000]
                                         [--clients 16] [--seconds 60] [--floor-seconds 20]
                                         [--workers 4] [--cache-url redis://127.0.0.1:6379/1]
+                                        [--keep-cache]
 
 Uses the database if it holds tasks (say, one seeded with `seed_scale --tasks 100000`),
 otherwise creates it and seeds `--tasks`. First the clients request the floor page (the base
@@ -44,7 +45,8 @@ from tasks.standing import refresh_standing
 from units.models import Membership
 from units.roles import LEADER, OFFICE, ensure_groups
 ensure_groups()
-cache.clear()  # each run starts with no page rendered
+if {clear_cache}:
+    cache.clear()  # the run starts with no page rendered
 User = get_user_model()
 def user(name, group=None):
     u = User.objects.filter(username=name).first()
@@ -99,7 +101,7 @@ def reachable(url):
     return True
 
 
-def setup(env, database, tasks, departments):
+def setup(env, database, tasks, departments, clear_cache):
     databases = subprocess.run(  # noqa: S603
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "select datname from pg_database"],  # noqa: S607
         capture_output=True,
@@ -116,7 +118,8 @@ def setup(env, database, tasks, departments):
     if int(count.strip().splitlines()[-1]) == 0:
         manage("seed_scale", "--tasks", str(tasks), env=env)
     manage("refresh_standing", "--stale", env=env)
-    out = manage("shell", stdin=SETUP.format(password=PASSWORD, departments=departments), env=env)
+    script = SETUP.format(password=PASSWORD, departments=departments, clear_cache=clear_cache)
+    out = manage("shell", stdin=script, env=env)
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -305,12 +308,19 @@ def main():
         default="redis://127.0.0.1:6379/1",
         help="the page cache the workers share; empty for one per worker",
     )
+    parser.add_argument(
+        "--keep-cache",
+        action="store_true",
+        help="start with what earlier runs rendered, as a server that has been up a while",
+    )
     args = parser.parse_args()
     if args.cache_url and not reachable(args.cache_url):
         print(f"{args.cache_url} unreachable: one cache per worker", file=sys.stderr)
         args.cache_url = ""
     env = environment(args.database, args.cache_url)
-    data = setup(env, args.database, args.tasks, departments=args.clients)
+    data = setup(
+        env, args.database, args.tasks, departments=args.clients, clear_cache=not args.keep_cache
+    )
     server = start_server(args.workers, env=env)
     try:
         floor_results, results = [], []
@@ -334,6 +344,7 @@ def main():
         "clients": args.clients,
         "workers": args.workers,
         "cache": args.cache_url or "per worker",
+        "cache_kept": args.keep_cache,
         "floor": {
             "seconds": round(floor_s, 1),
             "requests": len(floor_results),
