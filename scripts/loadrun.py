@@ -31,7 +31,7 @@ import threading
 import time
 import urllib.parse
 
-from soak import ENV, PASSWORD, Client, manage, percentile, start_server, stop
+from soak import ENV, PASSWORD, Client, manage, percentile, report_data, start_server, stop
 
 SETUP = """
 import json
@@ -169,24 +169,14 @@ class Department(Visitor):
         if not owed or (task, owed[1]) in self.used:
             return
         period = owed[1]
-        data = {
-            "csrfmiddlewaretoken": self.client.csrf(html),
-            "unit": self.unit,
-            "period": period,
-            "status": "in_progress",
-            "percent": "60",
-            "progress": f"负载测试填报 {self.username}",
-            "problems": "",
-            "next_steps": "",
-            "action": "submit",
-            "figures-TOTAL_FORMS": "1",
-            "figures-INITIAL_FORMS": "0",
-            "figures-MIN_NUM_FORMS": "0",
-            "figures-MAX_NUM_FORMS": "30",
-            "figures-0-name": "培训人次",
-            "figures-0-value": "25",
-            "figures-0-unit": "人次",
-        }
+        data = report_data(
+            self.client.csrf(html),
+            period,
+            f"负载测试填报 {self.username}",
+            figure="25",
+            unit=self.unit,
+            percent="60",
+        )
         started = time.perf_counter()
         try:
             status, _body, headers = self.client.request(

@@ -171,6 +171,28 @@ class Client:
         return status == 302
 
 
+def report_data(csrf, period, progress, *, figure, **extra):
+    """A report as the form posts it: in progress, with one figure (培训人次)."""
+    return {
+        "csrfmiddlewaretoken": csrf,
+        "period": period,
+        "status": "in_progress",
+        "percent": "50",
+        "progress": progress,
+        "problems": "",
+        "next_steps": "",
+        "action": "submit",
+        "figures-TOTAL_FORMS": "1",
+        "figures-INITIAL_FORMS": "0",
+        "figures-MIN_NUM_FORMS": "0",
+        "figures-MAX_NUM_FORMS": "30",
+        "figures-0-name": "培训人次",
+        "figures-0-value": figure,
+        "figures-0-unit": "人次",
+        **extra,
+    }
+
+
 def submitter(n, tasks, deadline, results):
     client = Client()
     while not client.login(f"soak{n}"):
@@ -190,23 +212,7 @@ def submitter(n, tasks, deadline, results):
                     pending.pop(0)
                 continue
             period = periods[period_index]
-            data = {
-                "csrfmiddlewaretoken": client.csrf(html),
-                "period": period,
-                "status": "in_progress",
-                "percent": "50",
-                "progress": f"并发填报 {n}-{task}",
-                "problems": "",
-                "next_steps": "",
-                "action": "submit",
-                "figures-TOTAL_FORMS": "1",
-                "figures-INITIAL_FORMS": "0",
-                "figures-MIN_NUM_FORMS": "0",
-                "figures-MAX_NUM_FORMS": "30",
-                "figures-0-name": "培训人次",
-                "figures-0-value": "10",
-                "figures-0-unit": "人次",
-            }
+            data = report_data(client.csrf(html), period, f"并发填报 {n}-{task}", figure="10")
             status, _body, headers = client.request(f"/tasks/{task}/report/", data)
             elapsed = time.perf_counter() - started
             acknowledged = status == 302 and f"/tasks/{task}/" in (headers.get("Location") or "")

@@ -46,14 +46,15 @@ def member(db, time_machine):
     return client, unit
 
 
-def submit(unit, user):
+def submit(unit, user, task=None, progress="已推进", send=True):
+    """The unit's Q1 2023 report on `task` (the cached task unless given), sent or a draft."""
     services.report_save(
-        task=Task.objects.get(title="缓存任务"),
+        task=task or Task.objects.get(title="缓存任务"),
         unit=unit,
         author=user,
-        values={"period": date(2023, 1, 1), "status": "in_progress", "progress": "已推进"},
+        values={"period": date(2023, 1, 1), "status": "in_progress", "progress": progress},
         figures=[],
-        submit=True,
+        submit=send,
     )
 
 
@@ -84,14 +85,7 @@ def test_the_task_list_changes_with_the_tasks(member):
 def test_the_task_page_shows_each_reader_the_reports_they_may_see(member, demo_users):
     client, unit = member
     task = Task.objects.get(title="缓存任务")
-    services.report_save(
-        task=task,
-        unit=unit,
-        author=unit.memberships.get().user,
-        values={"period": date(2023, 1, 1), "status": "in_progress", "progress": "本单位草稿"},
-        figures=[],
-        submit=False,
-    )
+    submit(unit, unit.memberships.get().user, task, progress="本单位草稿", send=False)
     assert "本单位草稿" in client.get(task.get_absolute_url()).content.decode()
     outsider = Client()
     outsider.force_login(make_user("outsider", unit=make_unit()))
@@ -126,14 +120,7 @@ def test_a_list_of_one_plan_keeps_its_page_while_other_plans_change(member):
     plan = Task.objects.get(title="缓存任务").plan
     url = f"/tasks/?plan={plan.pk}&light=green"
     cold, _html = queries(client, url)
-    services.report_save(
-        task=other,
-        unit=unit,
-        author=unit.memberships.get().user,
-        values={"period": date(2023, 1, 1), "status": "in_progress", "progress": "另一方案进展"},
-        figures=[],
-        submit=True,
-    )
+    submit(unit, unit.memberships.get().user, other, progress="另一方案进展")
     warm, html = queries(client, url)
     assert warm < cold and "缓存任务" not in html
     submit(unit, unit.memberships.get().user)
