@@ -8,6 +8,7 @@ lights: `python manage.py refresh_standing`); pages about one plan or one unit r
 older than today before they read it.
 """
 
+from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
 from tasks.lights import SENT, assess_tasks, is_finished, reporting
@@ -97,14 +98,35 @@ def tally_all():
 def refresh_stale(tasks, today):
     """Refreshes those of `tasks` not yet assessed today.
 
-    One query, on the `light_on` index, when no task anywhere is stale: the state the daily
-    refresh leaves, and every write keeps.
+    One query, on the one-row clock, once every task is today's: the state the daily refresh
+    leaves and every write keeps (each refreshes what it touched). Until then, the stale
+    among `tasks`; the first page that finds none anywhere records the day.
     """
+    if StandingClock.objects.filter(refreshed_on=today).exists():
+        return 0
     # Not today's: older, or (a clock set back, as tests do) newer.
     stale = Q(light_on__lt=today) | Q(light_on__gt=today) | Q(light_on__isnull=True)
     if not Task.objects.filter(stale).exists():
+        mark_refreshed(today)
         return 0
     return refresh_standing(tasks.filter(stale), today)
+
+
+def vacuum():
+    """On PostgreSQL, clears the dead row versions a refresh of every task leaves behind, and
+    updates the planner's statistics: until autovacuum comes (or where it is off), indexes
+    that pages read keep an entry for each, and each costs a look."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in (Task, Responsibility, PlanTally, UnitTally, StandingClock)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+
+
+def mark_refreshed(today):
+    """Records that every task's standing is today's."""
+    if not StandingClock.objects.update(refreshed_on=today):
+        StandingClock.objects.create(refreshed_on=today)
 
 
 def latest_accepted(ids):
@@ -129,12 +151,14 @@ def refresh_chunk(ids, today):
     for task in tasks:
         task.latest_report_id = latest.get(task.pk)
         task.light_reasons = [reason.stored() for reason in task.assessment.reasons]
+    changed = [t for t in tasks if stored[t.pk] != (t.light, t.light_reasons, t.latest_report_id)]
+    for task in changed:
+        task.light_on = today
+    # One write a task: the changed in full, the others only dated.
     Task.objects.bulk_update(
-        [t for t in tasks if stored[t.pk] != (t.light, t.light_reasons, t.latest_report_id)],
-        ["light", "light_reasons", "latest_report"],
-        batch_size=CHUNK,
+        changed, ["light", "light_reasons", "latest_report", "light_on"], batch_size=CHUNK
     )
-    Task.objects.filter(pk__in=ids).update(light_on=today)
+    Task.objects.filter(pk__in=set(ids) - {t.pk for t in changed}).update(light_on=today)
     Responsibility.objects.bulk_update(
         reassessed(tasks, today),
         ["reporting", "reporting_period", "reports_expected", "reports_on_time"],

@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from tasks import services
-from tasks.models import PlanTally, Responsibility, Task, UnitTally
-from tasks.standing import refresh_standing
+from tasks.models import PlanTally, Responsibility, StandingClock, Task, UnitTally
+from tasks.standing import refresh_stale, refresh_standing
 from tests.conftest import make_plan, make_task, make_unit, make_user
 from units.roles import LEADER
 
@@ -169,3 +169,23 @@ def test_the_task_list_shows_todays_lights_before_the_daily_refresh(db, time_mac
     client.force_login(make_user("member", unit=unit))
     html = client.get(f"/tasks/?plan={task.plan_id}").content.decode()
     assert "宣传部2023年第1季度进展逾期未报" in html and "light-red" in html
+
+
+def test_once_every_light_is_todays_pages_look_at_the_clock_alone(db, time_machine):
+    unit = make_unit(name="宣传部")
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    time_machine.move_to("2023-04-01 10:00 +0800", tick=False)
+    call_command("refresh_standing", stdout=io.StringIO(), stderr=io.StringIO())
+    assert StandingClock.objects.get().refreshed_on == date(2023, 4, 1)
+    with CaptureQueriesContext(connection) as ctx:
+        assert refresh_stale(Task.objects.all(), date(2023, 4, 1)) == 0
+    assert len(ctx.captured_queries) == 1 and "tasks_task" not in ctx.captured_queries[0]["sql"]
+    # A new day and no daily refresh yet: a page refreshes its own tasks.
+    time_machine.move_to(MAY, tick=False)
+    assert refresh_stale(Task.objects.filter(pk=task.pk), date(2023, 5, 20)) == 1
+    assert standing(task, unit)[:3] == ("red", date(2023, 5, 20), "overdue")
+    assert StandingClock.objects.get().refreshed_on == date(2023, 4, 1)
+    # The first page that finds nothing stale anywhere records the day.
+    assert refresh_stale(Task.objects.all(), date(2023, 5, 20)) == Task.objects.count() - 1
+    assert refresh_stale(Task.objects.all(), date(2023, 5, 20)) == 0
+    assert StandingClock.objects.get().refreshed_on == date(2023, 5, 20)

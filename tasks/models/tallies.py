@@ -71,6 +71,9 @@ class StandingClock(models.Model):
     (a sum of the plans' versions could come back to an earlier value when a plan is deleted)."""
 
     version = models.PositiveBigIntegerField(default=0)
+    # The day every task's standing was last refreshed at once (the daily refresh): pages
+    # then need not look for stale lights among their tasks.
+    refreshed_on = models.DateField(_("全部刷新日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("统计时钟")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from tasks.models import Indicator, Plan, ProgressReport, ReportFigure, Responsibility, Task
 from tasks.periods import add_months
-from tasks.standing import refresh_standing
+from tasks.standing import refresh_standing, vacuum
 from units.models import Unit
 
 BATCH = 5000
@@ -53,6 +53,7 @@ class Command(BaseCommand):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")  # planner statistics for the freshly loaded tables
+        vacuum()
         self.stdout.write(f"\nSeeded {made} tasks with {reports_per_task} reports each.")
 
     def progress(self, what, done, total):
