@@ -246,7 +246,7 @@ def reports_import(*, result, user, accept: bool, today) -> list[ProgressReport]
 
 def standing_refresh(*task_ids):
     """Stores the new light and reporting standing of the tasks a write changed."""
-    refresh_standing(Task.objects.filter(pk__in=task_ids), timezone.localdate())
+    refresh_standing(Task.objects.filter(pk__in=task_ids), timezone.localdate(), adjust_units=True)
 
 
 def claim_versions(reports):

@@ -8,6 +8,8 @@ lights: `python manage.py refresh_standing`); pages about one plan or one unit r
 older than today before they read it.
 """
 
+from collections import Counter, defaultdict
+
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
@@ -61,22 +63,30 @@ def on_time_record(task, unit_id, periods, history):
     return expected, on_time
 
 
-def refresh_standing(tasks, today, progress=None) -> int:
+def refresh_standing(tasks, today, progress=None, *, adjust_units=False) -> int:
     """Recomputes and stores the standing of `tasks` (a queryset), a chunk at a time.
 
     Seven queries a chunk, plus one update for each kind of row that changed; then the tallies
-    of the plans and units concerned.
+    of the plans and units concerned. With `adjust_units` (writes that change reports and
+    tasks, never who answers for them) the tasks are locked while they are refreshed and their
+    units' tallies move by the difference, instead of being recounted over every one of the
+    units' responsibilities (hundreds each at province scale).
     """
     ids = list(tasks.order_by("pk").values_list("pk", flat=True))
-    plan_ids, unit_ids = set(), set()
+    plan_ids, changes = set(), defaultdict(Counter)
     for start in range(0, len(ids), CHUNK):
-        plans, units = refresh_chunk(ids[start : start + CHUNK], today)
+        plans, chunk_changes = refresh_chunk(ids[start : start + CHUNK], today, adjust_units)
         plan_ids |= plans
-        unit_ids |= units
+        for unit_id, change in chunk_changes.items():
+            changes[unit_id].update(change)
         if progress:
             progress(min(start + CHUNK, len(ids)), len(ids))
     tally_plans(sorted(plan_ids))
-    tally_units(sorted(unit_ids))
+    if adjust_units:
+        adjust_unit_tallies(changes)
+    else:
+        tally_units(sorted(changes))
+    tick_clock()
     return len(ids)
 
 
@@ -87,12 +97,14 @@ def refresh_plans(plan_ids, unit_ids, today):
     refresh_standing(Task.objects.filter(plan__in=plans), today)
     tally_plans(list(plans.values_list("pk", flat=True)))
     tally_units(sorted(unit_ids))
+    tick_clock()
 
 
 def tally_all():
     """Recounts every plan and unit (the daily refresh: a deleted task leaves no trace)."""
     tally_plans(list(Plan.objects.order_by("pk").values_list("pk", flat=True)))
     tally_units(list(Unit.objects.order_by("pk").values_list("pk", flat=True)))
+    tick_clock()
 
 
 def refresh_stale(tasks, today):
@@ -115,8 +127,10 @@ def refresh_stale(tasks, today):
 def vacuum():
     """On PostgreSQL, clears the dead row versions a refresh of every task leaves behind, and
     updates the planner's statistics: until autovacuum comes (or where it is off), indexes
-    that pages read keep an entry for each, and each costs a look."""
-    if connection.vendor != "postgresql":
+    that pages read keep an entry for each, and each costs a look. VACUUM cannot run inside a
+    transaction: called within one (a test, a caller's atomic block), it leaves that to
+    autovacuum."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     tables = [m._meta.db_table for m in (Task, Responsibility, PlanTally, UnitTally, StandingClock)]
     with connection.cursor() as cursor:
@@ -142,9 +156,14 @@ def latest_accepted(ids):
     return latest
 
 
-def refresh_chunk(ids, today):
-    """Stores the standing of these tasks; returns the ids of their plans and units."""
-    tasks = list(Task.objects.filter(pk__in=ids).with_units())
+def refresh_chunk(ids, today, lock=False):
+    """Stores the standing of these tasks; returns the ids of their plans, and for each of
+    their units what the refresh changed of its tally's counts."""
+    tasks = Task.objects.filter(pk__in=ids).with_units()
+    if lock:  # one refresh of a task at a time, each seeing what the one before stored
+        tasks = tasks.select_for_update(of=("self",))
+    tasks = list(tasks)
+    before = unit_shares(tasks)
     stored = {t.pk: (t.light, t.light_reasons, t.latest_report_id) for t in tasks}
     assess_tasks(tasks, today)
     latest = latest_accepted(ids)
@@ -164,7 +183,26 @@ def refresh_chunk(ids, today):
         ["reporting", "reporting_period", "reports_expected", "reports_on_time"],
         batch_size=CHUNK,
     )
-    return {t.plan_id for t in tasks}, {r.unit_id for t in tasks for r in t.responsibilities.all()}
+    after = unit_shares(tasks)
+    changes = {unit: {k: after[unit][k] - before[unit][k] for k in ADJUSTED} for unit in after}
+    return {t.plan_id for t in tasks}, changes
+
+
+# What a refresh changes of a unit's tally (what it leads and supports, it does not).
+ADJUSTED = ("owed", "expected", "on_time", "red")
+
+
+def unit_shares(tasks):
+    """What these tasks, as stored, count in each of their units' tallies."""
+    counts = defaultdict(Counter)
+    for task in tasks:
+        for resp in task.responsibilities.all():
+            count = counts[resp.unit_id]
+            count["owed"] += resp.reporting in OWING
+            count["expected"] += resp.reports_expected
+            count["on_time"] += resp.reports_on_time
+            count["red"] += task.light == Light.RED
+    return counts
 
 
 def reassessed(tasks, today):
@@ -218,6 +256,18 @@ def tally_units(unit_ids):
     )
 
 
+def adjust_unit_tallies(changes):
+    """Moves each unit's tally by what a refresh changed (two queries); a unit without a
+    tally yet is counted."""
+    tallies = list(UnitTally.objects.filter(unit__in=changes))
+    tally_units(sorted(set(changes) - {t.unit_id for t in tallies}))
+    for tally in tallies:
+        for field in ADJUSTED:
+            setattr(tally, field, F(field) + changes[tally.unit_id][field])
+        tally.version = F("version") + 1
+    UnitTally.objects.bulk_update(tallies, [*ADJUSTED, "version"])
+
+
 def recount(model, key, rows, ids, **counts):
     """Writes `counts` of `rows` grouped by `key` into a tally row for each of `ids`, zeros
     where nothing is left (four queries a thousand ids)."""
@@ -241,5 +291,10 @@ def upsert(model, key, rows):
     model.objects.filter(pk__in=[getattr(r, f"{key}_id") for r in rows]).update(
         version=F("version") + 1
     )
+
+
+def tick_clock():
+    """Moves on the clock of pages that span plans, once a refresh, at its end: the clock's
+    row stays locked until the refresh commits, and every write waits for it."""
     if not StandingClock.objects.update(version=F("version") + 1):
         StandingClock.objects.create(version=1)

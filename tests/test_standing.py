@@ -12,7 +12,7 @@ from django.utils import translation
 
 from tasks import services
 from tasks.models import PlanTally, Responsibility, StandingClock, Task, UnitTally
-from tasks.standing import refresh_stale, refresh_standing
+from tasks.standing import ADJUSTED, refresh_stale, refresh_standing, tally_units
 from tests.conftest import make_plan, make_task, make_unit, make_user
 from units.roles import LEADER
 
@@ -189,3 +189,28 @@ def test_once_every_light_is_todays_pages_look_at_the_clock_alone(db, time_machi
     assert refresh_stale(Task.objects.all(), date(2023, 5, 20)) == Task.objects.count() - 1
     assert refresh_stale(Task.objects.all(), date(2023, 5, 20)) == 0
     assert StandingClock.objects.get().refreshed_on == date(2023, 5, 20)
+
+
+def test_writes_move_unit_tallies_by_what_they_changed_as_a_recount_would(db, time_machine):
+    time_machine.move_to(MAY, tick=False)
+    units = [make_unit(name="甲"), make_unit(name="乙")]
+    plan = make_plan(year=2023)
+    tasks = [make_task(plan=plan, lead=[units[0]], support=[units[1]]) for _ in range(3)]
+    office_user = make_user("reviewer")
+    refresh_standing(Task.objects.all(), date(2023, 5, 20))
+    for n, (task, status) in enumerate(zip(tasks[:2], ["in_progress", "done"], strict=True)):
+        report = services.report_save(
+            task=task,
+            unit=units[n],
+            author=make_user(f"member{n}", unit=units[n]),
+            values={"period": date(2023, 1, 1), "status": status, "progress": "推进中"},
+            figures=[],
+            submit=True,
+        )
+    services.report_accept(report=report, reviewer=office_user, version=report.version)
+    task = Task.objects.get(pk=tasks[1].pk)
+    services.task_close(task=task, user=office_user, version=task.version)
+    adjusted = list(UnitTally.objects.order_by("unit").values_list("unit", *ADJUSTED))
+    tally_units([u.pk for u in units])
+    assert adjusted == list(UnitTally.objects.order_by("unit").values_list("unit", *ADJUSTED))
+    assert UnitTally.objects.get(unit=units[0]).red < 3  # the writes did change the counts
