@@ -3,12 +3,11 @@
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from tasks.lights import SENT, Reporting
-from tasks.models import ProgressReport, Reminder, ReportFigure, Responsibility, Task
+from tasks.models import ProgressReport, Reminder, ReportFigure, Responsibility, Task, UnitTally
 from tasks.periods import period_containing
-from tasks.standing import OWING
 
 UNIT_PAGE_SIZE = 50
 
@@ -22,12 +21,10 @@ class UnitItem:
 
 
 def unit_counts(unit):
-    """How many tasks a unit leads and supports, and how many reports it owes now (one query)."""
-    return Responsibility.objects.filter(unit=unit).aggregate(
-        lead=Count("pk", filter=Q(role=Responsibility.Role.LEAD)),
-        support=Count("pk", filter=Q(role=Responsibility.Role.SUPPORT)),
-        owed=Count("pk", filter=Q(reporting__in=OWING)),
-    )
+    """How many tasks a unit leads and supports, and how many reports it owes now, from its
+    tally (one query on one row, however many tasks the unit has)."""
+    tally = UnitTally.objects.filter(unit=unit).first() or UnitTally(unit=unit)
+    return {"lead": tally.led, "support": tally.supported, "owed": tally.owed}
 
 
 def unit_items(unit, page_number):
