@@ -124,17 +124,21 @@ def refresh_stale(tasks, today):
     return refresh_standing(tasks.filter(stale), today)
 
 
-def vacuum():
-    """On PostgreSQL, clears the dead row versions a refresh of every task leaves behind, and
-    updates the planner's statistics: until autovacuum comes (or where it is off), indexes
-    that pages read keep an entry for each, and each costs a look. VACUUM cannot run inside a
+REWRITTEN = (Task, Responsibility, PlanTally, UnitTally, StandingClock)
+
+
+def vacuum(models=REWRITTEN):
+    """On PostgreSQL, clears the dead row versions a refresh of every task leaves behind (with
+    `models=None`, in every table: after a bulk load), and updates the planner's statistics.
+    Until autovacuum comes (or where it is off), indexes that pages read keep an entry for each
+    dead row and a count cannot be answered from an index alone. VACUUM cannot run inside a
     transaction: called within one (a test, a caller's atomic block), it leaves that to
     autovacuum."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
-    tables = [m._meta.db_table for m in (Task, Responsibility, PlanTally, UnitTally, StandingClock)]
+    tables = ", ".join(m._meta.db_table for m in models or ())
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+        cursor.execute(f"VACUUM (ANALYZE) {tables}")
 
 
 def mark_refreshed(today):

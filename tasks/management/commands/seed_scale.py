@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from tasks.models import Indicator, Plan, ProgressReport, ReportFigure, Responsibility, Task
@@ -50,10 +50,7 @@ class Command(BaseCommand):
             timezone.localdate(),
             progress=lambda done, total: self.progress("lights", done, total),
         )
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")  # planner statistics for the freshly loaded tables
-        vacuum()
+        vacuum(models=None)  # planner statistics and visibility for the freshly loaded tables
         self.stdout.write(f"\nSeeded {made} tasks with {reports_per_task} reports each.")
 
     def progress(self, what, done, total):
