@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
+from reform.bulk import update_rows
 from tasks.lights import SENT, assess_tasks, is_finished, reporting
 from tasks.models import (
     Light,
@@ -178,14 +179,11 @@ def refresh_chunk(ids, today, lock=False):
     for task in changed:
         task.light_on = today
     # One write a task: the changed in full, the others only dated.
-    Task.objects.bulk_update(
-        changed, ["light", "light_reasons", "latest_report", "light_on"], batch_size=CHUNK
-    )
+    update_rows(changed, ["light", "light_reasons", "latest_report", "light_on"])
     Task.objects.filter(pk__in=set(ids) - {t.pk for t in changed}).update(light_on=today)
-    Responsibility.objects.bulk_update(
+    update_rows(
         reassessed(tasks, today),
         ["reporting", "reporting_period", "reports_expected", "reports_on_time"],
-        batch_size=CHUNK,
     )
     after = unit_shares(tasks)
     changes = {unit: {k: after[unit][k] - before[unit][k] for k in ADJUSTED} for unit in after}

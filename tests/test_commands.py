@@ -5,13 +5,14 @@ import os
 import re
 import subprocess
 import sys
+from datetime import date
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
-from tasks.models import Plan
+from tasks.models import Plan, ProgressReport, ReportFigure, Task
 from units.models import Membership
 from units.roles import is_leader, is_office
 
@@ -107,3 +108,30 @@ def test_english_translation_is_complete():
     pairs = re.findall(r'^msgid "(.+)"\nmsgstr "(.+)"$', po, re.M)
     stale = [msgid for msgid, msgstr in pairs if compiled.gettext(msgid) != msgstr]
     assert not stale, "run compilemessages: django.mo is older than django.po"
+
+
+def test_seed_scale_loads_plans_reports_figures_and_lights(db):
+    call_command("seed_scale", tasks=130, reports_per_task=3, stdout=StringIO(), stderr=StringIO())
+    tasks = Task.objects.filter(plan__title__startswith="规模测试方案")
+    reports = ProgressReport.objects.filter(task__in=tasks)
+    assert tasks.count() == 130 and reports.count() == 390
+    # Each report is by the task's lead unit; the older are accepted, the latest half waiting.
+    leads = dict(
+        tasks.filter(responsibilities__role="lead").values_list("pk", "responsibilities__unit")
+    )
+    assert all(leads[r.task_id] == r.unit_id for r in reports)
+    latest = reports.filter(period=date(2026, 3, 1))
+    assert not reports.exclude(period=date(2026, 3, 1)).exclude(state="accepted").exists()
+    assert 0 < latest.filter(state="submitted").count() < latest.count()
+    assert reports.filter(percent=24, submitted_on=date(2026, 4, 4)).count() == 130
+    # A figure in every report, tied to the indicator of every fifth task.
+    figures = ReportFigure.objects.filter(report__in=reports)
+    assert figures.count() == 390
+    assert (
+        figures.filter(indicator__isnull=False).count()
+        == 3 * tasks.filter(seq__in=range(5, 61, 5)).count()
+    )
+    assert set(figures.values_list("value", flat=True)) == {160, 320, 480}
+    # Standing computed for every task.
+    assert not tasks.filter(light_on=None).exists()
+    assert not tasks.exclude(latest_report=None).exclude(latest_report__state="accepted").exists()

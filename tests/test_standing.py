@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from reform.bulk import update_rows
 from tasks import services
 from tasks.models import PlanTally, Responsibility, StandingClock, Task, UnitTally
 from tasks.standing import ADJUSTED, refresh_stale, refresh_standing, tally_units
@@ -214,3 +215,33 @@ def test_writes_move_unit_tallies_by_what_they_changed_as_a_recount_would(db, ti
     tally_units([u.pk for u in units])
     assert adjusted == list(UnitTally.objects.order_by("unit").values_list("unit", *ADJUSTED))
     assert UnitTally.objects.get(unit=units[0]).red < 3  # the writes did change the counts
+
+
+def test_rows_written_at_once_keep_dates_reasons_and_links(db):
+    """What a refresh writes in one statement reads back as it was: dates, JSON, an empty
+    link (a column of NULLs needs its type spelled out on PostgreSQL)."""
+    unit = make_unit()
+    tasks = [make_task(lead=[unit]), make_task(lead=[unit])]
+    resps = list(Responsibility.objects.filter(task__in=tasks).order_by("pk"))
+    for n, resp in enumerate(resps):
+        resp.reporting, resp.reporting_period = "due", date(2026, 3 + n, 1)
+        resp.reports_expected, resp.reports_on_time = 4 + n, n
+    tasks[0].light_reasons, tasks[1].light_reasons = [["overdue", {"days": 3}]], []
+    for task in tasks:
+        task.light, task.latest_report, task.light_on = "red", None, date(2026, 11, 27)
+
+    update_rows(resps, ["reporting", "reporting_period", "reports_expected", "reports_on_time"])
+    update_rows(tasks, ["light", "light_reasons", "latest_report", "light_on"])
+
+    stored = Responsibility.objects.filter(task__in=tasks).order_by("pk")
+    assert [(r.reporting_period, r.reports_expected, r.reports_on_time) for r in stored] == [
+        (date(2026, 3, 1), 4, 0),
+        (date(2026, 4, 1), 5, 1),
+    ]
+    assert [
+        (t.light, t.light_reasons, t.latest_report_id, t.light_on)
+        for t in Task.objects.filter(pk__in=[t.pk for t in tasks]).order_by("pk")
+    ] == [
+        ("red", [["overdue", {"days": 3}]], None, date(2026, 11, 27)),
+        ("red", [], None, date(2026, 11, 27)),
+    ]
