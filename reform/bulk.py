@@ -10,9 +10,10 @@ from django.db import connections, router
 BATCH = 1000
 
 
-def update_rows(objs, fields):
+def update_rows(objs, fields, *, add=False):
     """Writes `fields` of `objs` (instances of one model, saved) as they are in memory: one
-    statement a thousand rows, none for no rows. Like `bulk_update`, it sends no signals and
+    statement a thousand rows, none for no rows. With `add`, what is in memory is added to what
+    is stored (counters moved by a difference). Like `bulk_update`, it sends no signals and
     touches no `auto_now` field."""
     objs = list(objs)
     if not objs:
@@ -20,14 +21,17 @@ def update_rows(objs, fields):
     model = type(objs[0])
     connection = connections[router.db_for_write(model)]
     meta, quote = model._meta, connection.ops.quote_name
+    table = quote(meta.db_table)
     columns = [meta.pk, *(meta.get_field(name) for name in fields)]
     # Each value cast to its column's type: in a column of NULLs PostgreSQL would guess text.
     row = "(" + ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in columns) + ")"
-    table = quote(meta.db_table)
     # VALUES names its columns column1, column2, … on both databases.
-    assignments = ", ".join(
-        f"{quote(f.column)} = v.column{n}" for n, f in enumerate(columns[1:], start=2)
-    )
+    assignments = []
+    for n, field in enumerate(columns[1:], start=2):
+        column = quote(field.column)
+        value = f"{table}.{column} + v.column{n}" if add else f"v.column{n}"
+        assignments.append(f"{column} = {value}")
+    assignments = ", ".join(assignments)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), BATCH):
             batch = objs[start : start + BATCH]

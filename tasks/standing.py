@@ -261,13 +261,13 @@ def tally_units(unit_ids):
 def adjust_unit_tallies(changes):
     """Moves each unit's tally by what a refresh changed (two queries); a unit without a
     tally yet is counted."""
-    tallies = list(UnitTally.objects.filter(unit__in=changes))
-    tally_units(sorted(set(changes) - {t.unit_id for t in tallies}))
-    for tally in tallies:
-        for field in ADJUSTED:
-            setattr(tally, field, F(field) + changes[tally.unit_id][field])
-        tally.version = F("version") + 1
-    UnitTally.objects.bulk_update(tallies, [*ADJUSTED, "version"])
+    tallies = dict(UnitTally.objects.filter(unit__in=changes).values_list("unit_id", "pk"))
+    tally_units(sorted(set(changes) - set(tallies)))
+    differences = [
+        UnitTally(pk=pk, version=1, **{field: changes[unit][field] for field in ADJUSTED})
+        for unit, pk in tallies.items()
+    ]
+    update_rows(differences, [*ADJUSTED, "version"], add=True)
 
 
 def recount(model, key, rows, ids, **counts):
