@@ -136,7 +136,9 @@ def review_state(report):
 
 
 def unit_item_state(item):
-    return task_state(item.task), item.task.last_sent_on, item.reporting
+    """A unit page's row shows the task and its plan, not the task's other units."""
+    task = item.task
+    return field_values(task), field_values(task.plan), task.last_sent_on, item.reporting
 
 
 def stat_state(row):

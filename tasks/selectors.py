@@ -37,7 +37,7 @@ def unit_items(unit, page_number):
     last_sent = ProgressReport.objects.filter(
         task=OuterRef("pk"), unit=unit, state__in=SENT
     ).order_by("-submitted_on", "-pk")
-    tasks = Task.objects.filter(pk__in=[r.task_id for r in page]).with_units()
+    tasks = Task.objects.filter(pk__in=[r.task_id for r in page]).with_plan()
     tasks = tasks.annotate(last_sent_on=Subquery(last_sent.values("submitted_on")[:1]))
     tasks = {t.pk: t for t in tasks}
     items = [

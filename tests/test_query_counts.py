@@ -31,7 +31,7 @@ def test_unit_page(db):
     add_work(unit, other, 2)
     small = queries_for(client, unit.get_absolute_url())
     add_work(unit, other, 25)
-    assert queries_for(client, unit.get_absolute_url()) == small <= 17
+    assert queries_for(client, unit.get_absolute_url()) == small <= 15
 
 
 def test_review_queue(db):

@@ -170,10 +170,12 @@ class TaskQuerySet(models.QuerySet):
         mine = Responsibility.objects.filter(unit__in=unit_ids(user)).values("task")
         return self.filter(pk__in=mine)
 
-    def with_units(self):
+    def with_plan(self):
         # A plan's source document can run to tens of thousands of characters; no task shows it.
-        tasks = self.select_related("plan", "section").defer("plan__source_text")
-        return tasks.prefetch_related(
+        return self.select_related("plan", "section").defer("plan__source_text")
+
+    def with_units(self):
+        return self.with_plan().prefetch_related(
             models.Prefetch(
                 "responsibilities",
                 queryset=Responsibility.objects.select_related("unit").order_by("role", "seq"),
