@@ -3,16 +3,18 @@ PostgreSQL on 127.0.0.1, bounded in time (docs/performance.md).
 
     .venv/bin/python scripts/loadrun.py [--database reform_load] [--tasks 2000]
                                         [--clients 16] [--seconds 60] [--floor-seconds 20]
-                                        [--workers 4] [--cache-url redis://127.0.0.1:6379/1]
-                                        [--keep-cache]
+                                        [--turns 4] [--workers 4] [--keep-cache]
+                                        [--cache-url redis://127.0.0.1:6379/1]
 
 Uses the database if it holds tasks (say, one seeded with `seed_scale --tasks 100000`),
-otherwise creates it and seeds `--tasks`. First the clients request the floor page (the base
-template and nothing else) for `--floor-seconds`: what the server manages on an empty page.
-Then the mixed run: department users open their unit page, task pages and the list of their
-tasks and report (open the form, send the period it proposes with a figure, land on the task
-page); office staff open the overview, dashboards, the review queue and the task list and now
-and then download a plan's ledger; leaders read the overview, dashboards and red-light lists.
+otherwise creates it and seeds `--tasks`. The clients request the floor page (the base
+template and nothing else) for `--floor-seconds`: what the server manages on an empty page;
+and they run the mix for `--seconds`; the two phases take `--turns` turns each, so that both
+see the machine at the same speeds. The mix: department users open their unit page, task
+pages and the list of their tasks and report (open the form, send the period it proposes with
+a figure, land on the task page); office staff open the overview, dashboards, the review
+queue and the task list and now and then download a plan's ledger; leaders read the overview,
+dashboards and red-light lists.
 The workers share the page cache through Redis (`--cache-url ""`: a cache each, as also when
 Redis is not there). Prints one JSON line: requests per second of both phases and
 their ratio, latency percentiles per kind of request, errors, and acknowledged submissions
@@ -292,6 +294,7 @@ def main():
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--floor-seconds", type=int, default=20)
+    parser.add_argument("--turns", type=int, default=4, help="floor and mixed phases alternate")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument(
         "--cache-url",
@@ -317,10 +320,18 @@ def main():
         people = visitors(data, args.clients, floor_results)
         for person in people:
             person.client.login(person.username)
-        floor_s = run(people, args.floor_seconds, lambda p: p.get("floor", "/bench-floor/"))
-        for person in people:
-            person.results = results
-        mixed_s = run(people, args.seconds, lambda p: p.step())
+        floor_s = mixed_s = 0
+        # The phases take turns: this machine's speed drifts within minutes, and a floor
+        # measured before the whole mixed run would measure the drift as well.
+        for _ in range(args.turns):
+            for person in people:
+                person.results = floor_results
+            floor_s += run(
+                people, args.floor_seconds / args.turns, lambda p: p.get("floor", "/bench-floor/")
+            )
+            for person in people:
+                person.results = results
+            mixed_s += run(people, args.seconds / args.turns, lambda p: p.step())
     finally:
         stop(server)
     stored = json.loads(manage("shell", stdin=STORED, env=env).strip().splitlines()[-1])
@@ -332,6 +343,7 @@ def main():
     report = {
         "database": args.database,
         "clients": args.clients,
+        "turns": args.turns,
         "workers": args.workers,
         "cache": args.cache_url or "per worker",
         "cache_kept": args.keep_cache,

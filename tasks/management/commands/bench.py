@@ -38,6 +38,12 @@ from units.roles import OFFICE, ensure_groups
 FLOOR = "bench-floor"
 
 
+def timed_get(client, url):
+    started = time.perf_counter()
+    client.get(url)
+    return 1000 * (time.perf_counter() - started)
+
+
 class StockTaskResource(resources.ModelResource):
     """The fair baseline: a ModelResource with the ledger's fourteen columns, related rows
     fetched up front (select_related, prefetch_related, the latest report joined) and a
@@ -118,10 +124,6 @@ class Command(BaseCommand):
         pages, task = self.pages()
         pages = [self.measure(client, name, url, requests, task) for name, url in pages]
         floor_ms = pages[0]["median_ms"]
-        for page in pages:
-            page["ratio"] = round(page["median_ms"] / floor_ms, 2)
-            page["changed_ratio"] = round(page["changed_ms"] / floor_ms, 2)
-            page["cold_ratio"] = round(page["cold_ms"] / floor_ms, 2)
         result = {
             "scale": Task.objects.count(),
             "db": connection.vendor,
@@ -178,24 +180,31 @@ class Command(BaseCommand):
         Changed: before each request one task of the plan changes and every tally's version
         moves on, as after a report: the page is assembled again, its unchanged rows reused.
         Cold: the cache emptied before each request (the first view after a restart)."""
-        changed_queries, changed_ms = self.timings(client, url, requests, lambda: change(task))
-        cold_queries, cold_ms = self.timings(client, url, requests, cache.clear)
-        queries, warm_ms = self.timings(client, url, requests, lambda: None)
+        changed_queries, changed_ms, changed_x = self.timings(
+            client, url, requests, lambda: change(task)
+        )
+        cold_queries, cold_ms, cold_x = self.timings(client, url, requests, cache.clear)
+        queries, warm_ms, warm_x = self.timings(client, url, requests, lambda: None)
         return {
             "name": name,
             "url": url,
             "rows": Task.objects.count() + ProgressReport.objects.count(),
             "queries": queries,
             "median_ms": warm_ms,
+            "ratio": warm_x,
             "changed_queries": changed_queries,
             "changed_ms": changed_ms,
+            "changed_ratio": changed_x,
             "cold_queries": cold_queries,
             "cold_ms": cold_ms,
+            "cold_ratio": cold_x,
         }
 
     def timings(self, client, url, requests, before):
-        """(queries of one request, median ms of `requests`), after three to warm up, with
-        `before()` run ahead of each request."""
+        """(queries of one request, median ms of `requests`, that median over the floor's),
+        after three to warm up, with `before()` run ahead of each request. The floor page is
+        requested before each one: the machine's speed drifts, and a ratio of two medians
+        taken minutes apart would measure the drift."""
         for _ in range(3):
             client.get(url)
         queries = []
@@ -208,13 +217,13 @@ class Command(BaseCommand):
         with connection.execute_wrapper(count):
             response = client.get(url)
         assert response.status_code == 200, (url, response.status_code)
-        times = []
+        times, floors = [], []
         for _ in range(requests):
+            floors.append(timed_get(client, reverse(FLOOR)))
             before()
-            started = time.perf_counter()
-            client.get(url)
-            times.append(1000 * (time.perf_counter() - started))
-        return len(queries), round(statistics.median(times), 1)
+            times.append(timed_get(client, url))
+        median = statistics.median(times)
+        return len(queries), round(median, 1), round(median / statistics.median(floors), 2)
 
     def export(self, rows):
         last = Task.objects.order_by("pk").values_list("pk", flat=True)[rows - 1]
