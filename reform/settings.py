@@ -108,6 +108,8 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets: the commonest written in Python, the same HTML as Django's templates.
+FORM_RENDERER = "reform.widgets.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(

@@ -2,9 +2,11 @@ from html import escape
 
 from django import forms
 from django.forms.models import ModelChoiceIterator
+from django.forms.renderers import DjangoTemplates
 from django.forms.utils import flatatt
+from django.utils.formats import localize
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 
 
 class FastSelect(forms.Select):
@@ -37,3 +39,84 @@ class FastSelect(forms.Select):
         )
         options = mark_safe(options)  # noqa: S308 - every key and label escaped above
         return format_html("<select{}>{}</select>", flatatt(attrs | {"name": name}), options)
+
+
+INPUTS = {
+    f"django/forms/widgets/{kind}.html"
+    for kind in ("text", "number", "email", "url", "password", "hidden", "checkbox", "date")
+}
+SELECT = "django/forms/widgets/select.html"
+OPTION = "django/forms/widgets/select_option.html"
+TEXTAREA = "django/forms/widgets/textarea.html"
+ERRORS = "django/forms/errors/list/default.html"
+
+
+class FormRenderer(DjangoTemplates):
+    """Django's form renderer, with the commonest widgets written in Python: a report form
+    has two dozen, and each rendered through its templates (an include or two apiece) took
+    6–10 ms of a form's page. The output is the templates' own, character for character
+    (tests/test_widgets.py compares the two); anything else goes to the templates."""
+
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget")
+        if template_name == ERRORS and not context["errors"]:
+            return ""
+        if template_name in INPUTS:
+            return render_input(widget)
+        if template_name == TEXTAREA:
+            return render_textarea(widget)
+        if template_name == SELECT and all(
+            option["template_name"] == OPTION
+            for _group, options, _index in widget["optgroups"]
+            for option in options
+        ):
+            return render_select(widget)
+        return super().render(template_name, context, request)
+
+
+def text(value):
+    """What `{{ value|stringformat:"s" }}` prints: escaped unless already safe."""
+    return str(value) if isinstance(value, SafeData) else escape(str(value))
+
+
+def printed(value):
+    """What `{{ value }}` prints: localized, then escaped unless already safe."""
+    return text(localize(value))
+
+
+def attributes(widget):
+    """django/forms/widgets/attrs.html"""
+    return "".join(
+        f" {text(name)}" if value is True else f' {text(name)}="{text(value)}"'
+        for name, value in widget["attrs"].items()
+        if value is not False
+    )
+
+
+def render_input(widget):
+    kind, name = text(widget["type"]), text(widget["name"])
+    value = "" if widget["value"] is None else f' value="{text(widget["value"])}"'
+    return f'<input type="{kind}" name="{name}"{value}{attributes(widget)}>'
+
+
+def render_textarea(widget):
+    value = printed(widget["value"]) if widget["value"] else ""
+    return f'<textarea name="{text(widget["name"])}"{attributes(widget)}>\n{value}</textarea>'
+
+
+def render_select(widget):
+    parts = [f'<select name="{text(widget["name"])}"{attributes(widget)}>']
+    for group, options, _index in widget["optgroups"]:
+        if group:
+            parts.append(f'\n  <optgroup label="{text(group)}">')
+        parts += (f"\n  {render_option(option)}" for option in options)
+        if group:
+            parts.append("\n  </optgroup>")
+    parts.append("\n</select>")
+    return "".join(parts)
+
+
+def render_option(option):
+    """django/forms/widgets/select_option.html, with the newline its file ends with."""
+    value, label = text(option["value"]), printed(option["label"])
+    return f'<option value="{value}"{attributes(option)}>{label}</option>\n'
