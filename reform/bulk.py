@@ -23,15 +23,14 @@ def update_rows(objs, fields, *, add=False):
     meta, quote = model._meta, connection.ops.quote_name
     table = quote(meta.db_table)
     columns = [meta.pk, *(meta.get_field(name) for name in fields)]
-    # Each value cast to its column's type: in a column of NULLs PostgreSQL would guess text.
-    row = "(" + ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in columns) + ")"
+    row = values_row(columns, connection)
     # VALUES names its columns column1, column2, … on both databases.
-    assignments = []
+    pairs = []
     for n, field in enumerate(columns[1:], start=2):
         column = quote(field.column)
         value = f"{table}.{column} + v.column{n}" if add else f"v.column{n}"
-        assignments.append(f"{column} = {value}")
-    assignments = ", ".join(assignments)
+        pairs.append(f"{column} = {value}")
+    assignments = ", ".join(pairs)
     with connection.cursor() as cursor:
         for start in range(0, len(objs), BATCH):
             batch = objs[start : start + BATCH]
@@ -46,3 +45,9 @@ def update_rows(objs, fields, *, add=False):
                 f" AS v WHERE {table}.{quote(meta.pk.column)} = v.column1"
             )
             cursor.execute(sql, params)
+
+
+def values_row(fields, connection):
+    """A row of a VALUES list: a parameter for each field, cast to its column's type (in a
+    column of NULLs PostgreSQL would guess text)."""
+    return "(" + ", ".join(f"CAST(%s AS {f.cast_db_type(connection)})" for f in fields) + ")"

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
+from reform.bulk import values_row
 from tasks.models import Indicator, Plan, ProgressReport, ReportFigure, Responsibility, Task
 from tasks.periods import add_months
 from tasks.standing import refresh_standing, vacuum
@@ -134,7 +135,7 @@ def reports(plan, per_task):
         (add_months(FIRST, m), add_months(FIRST, m + 1) + timedelta(days=3), min(100, 8 * (m + 1)))
         for m in range(per_task)
     ]
-    row = ", ".join(f"CAST(%s AS {field(c).cast_db_type(connection)})" for c in columns)
+    row = values_row([field(c) for c in columns], connection)
     tables = [m._meta.db_table for m in (ProgressReport, Task, Responsibility)]
     now = field("created_at").get_db_prep_save(timezone.now(), connection)
     sql = (  # noqa: S608 - table names from the models
@@ -146,7 +147,7 @@ def reports(plan, per_task):
         " %s, '', '', '', '', %s, %s, 1"
         " FROM {} t JOIN {} r ON r.task_id = t.id AND r.role = 'lead'"
         " CROSS JOIN (VALUES {}) AS m WHERE t.plan_id = %s"
-    ).format(*tables, ", ".join([f"({row})"] * per_task))
+    ).format(*tables, ", ".join([row] * per_task))
     params = [
         field("period").get_db_prep_save(months[-1][0], connection),
         "按计划推进，完成阶段性工作。",
