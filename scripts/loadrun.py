@@ -77,6 +77,8 @@ red = list(Plan.objects.filter(tasks__light="red").values_list("pk", flat=True).
 print(json.dumps({{"plans": plans, "units": units, "red_plans": red or plans}}))
 """
 
+FLOOR = "/bench-floor/"
+
 STORED = """
 import json
 from tasks.models import ProgressReport
@@ -320,18 +322,18 @@ def main():
         people = visitors(data, args.clients, floor_results)
         for person in people:
             person.client.login(person.username)
+
+        def phase(into, seconds, step):
+            for person in people:
+                person.results = into
+            return run(people, seconds / args.turns, step)
+
         floor_s = mixed_s = 0
         # The phases take turns: this machine's speed drifts within minutes, and a floor
         # measured before the whole mixed run would measure the drift as well.
         for _ in range(args.turns):
-            for person in people:
-                person.results = floor_results
-            floor_s += run(
-                people, args.floor_seconds / args.turns, lambda p: p.get("floor", "/bench-floor/")
-            )
-            for person in people:
-                person.results = results
-            mixed_s += run(people, args.seconds / args.turns, lambda p: p.step())
+            floor_s += phase(floor_results, args.floor_seconds, lambda p: p.get("floor", FLOOR))
+            mixed_s += phase(results, args.seconds, lambda p: p.step())
     finally:
         stop(server)
     stored = json.loads(manage("shell", stdin=STORED, env=env).strip().splitlines()[-1])

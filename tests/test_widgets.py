@@ -1,4 +1,5 @@
-"""The filter form's select for thousands of plans: fast, and as safe as Django's own."""
+"""Widgets written in Python: the filter form's select for thousands of plans, and the form
+renderer's inputs, textareas and selects. Fast, and printing what Django's own print."""
 
 from datetime import date
 from decimal import Decimal
