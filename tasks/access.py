@@ -18,7 +18,12 @@ def get_plan_or_404(user, plan_id):
 
 
 def get_task_or_404(user, task_id):
-    tasks = Task.objects.visible_to(user).with_units().select_related("parent_task__plan")
+    tasks = (
+        Task.objects.visible_to(user)
+        .with_units()
+        .select_related("parent_task__plan")
+        .defer("parent_task__plan__source_text")  # the higher plan's document: long, not shown
+    )
     return get_object_or_404(tasks, pk=task_id)
 
 

@@ -96,6 +96,7 @@ class PlanAdmin(ScopedAdmin, ImportExportModelAdmin):
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "plan", "seq"]
+    ordering = ["plan", "seq"]  # as people read them (the models sort by the column)
     list_filter = ["plan"]
     search_fields = ["title"]
     list_select_related = ["plan"]
@@ -136,6 +137,7 @@ class TaskAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["name", "task", "comparator", "target", "unit"]
+    ordering = ["task", "seq"]  # as people read them (the models sort by the column)
     search_fields = ["name", "task__title"]
     list_select_related = ["task"]
     autocomplete_fields = ["task"]
@@ -166,6 +168,7 @@ class ProgressReportAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmi
 @admin.register(ReportFigure)
 class ReportFigureAdmin(admin.ModelAdmin):
     list_display = ["name", "value", "unit", "is_approximate", "report"]
+    ordering = ["report", "seq"]  # as people read them (the models sort by the column)
     list_filter = ["is_approximate"]
     search_fields = ["name", "report__unit__name"]
     list_select_related = ["report__unit", "report__task"]
@@ -183,6 +186,7 @@ class ReminderAdmin(admin.ModelAdmin):
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["name", "report", "size", "uploaded_by", "uploaded_at"]
+    ordering = ["report", "uploaded_at"]  # as people read them (the models sort by the column)
     search_fields = ["name", "report__task__title", "report__unit__name"]
     list_select_related = ["report__task", "report__unit", "uploaded_by"]
     readonly_fields = ["file", "size", "uploaded_by"]

@@ -133,7 +133,7 @@ def summary(tasks, params):
 
 def plan_dashboard(plan, today):
     # The stored lights: the view refreshed those older than today.
-    tasks = list(Task.objects.filter(plan=plan).with_units())
+    tasks = list(Task.objects.filter(plan=plan).with_units().order_by("seq"))
     total, sections, units = summary(tasks, {"plan": plan.pk})
     by_section = defaultdict(list)
     for task in tasks:

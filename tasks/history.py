@@ -1,6 +1,7 @@
 """Change history as people read it: who, when, and which fields changed."""
 
 from dataclasses import dataclass
+from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 
@@ -15,14 +16,18 @@ class HistoryRow:
     fields: list
 
 
-def history_rows(records, model):
-    """`records`: one object's history, newest first, with history_user selected.
+def history_rows(obj, limit=50):
+    """The latest `limit` changes to `obj`, newest first (one query).
 
     Compares each record with the one before it in memory: no query per row.
     """
-    tracked = model.history.model.tracked_fields
-    fields = [f for f in tracked if f.concrete and f.attname not in IGNORED]
-    records = list(records)
+    historical = historical_model(type(obj))
+    fields = [f for f in historical.tracked_fields if f.concrete and f.attname not in IGNORED]
+    records = list(
+        historical.objects.filter(**{obj._meta.pk.attname: obj.pk})
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
     rows = []
     for record, previous in zip(records, records[1:] + [None], strict=True):
         if previous is None:
@@ -42,6 +47,13 @@ def history_rows(records, model):
             )
         )
     return rows
+
+
+@cache
+def historical_model(model):
+    """The model's history table. Asked of `model.history`, django-simple-history builds a
+    manager class each time, which costs more than the query."""
+    return model.history.model
 
 
 def display_name(user):

@@ -127,9 +127,13 @@ def behind_pace(task: Task, indicator: Indicator, today: date) -> bool:
 
 def sent_reports(tasks, periods) -> dict:
     """task id → {(unit id, period start)} with a report submitted or accepted (one query)."""
-    rows = ProgressReport.objects.filter(
-        task__in=[t.pk for t in tasks], state__in=SENT, period__in=periods
-    ).values_list("task_id", "unit_id", "period")
+    rows = (
+        ProgressReport.objects.filter(
+            task__in=[t.pk for t in tasks], state__in=SENT, period__in=periods
+        )
+        .order_by()  # read into sets: no sorting by plan and task
+        .values_list("task_id", "unit_id", "period")
+    )
     sent = {}
     for task_id, unit_id, period in rows:
         sent.setdefault(task_id, set()).add((unit_id, period))
@@ -190,7 +194,9 @@ def owed_period(tasks, unit, today) -> Period:
     sent = set(
         ProgressReport.objects.filter(
             task__in=tasks, unit=unit, period=previous.start, state__in=SENT
-        ).values_list("task_id", flat=True)
+        )
+        .order_by()
+        .values_list("task_id", flat=True)
     )
     missing = [t for t in tasks if owes(t, previous) and t.pk not in sent]
     return previous if missing else current

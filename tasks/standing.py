@@ -46,9 +46,13 @@ def closed_periods(plan, today):
 
 def sent_history(tasks):
     """(task, unit, period) → date sent, for every report sent on these tasks (one query)."""
-    rows = ProgressReport.objects.filter(
-        task__in=[t.pk for t in tasks], state__in=SENT, period__isnull=False
-    ).values_list("task_id", "unit_id", "period", "submitted_on")
+    rows = (
+        ProgressReport.objects.filter(
+            task__in=[t.pk for t in tasks], state__in=SENT, period__isnull=False
+        )
+        .order_by()  # read into a dict: no sorting by plan and task
+        .values_list("task_id", "unit_id", "period", "submitted_on")
+    )
     return {(t, u, p): sent_on for t, u, p, sent_on in rows}
 
 

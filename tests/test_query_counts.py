@@ -1,8 +1,12 @@
 """Workflow pages run a fixed number of queries whatever the number of tasks and reports."""
 
-from django.test import Client
+import re
 
-from tasks.models import ProgressReport, ReportFigure
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from tasks.models import Attachment, Indicator, ProgressReport, ReportFigure
 from tests.conftest import make_plan, make_task, make_unit, make_user, queries_for
 from units.roles import OFFICE
 
@@ -53,3 +57,28 @@ def test_review_queue_is_paged(db):
     assert "共 30 份" in first and first.count('class="card review-card"') == 20
     second = client.get("/reports/review/?page=2").content.decode()
     assert second.count('class="card review-card"') == 10
+
+
+def test_a_tasks_rows_are_read_without_joining_its_plan(db):
+    """Indicators, figures and attachments sort by their parent's column: sorting by the
+    parent itself (a model's ordering names the task or the report) joined the report, the
+    task and the plan into every query for them, to sort by the plan's year and title."""
+    unit = make_unit()
+    task = make_task(lead=[unit])
+    indicator = Indicator.objects.create(task=task, name="培训人次", target=100, unit="人次")
+    report = ProgressReport.objects.create(
+        task=task, unit=unit, period="2024-04-01", state="accepted", progress="进展", percent=50
+    )
+    ReportFigure.objects.create(report=report, indicator=indicator, name="培训人次", value=5)
+    Attachment.objects.create(report=report, token="t" * 32, file="a.pdf", name="a.pdf", size=1)
+    client = Client()
+    client.force_login(make_user("member", unit=unit))
+    for url in [task.get_absolute_url(), f"/tasks/{task.pk}/report/?unit={unit.pk}"]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        child_tables = r'FROM "tasks_(indicator|reportfigure|attachment|responsibility)"'
+        children = [q["sql"] for q in ctx if re.search(child_tables, q["sql"])]
+        assert len(children) >= 2 + (url == task.get_absolute_url()) * 2
+        assert not [sql for sql in children if "tasks_plan" in sql], url
+        sorted_by_plan = [q["sql"] for q in ctx if 'ORDER BY "tasks_plan"."year"' in q["sql"]]
+        assert sorted_by_plan == [], url

@@ -130,7 +130,7 @@ class Section(models.Model):
     class Meta:
         verbose_name = _("板块")
         verbose_name_plural = _("板块")
-        ordering = ["plan", "seq"]
+        ordering = ["plan_id", "seq"]  # the column: no join to the plan
         constraints = [
             models.UniqueConstraint(
                 fields=["plan", "seq"], name="%(app_label)s_%(class)s_unique_plan_seq"
@@ -355,7 +355,7 @@ class Responsibility(models.Model):
     class Meta:
         verbose_name = _("责任部门")
         verbose_name_plural = _("责任部门")
-        ordering = ["task", "role", "seq"]
+        ordering = ["task_id", "role", "seq"]  # the column: no join to the task and plan
         constraints = [
             models.UniqueConstraint(
                 fields=["task", "unit"], name="%(app_label)s_%(class)s_unique_task_unit"
@@ -388,7 +388,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("量化指标")
         verbose_name_plural = _("量化指标")
-        ordering = ["task", "seq"]
+        ordering = ["task_id", "seq"]  # the column: no join to the task and plan
         constraints = [
             models.UniqueConstraint(
                 fields=["task", "name"], name="%(app_label)s_%(class)s_unique_task_name"

@@ -158,7 +158,7 @@ class ReportFigure(models.Model):
     class Meta:
         verbose_name = _("报告数据")
         verbose_name_plural = _("报告数据")
-        ordering = ["report", "seq"]
+        ordering = ["report_id", "seq"]  # the column: no join to the report, task and plan
         constraints = [
             models.UniqueConstraint(
                 fields=["report", "name"], name="%(app_label)s_%(class)s_unique_report_name"
@@ -200,7 +200,7 @@ class Attachment(models.Model):
     class Meta:
         verbose_name = _("佐证材料")
         verbose_name_plural = _("佐证材料")
-        ordering = ["report", "uploaded_at"]
+        ordering = ["report_id", "uploaded_at"]  # the column: no joins
 
     def __str__(self):
         return self.name

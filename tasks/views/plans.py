@@ -93,11 +93,10 @@ def task_detail(request, task_id):
     }
 
     def context():
-        records = task.history.select_related("history_user").order_by("-history_date")[:50]
         return ctx | {
             "indicators": indicator_progress(task),
             "reports": task_reports(task, request.user),
-            "history": history_rows(records, Task),
+            "history": history_rows(task),
         }
 
     # Which reports a reader sees depends on their role and units (ProgressReport.visible_to).

@@ -40,7 +40,8 @@ def reporting_unit(user, task, requested=None):
 def report_create(request, task_id):
     task = get_task_or_404(request.user, task_id)
     unit = reporting_unit(request.user, task, request.GET.get("unit"))
-    draft = ProgressReport.objects.editable_by(request.user).filter(task=task, unit=unit).first()
+    drafts = ProgressReport.objects.editable_by(request.user).filter(task=task, unit=unit)
+    draft = drafts.order_by("-submitted_on", "-created_at").first()
     if draft is not None:
         return redirect("tasks:report_edit", report_id=draft.pk)
     if task.is_closed:
