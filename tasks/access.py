@@ -28,7 +28,7 @@ def get_task_or_404(user, task_id):
 
 
 def get_report_or_404(user, report_id):
-    reports = ProgressReport.objects.visible_to(user).select_related("task__plan", "unit")
+    reports = ProgressReport.objects.visible_to(user).with_task().select_related("unit")
     return get_object_or_404(reports, pk=report_id)
 
 

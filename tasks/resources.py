@@ -180,7 +180,7 @@ class ProgressReportResource(resources.ModelResource):
         self.user = user
 
     def get_queryset(self):
-        return ProgressReport.objects.visible_to(self.user).select_related("task__plan", "unit")
+        return ProgressReport.objects.visible_to(self.user).with_task().select_related("unit")
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)

@@ -62,7 +62,7 @@ def unit_open_reports(unit):
     """The unit's drafts and returned reports: what it still has to finish."""
     return (
         ProgressReport.objects.filter(unit=unit, state__in=ProgressReport.EDITABLE_STATES)
-        .select_related("task__plan")
+        .with_task()
         .order_by("-updated_at")
     )
 
@@ -76,6 +76,7 @@ def open_reminders(unit, count=20):
         Reminder.objects.filter(unit=unit)
         .exclude(Exists(answered))
         .select_related("task__plan", "sent_by")
+        .defer("task__plan__source_text")
         .order_by("-sent_at")[:count]
     )
 
@@ -110,7 +111,8 @@ def indicator_progress(task):
 def review_queue():
     return (
         ProgressReport.objects.awaiting_review()
-        .select_related("task__plan", "unit", "author", "reviewed_by")
+        .with_task()
+        .select_related("unit", "author", "reviewed_by")
         .prefetch_related("figures", "attachments")
         .order_by("submitted_on", "pk")
     )

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tasks.models import Attachment, Indicator, ProgressReport, ReportFigure
+from tasks.models import Attachment, Indicator, ProgressReport, Reminder, ReportFigure
 from tests.conftest import make_plan, make_task, make_unit, make_user, queries_for
 from units.roles import OFFICE
 
@@ -82,3 +82,36 @@ def test_a_tasks_rows_are_read_without_joining_its_plan(db):
         assert not [sql for sql in children if "tasks_plan" in sql], url
         sorted_by_plan = [q["sql"] for q in ctx if 'ORDER BY "tasks_plan"."year"' in q["sql"]]
         assert sorted_by_plan == [], url
+
+
+def test_pages_about_reports_and_tasks_leave_the_plans_document_unread(db):
+    """A plan's source text (its whole document) is on its row but on no page about its
+    tasks and reports: reading it with each of twenty reports in the queue read it twenty
+    times."""
+    unit = make_unit()
+    task = make_task(plan=make_plan(source_text="原文" * 20000), lead=[unit])
+    ProgressReport.objects.create(
+        task=task, unit=unit, period="2024-04-01", state="submitted", progress="进展", percent=50
+    )
+    draft = ProgressReport.objects.create(
+        task=task, unit=unit, period="2024-05-01", state="draft", progress="进展", percent=50
+    )
+    Reminder.objects.create(
+        task=task, unit=unit, period="2024-06-01", kind="due", sent_on="2024-06-20"
+    )
+    member, reviewer = Client(), Client()
+    member.force_login(make_user("member", unit=unit))
+    reviewer.force_login(make_user("reviewer", group=OFFICE, is_staff=True))
+    pages = [
+        (member, unit.get_absolute_url()),
+        (member, task.get_absolute_url()),
+        (member, f"/reports/{draft.pk}/edit/"),
+        (member, f"/tasks/?unit={unit.pk}"),
+        (reviewer, "/reports/review/"),
+    ]
+    for client, url in pages:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert "进展" in response.content.decode() or url.startswith("/tasks/?"), url
+        assert not [q["sql"] for q in ctx if '"source_text"' in q["sql"]], url

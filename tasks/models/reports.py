@@ -29,6 +29,11 @@ class ProgressReportQuerySet(models.QuerySet):
         """Drafts and returned reports of the user's own units."""
         return self.filter(unit__in=unit_ids(user), state__in=ProgressReport.EDITABLE_STATES)
 
+    def with_task(self):
+        """Each report's task and plan, without the plan's source document (a plan's whole
+        text, tens of thousands of characters, which no report shows)."""
+        return self.select_related("task__plan").defer("task__plan__source_text")
+
     def awaiting_review(self):
         return self.filter(state=ProgressReport.State.SUBMITTED)
 

@@ -31,7 +31,7 @@ from units.roles import is_office, unit_ids
 def fill_template(request, unit_id, plan_id):
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
     plan = get_plan_or_404(request.user, plan_id)
-    tasks = list(plan.tasks.filter(responsibilities__unit=unit).select_related("plan"))
+    tasks = list(plan.tasks.filter(responsibilities__unit=unit).with_plan())
     if not tasks:
         raise Http404
     period = chosen_period(plan, request.GET.get("period")) or owed_period(
