@@ -18,13 +18,7 @@ def get_plan_or_404(user, plan_id):
 
 
 def get_task_or_404(user, task_id):
-    tasks = (
-        Task.objects.visible_to(user)
-        .with_units()
-        .select_related("parent_task__plan")
-        .defer("parent_task__plan__source_text")  # the higher plan's document: long, not shown
-    )
-    return get_object_or_404(tasks, pk=task_id)
+    return get_object_or_404(Task.objects.visible_to(user).with_units(), pk=task_id)
 
 
 def get_report_or_404(user, report_id):

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from tasks.alignment import align
 from tasks.models import Plan, Task
-from tests.conftest import lvjian_task
+from tests.conftest import lvjian_task, queries_for
 
 PROVINCIAL = "关于发挥企业主体作用 推进产业工人队伍建设改革的实施意见"
 
@@ -85,3 +85,20 @@ def test_who_may_align(linked, demo_users, username, get, post):
     assert client.post(url, {"task": task.pk, "parent_task": measure.pk}).status_code == post
     task.refresh_from_db()
     assert (task.parent_task == measure) == (username == "office")
+
+
+def test_a_task_page_links_the_measure_it_carries_out(linked, demo_users):
+    """The higher plan's measure shows on the task page, read on its own: a task without one
+    runs no query for it."""
+    client = Client()
+    client.force_login(demo_users["office"])
+    task7 = lvjian_task("7")
+    without = queries_for(client, task7.get_absolute_url())
+    assert "落实上级任务" not in client.get(task7.get_absolute_url()).content.decode()
+    measure = Task.objects.get(plan=linked.parent, code="4")
+    task7.parent_task = measure
+    task7.save()
+    html = client.get(task7.get_absolute_url()).content.decode()
+    assert "落实上级任务" in html and f'href="{measure.get_absolute_url()}"' in html
+    assert f"{PROVINCIAL} · {measure}" in html
+    assert queries_for(client, task7.get_absolute_url()) == without + 1

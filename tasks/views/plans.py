@@ -90,6 +90,9 @@ def task_detail(request, task_id):
         "task": task,
         "reporting_units": [u for u in task.lead_units + task.support_units if u.pk in mine],
         "can_review": is_office(request.user),
+        # The higher plan's task it carries out, if any: read here, not joined to every task.
+        "parent": task.parent_task_id
+        and Task.objects.with_plan().filter(pk=task.parent_task_id).first(),
     }
 
     def context():
