@@ -195,7 +195,7 @@ def owed_period(tasks, unit, today) -> Period:
         ProgressReport.objects.filter(
             task__in=tasks, unit=unit, period=previous.start, state__in=SENT
         )
-        .order_by()
+        .order_by()  # read into a set: no sorting by plan and task
         .values_list("task_id", flat=True)
     )
     missing = [t for t in tasks if owes(t, previous) and t.pk not in sent]

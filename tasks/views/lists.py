@@ -57,7 +57,7 @@ def list_page(tasks, number, today):
     ids = list(page.object_list)
     refresh_stale(Task.objects.filter(pk__in=ids), today)
     found = Task.objects.filter(pk__in=ids).with_units().order_by().in_bulk()
-    return page, [found[pk] for pk in ids]
+    return page, [found[pk] for pk in ids if pk in found]  # one deleted meanwhile is left out
 
 
 def task_list_export(filterset):
