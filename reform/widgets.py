@@ -29,14 +29,20 @@ class FastSelect(forms.Select):
         else:
             yield from choices
 
-    def render(self, name, value, attrs=None, renderer=None):
-        attrs = self.build_attrs(self.attrs, attrs)
-        selected = {str(v) for v in self.format_value(value)}
-        options = "".join(
-            f'<option value="{escape(str(key))}"{" selected" if str(key) in selected else ""}>'
-            f"{escape(str(label))}</option>"
+    def options_html(self):
+        """Every option, none selected (subclasses may reuse it between renders)."""
+        return "".join(
+            f'<option value="{escape(str(key))}">{escape(str(label))}</option>'
             for key, label in self.options_for(self.choices)
         )
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = self.build_attrs(self.attrs, attrs)
+        options = self.options_html()
+        for chosen in {escape(str(v)) for v in self.format_value(value)}:
+            options = options.replace(
+                f'<option value="{chosen}">', f'<option value="{chosen}" selected>'
+            )
         options = mark_safe(options)  # noqa: S308 - every key and label escaped above
         return format_html("<select{}>{}</select>", flatatt(attrs | {"name": name}), options)
 

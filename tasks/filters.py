@@ -1,14 +1,31 @@
 """One FilterSet for the task list, its export and the dashboards' links."""
 
+from functools import cached_property
+
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from reform.widgets import FastSelect
 from tasks.models import Light, Plan, Responsibility, Section, Task
+from tasks.pages import cached, catalog_version
 from units.models import Unit
 
 ALL = _("全部")
+
+
+class CatalogSelect(FastSelect):
+    """A select of plans or units, its options written once per state of the catalog (its
+    filter set's `catalog`: plans and responsible units come or go) and reused whatever else
+    the reader filters by: a province's thousands of plans took 7 ms each time a new filter
+    was chosen. A plan or unit renamed shows within PAGE_CACHE_SECONDS, as in the form."""
+
+    catalog = None  # set by the filter set: the catalog's version
+
+    def options_html(self):
+        choices = self.choices
+        shape = [str(choices.queryset.query), self.label_field, str(choices.field.empty_label)]
+        return cached(["select options", *shape, self.catalog()], super().options_html)
 
 
 class Ordering(filters.OrderingFilter):
@@ -20,7 +37,7 @@ class TaskFilter(filters.FilterSet):
         label=_("方案"),
         queryset=Plan.objects.none(),
         empty_label=ALL,
-        widget=FastSelect(label_field="title"),
+        widget=CatalogSelect(label_field="title"),
     )
     section = filters.ModelChoiceFilter(
         label=_("板块"), queryset=Section.objects.none(), empty_label=ALL, widget=FastSelect
@@ -30,7 +47,7 @@ class TaskFilter(filters.FilterSet):
         queryset=Unit.objects.none(),
         method="filter_unit",
         empty_label=ALL,
-        widget=FastSelect(label_field="name"),
+        widget=CatalogSelect(label_field="name"),
     )
     role = filters.ChoiceFilter(
         label=_("职责"),
@@ -83,6 +100,13 @@ class TaskFilter(filters.FilterSet):
         self.filters["section"].queryset = sections
         answering = Responsibility.objects.filter(unit=OuterRef("pk"))
         self.filters["unit"].queryset = Unit.objects.filter(Exists(answering))
+        for name in ("plan", "unit"):
+            self.filters[name].extra["widget"].catalog = lambda: self.catalog
+
+    @cached_property
+    def catalog(self):
+        """The version of the plans and units to choose among (two small queries, once)."""
+        return catalog_version()
 
     def filter_unit(self, queryset, name, unit):
         role = self.form.cleaned_data.get("role")

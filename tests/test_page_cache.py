@@ -271,3 +271,23 @@ def test_the_overview_moves_with_every_report(member, demo_users):
     submit(unit, unit.memberships.get().user)
     _count, html = queries(leader, "/")
     assert red.search(html)[1] == "0"
+
+
+def test_plan_and_unit_options_are_written_once_per_catalog_state(member):
+    """A new filter renders the form again, but its plans and units come from the cache
+    until one comes or goes; what the reader chose is marked in them all the same."""
+    client, unit = member
+    plan = Task.objects.get(title="缓存任务").plan
+    client.get("/tasks/?light=red")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(f"/tasks/?light=green&plan={plan.pk}&unit={unit.pk}").content.decode()
+    listed = [
+        q["sql"]
+        for q in ctx
+        if re.search(r'"(title|name)" FROM "(tasks_plan|units_unit)"', q["sql"])
+    ]
+    assert listed == []
+    assert f'<option value="{plan.pk}" selected>' in html
+    assert f'<option value="{unit.pk}" selected>缓存单位</option>' in html
+    make_plan(year=2023, title="新印发的方案")
+    assert "新印发的方案" in client.get("/tasks/?light=yellow").content.decode()

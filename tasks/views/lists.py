@@ -10,7 +10,7 @@ from tasks.access import get_plan_or_404
 from tasks.filters import TaskFilter
 from tasks.ledger import export_ledger, plan_workbook
 from tasks.models import Task
-from tasks.pages import cached_body, catalog_version, list_version
+from tasks.pages import cached_body, list_version
 from tasks.standing import refresh_stale
 from units.roles import unit_ids
 
@@ -35,7 +35,7 @@ def task_list(request):
     def context():
         page, tasks = list_page(filterset.qs, request.GET.get("page"), today)
         # The form lists plans and units: it changes when they do, not with every report.
-        form_key = [query, scope, catalog_version()]
+        form_key = [query, scope, filterset.catalog]
         form = cached_body(
             form_key, "tasks/_task_filter.html", lambda: {"filter": filterset}, request=request
         )
