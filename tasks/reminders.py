@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from tasks.lights import assess_tasks, reporting
 from tasks.models import Reminder, Task
 from tasks.periods import Period
+from tasks.standing import touch_units
 from units.models import Membership
 
 
@@ -76,7 +77,9 @@ def reminders_send(items: list[Due], *, today, sent_by=None) -> list[Reminder]:
             )
             for i in unit_items
         ]
-    return Reminder.objects.bulk_create(reminders)
+    reminders = Reminder.objects.bulk_create(reminders)
+    touch_units([unit.pk for unit in by_unit])  # their pages list the 催办 they were sent
+    return reminders
 
 
 def member_emails(units) -> dict:

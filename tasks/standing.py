@@ -299,6 +299,12 @@ def upsert(model, key, rows):
     )
 
 
+def touch_units(unit_ids):
+    """Moves on the versions of these units' pages: something they show changed that their
+    counts do not (a 催办 sent to them)."""
+    UnitTally.objects.filter(unit__in=unit_ids).update(version=F("version") + 1)
+
+
 def tick_clock():
     """Moves on the clock of pages that span plans, once a refresh, at its end: the clock's
     row stays locked until the refresh commits, and every write waits for it."""

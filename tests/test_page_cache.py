@@ -17,6 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from tasks import services
 from tasks.models import ProgressReport, Task
 from tasks.pages import rows, task_state
+from tasks.periods import Period
+from tasks.reminders import Due, reminders_send
 from tasks.standing import refresh_standing
 from tests.conftest import make_plan, make_task, make_unit, make_user
 
@@ -291,3 +293,18 @@ def test_plan_and_unit_options_are_written_once_per_catalog_state(member):
     assert f'<option value="{unit.pk}" selected>缓存单位</option>' in html
     make_plan(year=2023, title="新印发的方案")
     assert "新印发的方案" in client.get("/tasks/?light=yellow").content.decode()
+
+
+def test_a_units_page_shows_its_new_drafts_and_reminders(member):
+    """What a unit must finish and the 催办 it was sent are part of its cached page: a draft
+    saved and a reminder sent each move the unit's version."""
+    client, unit = member
+    url = unit.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "待完成的报告" not in html and "催办提醒" not in html
+    submit(unit, unit.memberships.get().user, send=False)
+    assert "待完成的报告" in client.get(url).content.decode()
+    task = Task.objects.get(title="缓存任务")
+    period = Period(date(2023, 4, 1), date(2023, 6, 30), date(2023, 7, 10), months=3)
+    reminders_send([Due(task, unit, period, "due")], today=date(2023, 5, 20))
+    assert "催办提醒" in client.get(url).content.decode()

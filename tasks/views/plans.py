@@ -133,13 +133,16 @@ def unit_detail(request, unit_id):
             **flags,
         }
 
+    def notices():
+        return {"reminders": open_reminders(unit), "open_reports": unit_open_reports(unit)}
+
+    # Every write to the unit's reports and every 催办 sent to it moves the unit's version.
     key = [unit.pk, unit_version(unit), today, number, flags]
     ctx = {
         "unit": unit,
         "head": cached_body(key, "tasks/_unit_head.html", context),
+        "notices": cached_body(key, "tasks/_unit_notices.html", notices),
         "items": cached_body(key, "tasks/_unit_page.html", context, request=request),
-        "reminders": open_reminders(unit),
-        "open_reports": unit_open_reports(unit),
         **flags,
     }
     return render(request, "tasks/unit_detail.html", ctx)
