@@ -20,7 +20,7 @@ class CatalogSelect(FastSelect):
     the reader filters by: a province's thousands of plans took 7 ms each time a new filter
     was chosen. A plan or unit renamed shows within PAGE_CACHE_SECONDS, as in the form."""
 
-    catalog = None  # set by the filter set: the catalog's version
+    catalog = staticmethod(catalog_version)  # a filter set gives its own, read once
 
     def options_html(self):
         choices = self.choices
