@@ -116,7 +116,8 @@ class TaskFilter(filters.FilterSet):
     def filter_role(self, queryset, name, role):
         if self.form.cleaned_data.get("unit"):
             return queryset  # applied together with the unit
-        return queryset.filter(responsibilities__role=role).distinct()
+        # A semi-join, as for the unit: DISTINCT over the join sorted 100,000 tasks' rows.
+        return queryset.filter(pk__in=Responsibility.objects.filter(role=role).values("task"))
 
     def filter_text(self, queryset, name, text):
         text = text.strip()

@@ -203,3 +203,13 @@ def test_the_dashboard_is_rendered_once_per_state_of_the_plan(page_cache, demo_u
     html = client.get(url).content.decode()  # the new report is among the recent ones
     assert f'{task.code}. {task.title}</a> <span class="badge badge-submitted">' in html
     assert 'form="remind"' in html and 'id="remind"' in html
+
+
+def test_task_list_by_role_alone_counts_each_task_once(leader_client, lvjian):
+    """牵头 or 配合 without a unit: the tasks with such a unit, each once however many."""
+    several = Task.objects.filter(plan=lvjian, responsibilities__role="support")
+    assert several.count() > several.distinct().count()  # some task has several 配合 units
+    for role in ("lead", "support"):
+        with_role = Task.objects.filter(plan=lvjian, responsibilities__role=role)
+        html = leader_client.get(f"{reverse('tasks:list')}?plan={lvjian.pk}&role={role}")
+        assert f"共 {with_role.distinct().count()} 项任务" in html.content.decode(), role
