@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from tasks.models import Plan, ProgressReport, ReportFigure, Task
-from tests.conftest import make_task, make_unit, make_user, queries_for
+from tests.conftest import make_plan, make_task, make_unit, make_user, queries_for
 from units.models import Unit
 
 
@@ -127,3 +127,22 @@ def test_every_admin_page_opens(admin_client, seed):
         if obj is not None:
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
             assert admin_client.get(url).status_code == 200, url
+
+
+def test_the_plan_list_is_paged_and_counts_each_plans_tasks(client, db):
+    """A province issues thousands of plans: 24 a page, newest year first, each with its
+    own number of tasks, in the same queries however many there are."""
+    client.force_login(make_user("someone"))
+    busy = make_task(plan=make_plan(year=2030, title="最新方案")).plan
+    make_task(plan=busy)
+    small = queries_for(client, "/plans/")
+    for n in range(24):
+        make_task(plan=make_plan(year=2020, title=f"方案{n:02}"))
+    assert queries_for(client, "/plans/") == small
+    first = client.get("/plans/").content.decode()
+    assert first.count('class="card plan-card"') == 24 and "第 1 / 2 页" in first
+    assert first.index("最新方案") < first.index("方案00")
+    assert "2 项任务" in first[first.index("最新方案") : first.index("方案00")]
+    second = client.get("/plans/?page=2").content.decode()
+    assert second.count('class="card plan-card"') == Plan.objects.count() - 24
+    assert "方案23" in second and "方案23" not in first

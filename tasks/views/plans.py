@@ -1,6 +1,7 @@
 from functools import cache
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,6 +23,8 @@ from tasks.selectors import (
 from tasks.standing import refresh_stale
 from units.models import Unit
 from units.roles import is_office, reads_everything, unit_ids
+
+PLAN_CARDS = 24  # a page of the plan list: full rows of two, three or four cards
 
 
 @login_required
@@ -51,12 +54,24 @@ def home(request):
 @login_required
 @require_safe
 def plan_list(request):
+    """The plans, newest year first, a page at a time (a province issues thousands), each
+    with its number of tasks counted for the page alone."""
     plans = (
         Plan.objects.visible_to(request.user)
         .select_related("issuing_unit")
-        .annotate(task_count=Count("tasks"))
+        .defer("source_text")
+        .order_by("-year", "title", "pk")
     )
-    return render(request, "tasks/plan_list.html", {"plans": plans})
+    page = Paginator(plans, PLAN_CARDS).get_page(request.GET.get("page"))
+    counts = dict(
+        Task.objects.filter(plan__in=[plan.pk for plan in page])
+        .values_list("plan")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for plan in page:
+        plan.task_count = counts.get(plan.pk, 0)
+    return render(request, "tasks/plan_list.html", {"page": page, "plans": page.object_list})
 
 
 @login_required
