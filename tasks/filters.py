@@ -3,7 +3,7 @@
 from functools import cached_property
 
 import django_filters as filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from reform.widgets import FastSelect
@@ -111,7 +111,11 @@ class TaskFilter(filters.FilterSet):
     def filter_unit(self, queryset, name, unit):
         role = self.form.cleaned_data.get("role")
         wanted = Q(unit=unit) & (Q(role=role) if role else Q())
-        return queryset.filter(pk__in=Responsibility.objects.filter(wanted).values("task"))
+        mine = queryset.filter(pk__in=Responsibility.objects.filter(wanted).values("task"))
+        # Plan order by an expression: PostgreSQL then finds the unit's few hundred tasks and
+        # sorts them, where by the (plan, seq) index it walked every task in plan order and
+        # probed each for the unit (5 ms against 105 at 100,000 tasks).
+        return mine.order_by(F("plan_id") + 0, "seq")
 
     def filter_role(self, queryset, name, role):
         if self.form.cleaned_data.get("unit"):

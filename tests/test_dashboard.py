@@ -213,3 +213,19 @@ def test_task_list_by_role_alone_counts_each_task_once(leader_client, lvjian):
         with_role = Task.objects.filter(plan=lvjian, responsibilities__role=role)
         html = leader_client.get(f"{reverse('tasks:list')}?plan={lvjian.pk}&role={role}")
         assert f"共 {with_role.distinct().count()} 项任务" in html.content.decode(), role
+
+
+def test_a_units_task_list_keeps_plan_and_document_order(leader_client, db):
+    """Filtered by a unit the list is sorted by an expression (tasks/filters.py): still plan
+    by plan, each in its document's order."""
+    unit, other = make_unit(), make_unit()
+    first, second = make_plan(title="甲方案"), make_plan(title="乙方案")
+    make_task(plan=first, lead=[other], title="别人的")
+    make_task(plan=second, lead=[unit], title="乙一")
+    make_task(plan=first, support=[unit], title="甲二", seq=9)
+    make_task(plan=first, lead=[unit], title="甲一", seq=5)
+    for query in [f"unit={unit.pk}", f"unit={unit.pk}&role=lead"]:
+        html = leader_client.get(f"{reverse('tasks:list')}?{query}").content.decode()
+        shown = [title for title in ["甲一", "甲二", "乙一"] if title in html]
+        assert sorted(shown, key=html.index) == shown and "别人的" not in html, query
+    assert "甲二" not in leader_client.get(f"/tasks/?unit={unit.pk}&role=lead").content.decode()
