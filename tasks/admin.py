@@ -119,6 +119,10 @@ class TaskAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
     formats = FORMATS
     list_display = ["code", "title", "plan", "section", "status", "percent", "due_on"]
     list_display_links = ["code", "title"]
+    # Plan by plan in document order, along the (plan, seq) index: by the plans' year and title
+    # the changelist sorted 100,000 tasks joined to their plans for each page (160 ms).
+    ordering = ["plan_id", "seq"]
+    show_full_result_count = False  # a second COUNT of every task on each filtered page
     list_filter = ["plan", "status", "responsibilities__unit"]
     search_fields = ["title", "content", "code"]
     list_select_related = ["plan", "section"]
@@ -137,7 +141,7 @@ class TaskAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["name", "task", "comparator", "target", "unit"]
-    ordering = ["task", "seq"]  # as people read them (the models sort by the column)
+    ordering = ["task_id", "seq"]  # by the column: no join to the task and its plan
     search_fields = ["name", "task__title"]
     list_select_related = ["task"]
     autocomplete_fields = ["task"]
@@ -154,11 +158,14 @@ class ProgressReportAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmi
     resource_classes = [ProgressReportResource]
     formats = FORMATS
     list_display = ["task", "unit", "period", "state", "status", "percent", "submitted_on"]
-    list_filter = ["state", "status", "task__plan", "unit"]
+    # Newest first, by the primary key; a date filter rather than a date hierarchy, whose
+    # years were a DISTINCT over every report (1.2 million: 220 ms a page).
+    ordering = ["-pk"]
+    show_full_result_count = False
+    list_filter = ["state", "status", "submitted_on", "task__plan", "unit"]
     search_fields = ["progress", "problems", "task__title", "unit__name"]
     list_select_related = ["task", "unit"]
     autocomplete_fields = ["task", "unit", "author"]
-    date_hierarchy = "submitted_on"
     inlines = [ReportFigureInline]
 
     def standing_tasks(self, ids):
@@ -168,7 +175,8 @@ class ProgressReportAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmi
 @admin.register(ReportFigure)
 class ReportFigureAdmin(admin.ModelAdmin):
     list_display = ["name", "value", "unit", "is_approximate", "report"]
-    ordering = ["report", "seq"]  # as people read them (the models sort by the column)
+    ordering = ["-report_id", "seq"]  # the newest reports' first, along the report index
+    show_full_result_count = False
     list_filter = ["is_approximate"]
     search_fields = ["name", "report__unit__name"]
     list_select_related = ["report__unit", "report__task"]
@@ -186,7 +194,7 @@ class ReminderAdmin(admin.ModelAdmin):
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["name", "report", "size", "uploaded_by", "uploaded_at"]
-    ordering = ["report", "uploaded_at"]  # as people read them (the models sort by the column)
+    ordering = ["-uploaded_at"]  # the newest first
     search_fields = ["name", "report__task__title", "report__unit__name"]
     list_select_related = ["report__task", "report__unit", "uploaded_by"]
     readonly_fields = ["file", "size", "uploaded_by"]
