@@ -108,6 +108,23 @@ def indicator_progress(task):
     return [(indicator, latest.get(indicator.pk)) for indicator in indicators]
 
 
+def page_of_ids(queryset, number, size):
+    """The page `number` of `queryset`, as a page of its primary keys (ids in its order).
+
+    A page deep in a long list costs what its OFFSET costs: over the ids alone, an index
+    serves it; over the rows with everything they join, each skipped row was joined first
+    (page 2,000 of the review queue: 10 ms against 1.3 s)."""
+    page = Paginator(queryset.values_list("pk", flat=True), size).get_page(number)
+    return page, list(page.object_list)
+
+
+def in_order(queryset, ids):
+    """The objects of `queryset` with these ids, in their order (one deleted meanwhile is left
+    out)."""
+    found = queryset.filter(pk__in=ids).order_by().in_bulk()
+    return [found[pk] for pk in ids if pk in found]
+
+
 def review_queue():
     return (
         ProgressReport.objects.awaiting_review()

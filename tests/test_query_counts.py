@@ -45,7 +45,8 @@ def test_review_queue(db):
     add_work(unit, other, 2)
     small = queries_for(client, "/reports/review/")
     add_work(unit, other, 25)
-    assert queries_for(client, "/reports/review/") == small <= 10
+    # The page's ids, then its reports: a deep page skips ids along an index, not joined rows.
+    assert queries_for(client, "/reports/review/") == small <= 11
 
 
 def test_review_queue_is_paged(db):

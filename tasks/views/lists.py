@@ -1,5 +1,4 @@
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -11,6 +10,7 @@ from tasks.filters import TaskFilter
 from tasks.ledger import export_ledger, plan_workbook
 from tasks.models import Task
 from tasks.pages import cached_body, list_version
+from tasks.selectors import in_order, page_of_ids
 from tasks.standing import refresh_stale
 from units.roles import unit_ids
 
@@ -53,11 +53,9 @@ def list_page(tasks, number, today):
     The page's tasks are found and sorted first, then read with their plans and units: with
     the plans joined before the sort, PostgreSQL walked every plan in order to find the
     first fifty of a unit's tasks."""
-    page = Paginator(tasks.values_list("pk", flat=True), PAGE_SIZE).get_page(number)
-    ids = list(page.object_list)
+    page, ids = page_of_ids(tasks, number, PAGE_SIZE)
     refresh_stale(Task.objects.filter(pk__in=ids), today)
-    found = Task.objects.filter(pk__in=ids).with_units().order_by().in_bulk()
-    return page, [found[pk] for pk in ids if pk in found]  # one deleted meanwhile is left out
+    return page, in_order(Task.objects.with_units(), ids)
 
 
 def task_list_export(filterset):

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from tasks.lights import owed_period
 from tasks.models import Attachment, ProgressReport, Task
 from tasks.pages import all_versions, cached_body, with_csrf
 from tasks.reminders import reminders_due, reminders_send
-from tasks.selectors import review_queue
+from tasks.selectors import in_order, page_of_ids, review_queue
 from units.models import Unit
 from units.roles import unit_ids
 
@@ -120,8 +119,9 @@ def review_list(request):
     number = request.GET.get("page")
 
     def context():
-        page = Paginator(review_queue(), REVIEW_PAGE).get_page(number)
-        return {"page": page, "reports": page.object_list, "reporting_units": []}
+        waiting = ProgressReport.objects.awaiting_review().order_by("submitted_on", "pk")
+        page, ids = page_of_ids(waiting, number, REVIEW_PAGE)
+        return {"page": page, "reports": in_order(review_queue(), ids), "reporting_units": []}
 
     body = cached_body([all_versions(), number], "tasks/_review_list.html", context, request)
     return render(request, "tasks/review_list.html", {"body": with_csrf(body, request)})
