@@ -86,8 +86,7 @@ def task_reports(task, user):
     return (
         ProgressReport.objects.visible_to(user)
         .filter(task=task)
-        .select_related("unit", "author", "reviewed_by")
-        .prefetch_related("figures", "attachments")
+        .with_article()
         .order_by("-submitted_on", "-updated_at")
     )
 
@@ -126,10 +125,10 @@ def in_order(queryset, ids):
 
 
 def review_queue():
-    return (
-        ProgressReport.objects.awaiting_review()
-        .with_task()
-        .select_related("unit", "author", "reviewed_by")
-        .prefetch_related("figures", "attachments")
-        .order_by("submitted_on", "pk")
-    )
+    """The reports awaiting review, oldest first."""
+    return ProgressReport.objects.awaiting_review().order_by("submitted_on", "pk")
+
+
+def review_cards(ids):
+    """These reports (in this order) with what a review card shows: the article, the task."""
+    return in_order(ProgressReport.objects.with_task().with_article(), ids)

@@ -34,6 +34,13 @@ class ProgressReportQuerySet(models.QuerySet):
         text, tens of thousands of characters, which no report shows)."""
         return self.select_related("task__plan").defer("task__plan__source_text")
 
+    def with_article(self):
+        """What a report's article shows besides its fields (tasks.pages.report_state): its
+        unit and people, figures and attachments."""
+        return self.select_related("unit", "author", "reviewed_by").prefetch_related(
+            "figures", "attachments"
+        )
+
     def awaiting_review(self):
         return self.filter(state=ProgressReport.State.SUBMITTED)
 

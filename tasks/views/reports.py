@@ -16,7 +16,7 @@ from tasks.lights import owed_period
 from tasks.models import Attachment, ProgressReport, Task
 from tasks.pages import all_versions, cached_body, with_csrf
 from tasks.reminders import reminders_due, reminders_send
-from tasks.selectors import in_order, page_of_ids, review_queue
+from tasks.selectors import page_of_ids, review_cards, review_queue
 from units.models import Unit
 from units.roles import unit_ids
 
@@ -119,9 +119,8 @@ def review_list(request):
     number = request.GET.get("page")
 
     def context():
-        waiting = ProgressReport.objects.awaiting_review().order_by("submitted_on", "pk")
-        page, ids = page_of_ids(waiting, number, REVIEW_PAGE)
-        return {"page": page, "reports": in_order(review_queue(), ids), "reporting_units": []}
+        page, ids = page_of_ids(review_queue(), number, REVIEW_PAGE)
+        return {"page": page, "reports": review_cards(ids), "reporting_units": []}
 
     body = cached_body([all_versions(), number], "tasks/_review_list.html", context, request)
     return render(request, "tasks/review_list.html", {"body": with_csrf(body, request)})
