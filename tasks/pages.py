@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from tasks.models import Plan, PlanTally, ProgressReport, StandingClock, UnitTally
+from tasks.models import Plan, PlanTally, StandingClock, UnitTally
 
 logger = logging.getLogger(__name__)
 
@@ -38,13 +38,11 @@ def unit_version(unit):
     return UnitTally.objects.filter(unit=unit).values_list("version", flat=True).first()
 
 
-def task_version(task):
-    """What a task page shows moves with the task (its fields, light and history, each edit
-    moving `updated_at` or `version`) or with its reports (one small query)."""
-    reports = ProgressReport.objects.filter(task=task).aggregate(
-        n=Count("pk"), at=Max("updated_at")
-    )
-    return field_values(task), reports
+def report_heads(reports):
+    """Each report's id with what moves whenever its article changes: its `version` (every
+    write through the services moves it, imports included) and `updated_at` (every save
+    moves it, the admin's included). One small query, however long the articles."""
+    return list(reports.values_list("pk", "version", "updated_at"))
 
 
 def catalog_version():
@@ -89,16 +87,28 @@ def rows(template, items, state, name="task", **context):
     shows. After a report only the rows it changed are rendered again; the others come from
     the cache in one round trip."""
     items = list(items)
-    keys = [page_key([template, state(item), context]) for item in items]
+
+    def load(missing):
+        return {i: items[i] for i in missing}
+
+    return cached_rows(template, [state(item) for item in items], load, name, context)
+
+
+def cached_rows(template, states, load, name, context):
+    """The row of each state: from the cache, or rendered from the items `load(indexes)`
+    gives for the states not cached ({index: item}; an item it cannot find has no row)."""
+    keys = [page_key([template, state, context]) for state in states]
     found = cache_get_many(keys)
-    compiled = get_template(template)
-    fresh = {}
-    for key, item in zip(keys, items, strict=True):
-        if key not in found:
-            found[key] = fresh[key] = compiled.render(context | {name: item})
-    cache_set_many(fresh)
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    if missing:
+        compiled = get_template(template)
+        fresh = {
+            keys[i]: compiled.render(context | {name: item}) for i, item in load(missing).items()
+        }
+        cache_set_many(fresh)
+        found |= fresh
     # Rendered from our own templates, which escape what they print.
-    return [mark_safe(found[key]) for key in keys]  # noqa: S308
+    return [mark_safe(found[key]) for key in keys if key in found]  # noqa: S308
 
 
 def field_values(obj):

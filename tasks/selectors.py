@@ -82,13 +82,17 @@ def open_reminders(unit, count=20):
 
 
 def task_reports(task, user):
-    """A task's report timeline as the user may see it, figures and attachments included."""
+    """A task's report timeline as the user may see it."""
     return (
         ProgressReport.objects.visible_to(user)
         .filter(task=task)
-        .with_article()
         .order_by("-submitted_on", "-updated_at")
     )
+
+
+def report_articles(ids):
+    """These reports by id, with what their articles show: figures, attachments, people."""
+    return ProgressReport.objects.with_article().order_by().in_bulk(ids)
 
 
 def indicator_progress(task):

@@ -196,6 +196,31 @@ def test_a_row_follows_its_units_and_the_reasons_for_its_light(member, time_mach
     assert rendered == 1 and "2023年第2季度进展逾期未报" in later[0]
 
 
+def test_after_a_report_the_task_page_reads_only_that_reports_article(member):
+    """The other reports' articles come from the cache without their rows being read: a
+    task page after a report reads its figures and attachments for that one report."""
+    client, unit = member
+    task = Task.objects.get(title="缓存任务")
+    user = unit.memberships.get().user
+    for quarter in (1, 4, 7):
+        services.report_save(
+            task=task,
+            unit=unit,
+            author=user,
+            values={"period": date(2022, quarter, 1), "status": "in_progress", "progress": "早前"},
+            figures=[],
+            submit=True,
+        )
+    assert client.get(task.get_absolute_url()).content.decode().count("早前") == 3
+    submit(unit, user, progress="本季度进展")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(task.get_absolute_url()).content.decode()
+    assert html.count("早前") == 3 and "本季度进展" in html
+    new = ProgressReport.objects.get(progress="本季度进展")
+    figures = [q["sql"] for q in ctx if 'FROM "tasks_reportfigure"' in q["sql"]]
+    assert len(figures) == 1 and f"IN ({new.pk})" in figures[0]
+
+
 class BrokenCache:
     """A shared cache that is down: every read and write fails."""
 

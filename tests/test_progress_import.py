@@ -369,3 +369,25 @@ def test_the_template_is_for_the_period_still_owed(lvjian, chanye_unit, demo_use
     assert "2023年第2季度" in sheet["A2"].value
     sheet = load_workbook(io.BytesIO(client.get(url + "?period=2023-01-01").content))["填报"]
     assert "2023年第1季度" in sheet["A2"].value
+
+
+def test_the_task_page_shows_a_report_the_import_updated(
+    lvjian, chanye_unit, demo_users, page_cache
+):
+    chanye = demo_users["chanye"]
+    task = lvjian_task("6")
+    ProgressReport.objects.create(
+        task=task,
+        unit=chanye_unit,
+        period=PERIOD,
+        state="returned",
+        progress="旧的进展",
+        percent=10,
+    )
+    client = Client()
+    client.force_login(chanye)
+    assert "旧的进展" in client.get(task.get_absolute_url()).content.decode()
+    result = read(fill(template(lvjian, chanye_unit), FILLED), chanye)
+    services.reports_import(result=result, user=chanye, accept=False, today=PERIOD)
+    page = client.get(task.get_absolute_url()).content.decode()
+    assert "已征集合理化建议36条。" in page and "旧的进展" not in page

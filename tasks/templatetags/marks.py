@@ -8,14 +8,15 @@ from django.utils.safestring import mark_safe
 
 from tasks.models import Light
 from tasks.pages import (
+    cached_rows,
     plan_state,
-    report_state,
     review_state,
     rows,
     stat_state,
     task_state,
     unit_item_state,
 )
+from tasks.selectors import report_articles
 
 register = template.Library()
 LABELS = dict(Light.choices)
@@ -59,9 +60,15 @@ def unit_item_rows(items, **context):
 
 
 @register.simple_tag
-def report_rows(reports, **context):
-    """Each report as an article (tasks/_report.html)."""
-    return joined(rows("tasks/_report.html", reports, report_state, name="report", **context))
+def report_rows(heads, **context):
+    """Each report (tasks.pages.report_heads) as an article (tasks/_report.html): only the
+    reports whose article is not cached are read."""
+
+    def load(missing):
+        found = report_articles([heads[i][0] for i in missing])
+        return {i: found[heads[i][0]] for i in missing if heads[i][0] in found}
+
+    return joined(cached_rows("tasks/_report.html", heads, load, "report", context))
 
 
 @register.simple_tag

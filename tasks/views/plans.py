@@ -11,7 +11,14 @@ from tasks.access import get_plan_or_404, get_task_or_404
 from tasks.dashboard import overview, plan_dashboard
 from tasks.history import history_rows
 from tasks.models import Plan, Task
-from tasks.pages import all_versions, cached_body, plan_version, task_version, unit_version
+from tasks.pages import (
+    all_versions,
+    cached_body,
+    field_values,
+    plan_version,
+    report_heads,
+    unit_version,
+)
 from tasks.selectors import (
     indicator_progress,
     open_reminders,
@@ -110,16 +117,20 @@ def task_detail(request, task_id):
         and Task.objects.with_plan().filter(pk=task.parent_task_id).first(),
     }
 
+    # The reports this reader may see (by role and units: ProgressReport.visible_to).
+    reports = report_heads(task_reports(task, request.user))
+
     def context():
         return ctx | {
             "indicators": indicator_progress(task),
-            "reports": task_reports(task, request.user),
+            "reports": reports,
             "history": history_rows(task),
         }
 
-    # Which reports a reader sees depends on their role and units (ProgressReport.visible_to).
+    # Each edit of the task moves its fields (`updated_at` or `version`), each report write
+    # its report's head.
     roles = [reads_everything(request.user), ctx["can_review"]]
-    key = [task.pk, task_version(task), sorted(mine), roles]
+    key = [task.pk, field_values(task), reports, sorted(mine), roles]
     body = cached_body(key, "tasks/_task_body.html", context)
     return render(request, "tasks/task_detail.html", ctx | {"body": body})
 
