@@ -221,6 +221,39 @@ def test_after_a_report_the_task_page_reads_only_that_reports_article(member):
     assert len(figures) == 1 and f"IN ({new.pk})" in figures[0]
 
 
+def test_after_a_report_the_task_list_reads_only_that_tasks_row(member):
+    """The list reads what each row shows as values; only a row not cached for it reads its
+    task with plan and units, and a row follows its units' names and its light's reasons."""
+    client, unit = member
+    task = Task.objects.get(title="缓存任务")
+    for title in ("第二项", "第三项"):
+        make_task(plan=task.plan, lead=[unit], title=title)
+    url = f"/tasks/?unit={unit.pk}"
+    assert client.get(url).content.decode().count('unit-lead">缓存单位<') == 3
+    unit.name = "改名单位"
+    unit.save()
+    submit(unit, unit.memberships.get().user)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(url).content.decode()
+    chips = re.findall(r'<span class="unit-chip unit-lead">([^<]*)</span>', html)
+    assert chips == ["改名单位"] * 3
+    assert read_in_full(ctx) == [3]  # every row changed: the unit's name is in each
+    second = Task.objects.get(title="第二项")
+    submit(unit, unit.memberships.get().user, task=second)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    assert read_in_full(ctx) == [1]
+
+
+def read_in_full(queries):
+    """How many tasks each query reading tasks with their content read (by its ids)."""
+    return [
+        len(re.search(r'"tasks_task"."id" IN \(([^)]*)\)', q["sql"])[1].split(","))
+        for q in queries
+        if '"tasks_task"."content"' in q["sql"]
+    ]
+
+
 class BrokenCache:
     """A shared cache that is down: every read and write fails."""
 

@@ -16,7 +16,7 @@ from tasks.pages import (
     task_state,
     unit_item_state,
 )
-from tasks.selectors import report_articles
+from tasks.selectors import report_articles, task_row_heads, tasks_with_units
 
 register = template.Library()
 LABELS = dict(Light.choices)
@@ -45,6 +45,20 @@ def unit_list(units, lead=False):
 def task_rows(template, tasks, **context):
     """A row per task (with `with_units()`) through `template`."""
     return joined(rows(template, tasks, task_state, **context))
+
+
+@register.simple_tag
+def task_rows_by_id(template, ids, **context):
+    """A row per task id through `template`, keyed by what the row shows
+    (tasks.selectors.task_row_heads): only the tasks whose row is not cached are read."""
+    heads = task_row_heads(ids)
+    ids = [pk for pk in ids if pk in heads]  # a task deleted meanwhile has no row
+
+    def load(missing):
+        found = tasks_with_units([ids[i] for i in missing])
+        return {i: found[ids[i]] for i in missing if ids[i] in found}
+
+    return joined(cached_rows(template, [heads[pk] for pk in ids], load, "task", context))
 
 
 @register.simple_tag

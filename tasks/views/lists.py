@@ -10,7 +10,7 @@ from tasks.filters import TaskFilter
 from tasks.ledger import export_ledger, plan_workbook
 from tasks.models import Task
 from tasks.pages import cached_body, list_version
-from tasks.selectors import in_order, page_of_ids
+from tasks.selectors import page_of_ids
 from tasks.standing import refresh_stale
 from units.roles import unit_ids
 
@@ -33,13 +33,13 @@ def task_list(request):
     query = sorted(request.GET.lists())
 
     def context():
-        page, tasks = list_page(filterset.qs, request.GET.get("page"), today)
+        page, task_ids = list_page(filterset.qs, request.GET.get("page"), today)
         # The form lists plans and units: it changes when they do, not with every report.
         form_key = [query, scope, filterset.catalog]
         form = cached_body(
             form_key, "tasks/_task_filter.html", lambda: {"filter": filterset}, request=request
         )
-        return {"filter_form": form, "page": page, "tasks": tasks}
+        return {"filter_form": form, "page": page, "task_ids": task_ids}
 
     key = [list_version(request.GET), today, scope, query]
     body = cached_body(key, "tasks/_task_list.html", context, request=request)
@@ -47,15 +47,13 @@ def task_list(request):
 
 
 def list_page(tasks, number, today):
-    """A page of tasks with their plans, units and stored lights, those of its tasks older
-    than today refreshed first (the daily refresh has not run yet).
-
-    The page's tasks are found and sorted first, then read with their plans and units: with
-    the plans joined before the sort, PostgreSQL walked every plan in order to find the
-    first fifty of a unit's tasks."""
+    """A page of task ids, those of its tasks older than today refreshed first (the daily
+    refresh has not run yet). The rows are read by id (marks.task_rows_by_id): found and
+    sorted first, then read with their plans and units, PostgreSQL finds a unit's first
+    fifty tasks without walking every plan in order."""
     page, ids = page_of_ids(tasks, number, PAGE_SIZE)
     refresh_stale(Task.objects.filter(pk__in=ids), today)
-    return page, in_order(Task.objects.with_units(), ids)
+    return page, ids
 
 
 def task_list_export(filterset):
