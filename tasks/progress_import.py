@@ -85,7 +85,7 @@ def check_archive(file):
     try:
         with zipfile.ZipFile(file) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         raise Refused("不是有效的Excel文件（.xlsx），请上传由本系统下载的填报模板。") from None
     unzipped = sum(e.file_size for e in entries)
     packed = max(1, sum(e.compress_size for e in entries))
