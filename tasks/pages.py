@@ -145,12 +145,6 @@ def review_state(report):
     return report_state(report), task.code, task.title, task.plan_id, task.plan.title
 
 
-def unit_item_state(item):
-    """A unit page's row shows the task and its plan, not the task's other units."""
-    task = item.task
-    return field_values(task), field_values(task.plan), task.last_sent_on, item.reporting
-
-
 def stat_state(row):
     """The counts, and the fields of the plan or unit they are about."""
     return row, row.obj and field_values(row.obj)

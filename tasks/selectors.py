@@ -36,34 +36,55 @@ def unit_counts(unit):
 
 
 def unit_items(unit, page_number):
-    """A page of the tasks a unit leads or supports (lead first), each with its stored light
-    and the report the unit owes. A fixed number of queries whatever the unit's size."""
-    responsibilities = Responsibility.objects.filter(unit=unit).order_by(
-        "role", "task__plan__year", "task__plan_id", "task__seq"
-    )
-    page = Paginator(responsibilities, UNIT_PAGE_SIZE).get_page(page_number)
-    last_sent = ProgressReport.objects.filter(
-        task=OuterRef("pk"), unit=unit, state__in=SENT
-    ).order_by("-submitted_on", "-pk")
-    tasks = Task.objects.filter(pk__in=[r.task_id for r in page]).with_plan()
-    tasks = tasks.annotate(last_sent_on=Subquery(last_sent.values("submitted_on")[:1]))
-    tasks = {t.pk: t for t in tasks}
-    items = [
-        UnitItem(
-            task=tasks[resp.task_id],
-            role=resp.role,
-            role_label=resp.get_role_display(),
-            reporting=stored_reporting(resp, tasks[resp.task_id].plan),
+    """A page of the items a unit leads or supports (lead first), each as what its row shows,
+    read as values (a head: the task's fields but its content, its plan's but the document,
+    the unit's role, the report it owes as the last refresh stored it, and the date of the
+    unit's last report sent). Rows keyed by heads read their items only when not cached
+    (`unit_item`). A fixed number of queries whatever the unit's size."""
+    task_fields = [f"task__{name}" for name in row_fields(Task, "content")]
+    plan_fields = [f"task__plan__{name}" for name in row_fields(Plan, "source_text")]
+    responsibilities = Responsibility.objects.filter(unit=unit)
+    heads = (
+        responsibilities.order_by("role", "task__plan__year", "task__plan_id", "task__seq")
+        .annotate(last_sent_on=Subquery(last_sent(unit, OuterRef("task"))))
+        .values_list(
+            "task_id",
+            "role",
+            "reporting",
+            "reporting_period",
+            "last_sent_on",
+            *task_fields,
+            *plan_fields,
+            named=True,
         )
-        for resp in page
-    ]
-    return page, items
+    )
+    paginator = Paginator(heads, UNIT_PAGE_SIZE)
+    paginator.count = responsibilities.count()  # counted without the joins the heads read
+    page = paginator.get_page(page_number)
+    return page, list(page.object_list)
 
 
-def stored_reporting(resp, plan):
-    """The report a unit owes on a task, as the last refresh stored it."""
-    start = resp.reporting_period
-    return Reporting(start and period_containing(plan, start), resp.reporting)
+def unit_item(head, task):
+    """The item of a head (`unit_items`) on its task, read with its plan."""
+    task.last_sent_on = head.last_sent_on
+    start = head.reporting_period
+    return UnitItem(
+        task=task,
+        role=head.role,
+        role_label=Responsibility.Role(head.role).label,
+        # The report the unit owes, as the last refresh stored it.
+        reporting=Reporting(start and period_containing(task.plan, start), head.reporting),
+    )
+
+
+def last_sent(unit, task):
+    """When the unit last sent a report on `task` (an outer reference)."""
+    sent = ProgressReport.objects.filter(task=task, unit=unit, state__in=SENT)
+    return sent.order_by("-submitted_on", "-pk").values("submitted_on")[:1]
+
+
+def row_fields(model, *left_out):
+    return [f.attname for f in model._meta.concrete_fields if f.name not in left_out]
 
 
 def unit_open_reports(unit):
@@ -98,11 +119,6 @@ def task_reports(task, user):
     )
 
 
-def report_articles(ids):
-    """These reports by id, with what their articles show: figures, attachments, people."""
-    return ProgressReport.objects.with_article().order_by().in_bulk(ids)
-
-
 def indicator_progress(task):
     """Each indicator with its latest accepted actual (one query for all)."""
     indicators = list(task.indicators.all())
@@ -134,11 +150,9 @@ def task_row_heads(ids):
     fields but its content, its plan's but the document, and its units in their roles. A
     row keyed by its head is rendered again whenever any of them changes, and reading the
     heads of a page costs a quarter of reading its tasks with their plans and units."""
-    task_fields = [f.attname for f in Task._meta.concrete_fields if f.name != "content"]
-    plan_fields = [
-        f"plan__{f.attname}" for f in Plan._meta.concrete_fields if f.name != "source_text"
-    ]
-    tasks = Task.objects.filter(pk__in=ids).order_by().values_list(*task_fields, *plan_fields)
+    plan_fields = [f"plan__{name}" for name in row_fields(Plan, "source_text")]
+    fields = [*row_fields(Task, "content"), *plan_fields]
+    tasks = Task.objects.filter(pk__in=ids).order_by().values_list(*fields)
     heads = {row[0]: [row] for row in tasks}
     units = (
         Responsibility.objects.filter(task__in=ids)
@@ -151,15 +165,14 @@ def task_row_heads(ids):
     return heads
 
 
-def tasks_with_units(ids):
-    """These tasks by id, with their plans and units."""
-    return Task.objects.with_units().filter(pk__in=ids).order_by().in_bulk()
+def by_id(queryset, ids):
+    """The objects of `queryset` with these ids, by id (one deleted meanwhile is left out)."""
+    return queryset.filter(pk__in=ids).order_by().in_bulk()
 
 
 def in_order(queryset, ids):
-    """The objects of `queryset` with these ids, in their order (one deleted meanwhile is left
-    out)."""
-    found = queryset.filter(pk__in=ids).order_by().in_bulk()
+    """The objects of `queryset` with these ids, in their order."""
+    found = by_id(queryset, ids)
     return [found[pk] for pk in ids if pk in found]
 
 

@@ -245,12 +245,27 @@ def test_after_a_report_the_task_list_reads_only_that_tasks_row(member):
     assert read_in_full(ctx) == [1]
 
 
+def test_after_a_report_the_unit_page_reads_only_that_tasks_row(member):
+    client, unit = member
+    task = Task.objects.get(title="缓存任务")
+    second = make_task(plan=task.plan, support=[unit], title="第二项")
+    assert client.get(unit.get_absolute_url()).status_code == 200
+    submit(unit, unit.memberships.get().user, task=second)
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(unit.get_absolute_url()).content.decode()
+    assert read_in_full(ctx) == [1]
+    assert "缓存任务" in html and re.search(r"第二项.*?2023-05-20", html, re.S)  # 最近报送
+
+
 def read_in_full(queries):
-    """How many tasks each query reading tasks with their content read (by its ids)."""
+    """How many tasks each query reading tasks by id with their content read."""
+    by_id = [re.search(r'"tasks_task"."id" IN \(([^)]*)\)', q["sql"]) for q in queries]
     return [
-        len(re.search(r'"tasks_task"."id" IN \(([^)]*)\)', q["sql"])[1].split(","))
-        for q in queries
-        if '"tasks_task"."content"' in q["sql"]
+        len(found[1].split(","))
+        for found, q in zip(by_id, queries, strict=True)
+        if found
+        and q["sql"].startswith('SELECT "tasks_task"."id"')
+        and '"tasks_task"."content"' in q["sql"]
     ]
 
 

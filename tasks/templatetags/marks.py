@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from tasks.models import Light
+from tasks.models import Light, ProgressReport, Task
 from tasks.pages import (
     cached_rows,
     plan_state,
@@ -14,9 +14,8 @@ from tasks.pages import (
     rows,
     stat_state,
     task_state,
-    unit_item_state,
 )
-from tasks.selectors import report_articles, task_row_heads, tasks_with_units
+from tasks.selectors import by_id, task_row_heads, unit_item
 
 register = template.Library()
 LABELS = dict(Light.choices)
@@ -53,11 +52,7 @@ def task_rows_by_id(template, ids, **context):
     (tasks.selectors.task_row_heads): only the tasks whose row is not cached are read."""
     heads = task_row_heads(ids)
     ids = [pk for pk in ids if pk in heads]  # a task deleted meanwhile has no row
-
-    def load(missing):
-        found = tasks_with_units([ids[i] for i in missing])
-        return {i: found[ids[i]] for i in missing if ids[i] in found}
-
+    load = loader(Task.objects.with_units(), ids)
     return joined(cached_rows(template, [heads[pk] for pk in ids], load, "task", context))
 
 
@@ -68,21 +63,31 @@ def stat_rows(template, stats, **context):
 
 
 @register.simple_tag
-def unit_item_rows(items, **context):
-    """A row per item of a unit page (tasks.selectors.UnitItem)."""
-    return joined(rows("tasks/_unit_item.html", items, unit_item_state, name="item", **context))
+def unit_item_rows(heads, **context):
+    """A row per item of a unit page (tasks.selectors.unit_items): only the tasks of the
+    items whose row is not cached are read."""
+    ids = [head.task_id for head in heads]
+    load = loader(Task.objects.with_plan(), ids, lambda i, task: unit_item(heads[i], task))
+    return joined(cached_rows("tasks/_unit_item.html", heads, load, "item", context))
 
 
 @register.simple_tag
 def report_rows(heads, **context):
     """Each report (tasks.pages.report_heads) as an article (tasks/_report.html): only the
     reports whose article is not cached are read."""
+    load = loader(ProgressReport.objects.with_article(), [head[0] for head in heads])
+    return joined(cached_rows("tasks/_report.html", heads, load, "report", context))
+
+
+def loader(queryset, ids, item=lambda i, obj: obj):
+    """How cached_rows reads the items of the rows it lacks: by their ids (`ids[i]` for row
+    i) from `queryset` at once, each made into `item(i, obj)`."""
 
     def load(missing):
-        found = report_articles([heads[i][0] for i in missing])
-        return {i: found[heads[i][0]] for i in missing if heads[i][0] in found}
+        found = by_id(queryset, [ids[i] for i in missing])
+        return {i: item(i, found[ids[i]]) for i in missing if ids[i] in found}
 
-    return joined(cached_rows("tasks/_report.html", heads, load, "report", context))
+    return load
 
 
 @register.simple_tag

@@ -154,7 +154,11 @@ def unit_detail(request, unit_id):
             "page": page,
             "lead_items": [i for i in items if i.role == "lead"],
             "support_items": [i for i in items if i.role == "support"],
-            "plans": list({item.task.plan_id: item.task.plan for item in items}.values()),
+            # The plans of the page's items, for their templates' links (id and title).
+            "plans": [
+                Plan(pk=pk, title=title)
+                for pk, title in {i.task__plan_id: i.task__plan__title for i in items}.items()
+            ],
             "can_import": flags["is_member"] or flags["is_office"],
             **flags,
         }
