@@ -77,7 +77,8 @@ def report_save(
     """Saves a unit's report as a draft or submits it for review."""
     if task.is_closed:
         raise ValidationError(_("任务已办结，不再接受进展报告。"))
-    if report is None:
+    created = report is None
+    if created:
         report = ProgressReport(task=task, unit=unit)
     else:
         if not report.is_editable:
@@ -88,9 +89,12 @@ def report_save(
     report.author = author
     report.state = State.SUBMITTED if submit else State.DRAFT
     report.submitted_on = timezone.localdate() if submit else None
-    report.full_clean()
+    # The task, unit and author were just read: no query each to check that they exist.
+    report.full_clean(exclude=["task", "unit", "author"], validate_constraints=False)
+    report.validate_constraints()  # all of them, the unit's one report a period among them
     report.save()
-    report.figures.all().delete()
+    if not created:
+        report.figures.all().delete()
     ReportFigure.objects.bulk_create(
         ReportFigure(report=report, seq=order, **figure) for order, figure in enumerate(figures)
     )

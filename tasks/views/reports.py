@@ -46,8 +46,9 @@ def report_create(request, task_id):
     if task.is_closed:
         messages.error(request, _("任务已办结，不再接受进展报告。"))
         return redirect(task)
-    period = owed_period([task], unit, timezone.localdate())
-    new = ProgressReport(task=task, unit=unit, period=period.start)
+    new = ProgressReport(task=task, unit=unit)
+    if request.method != "POST":  # a new form proposes the period still owed
+        new.period = owed_period([task], unit, timezone.localdate()).start
     return report_form(request, task, unit, new)
 
 
