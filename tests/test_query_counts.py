@@ -1,13 +1,22 @@
 """Workflow pages run a fixed number of queries whatever the number of tasks and reports."""
 
+import io
 import re
 
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tasks.models import Attachment, Indicator, ProgressReport, Reminder, ReportFigure
-from tests.conftest import make_plan, make_task, make_unit, make_user, queries_for
+from tests.conftest import (
+    make_plan,
+    make_task,
+    make_unit,
+    make_user,
+    queries_for,
+    report_data,
+)
 from units.roles import OFFICE
 
 
@@ -116,3 +125,25 @@ def test_pages_about_reports_and_tasks_leave_the_plans_document_unread(db):
         assert response.status_code == 200, url
         assert "进展" in response.content.decode() or url.startswith("/tasks/?"), url
         assert not [q["sql"] for q in ctx if '"source_text"' in q["sql"]], url
+
+
+def test_report_submission(db):
+    """A submission runs the same queries whatever the unit's and plan's size: the task, unit
+    and author it has read are not looked up again, a new report deletes no figures."""
+    unit, other = make_unit(), make_unit()
+    client = Client()
+    client.force_login(make_user("member", unit=unit))
+
+    def submit():
+        task = make_task(plan=plan, lead=[unit], support=[other])
+        call_command("refresh_standing", stdout=io.StringIO())
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.post(f"/tasks/{task.pk}/report/", report_data())
+        assert response.status_code == 302
+        return len(ctx.captured_queries)
+
+    plan = make_plan()
+    add_work(unit, other, 2)
+    small = submit()
+    add_work(unit, other, 25)
+    assert submit() == small <= 35
