@@ -126,25 +126,6 @@ def task_state(task):
     )
 
 
-def report_state(report):
-    """What a report's article shows: its fields, figures, attachments and people (reports
-    with `unit`, `author` and `reviewed_by` selected, `figures` and `attachments` prefetched)."""
-    return (
-        field_values(report),
-        report.unit.display_name,
-        [str(user) for user in (report.author, report.reviewed_by) if user],
-        [user.get_full_name() for user in (report.author, report.reviewed_by) if user],
-        [(f.name, f.value, f.unit, f.is_approximate) for f in report.figures.all()],
-        [(a.pk, a.name, a.size) for a in report.attachments.all()],
-    )
-
-
-def review_state(report):
-    """A report in the review queue, under its task's code and title and its plan's title."""
-    task = report.task
-    return report_state(report), task.code, task.title, task.plan_id, task.plan.title
-
-
 def stat_state(row):
     """The counts, and the fields of the plan or unit they are about."""
     return row, row.obj and field_values(row.obj)

@@ -170,17 +170,26 @@ def by_id(queryset, ids):
     return queryset.filter(pk__in=ids).order_by().in_bulk()
 
 
-def in_order(queryset, ids):
-    """The objects of `queryset` with these ids, in their order."""
-    found = by_id(queryset, ids)
-    return [found[pk] for pk in ids if pk in found]
-
-
 def review_queue():
     """The reports awaiting review, oldest first."""
     return ProgressReport.objects.awaiting_review().order_by("submitted_on", "pk")
 
 
-def review_cards(ids):
-    """These reports (in this order) with what a review card shows: the article, the task."""
-    return in_order(ProgressReport.objects.with_task().with_article(), ids)
+def review_card_heads(ids):
+    """What the review card of each of these reports shows, in their order, as values (its
+    head, `tasks.pages.report_heads`, with its task's code and title and its plan's)."""
+    heads = (
+        ProgressReport.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            "pk",
+            "version",
+            "updated_at",
+            "task__code",
+            "task__title",
+            "task__plan_id",
+            "task__plan__title",
+        )
+    )
+    found = {head[0]: head for head in heads}
+    return [found[pk] for pk in ids if pk in found]

@@ -257,6 +257,24 @@ def test_after_a_report_the_unit_page_reads_only_that_tasks_row(member):
     assert "缓存任务" in html and re.search(r"第二项.*?2023-05-20", html, re.S)  # 最近报送
 
 
+def test_the_review_queue_reads_only_the_reports_whose_card_changed(member, demo_users):
+    client, unit = member
+    user = unit.memberships.get().user
+    task = Task.objects.get(title="缓存任务")
+    other = make_task(plan=task.plan, lead=[unit], title="第二项")
+    submit(unit, user)
+    office = Client()
+    office.force_login(demo_users["office"])
+    assert "缓存任务" in office.get("/reports/review/").content.decode()
+    submit(unit, user, task=other)  # a second card; the first is unchanged
+    with CaptureQueriesContext(connection) as ctx:
+        html = office.get("/reports/review/").content.decode()
+    assert "缓存任务" in html and "第二项" in html
+    new = ProgressReport.objects.get(task=other)
+    figures = [q["sql"] for q in ctx if 'FROM "tasks_reportfigure"' in q["sql"]]
+    assert len(figures) == 1 and f"IN ({new.pk})" in figures[0]
+
+
 def read_in_full(queries):
     """How many tasks each query reading tasks by id with their content read."""
     by_id = [re.search(r'"tasks_task"."id" IN \(([^)]*)\)', q["sql"]) for q in queries]

@@ -10,7 +10,6 @@ from tasks.models import Light, ProgressReport, Task
 from tasks.pages import (
     cached_rows,
     plan_state,
-    review_state,
     rows,
     stat_state,
     task_state,
@@ -91,9 +90,11 @@ def loader(queryset, ids, item=lambda i, obj: obj):
 
 
 @register.simple_tag
-def review_rows(reports):
-    """Each report awaiting review, with its task and the accept and return forms."""
-    return joined(rows("tasks/_review_card.html", reports, review_state, name="report"))
+def review_rows(heads):
+    """Each report awaiting review (tasks.selectors.review_card_heads), with its task and
+    the accept and return forms: only the reports whose card is not cached are read."""
+    load = loader(ProgressReport.objects.with_task().with_article(), [head[0] for head in heads])
+    return joined(cached_rows("tasks/_review_card.html", heads, load, "report", {}))
 
 
 @register.simple_tag

@@ -16,7 +16,7 @@ from tasks.lights import owed_period
 from tasks.models import Attachment, ProgressReport, Task
 from tasks.pages import all_versions, cached_body, with_csrf
 from tasks.reminders import reminders_due, reminders_send
-from tasks.selectors import page_of_ids, review_cards, review_queue
+from tasks.selectors import page_of_ids, review_card_heads, review_queue
 from units.models import Unit
 from units.roles import unit_ids
 
@@ -121,7 +121,7 @@ def review_list(request):
 
     def context():
         page, ids = page_of_ids(review_queue(), number, REVIEW_PAGE)
-        return {"page": page, "reports": review_cards(ids), "reporting_units": []}
+        return {"page": page, "reports": review_card_heads(ids)}
 
     body = cached_body([all_versions(), number], "tasks/_review_list.html", context, request)
     return render(request, "tasks/review_list.html", {"body": with_csrf(body, request)})
