@@ -21,11 +21,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @login_required
 @require_safe
 def task_list(request):
-    # Plan by plan in document order: the (plan, seq) index serves the first page at any size.
-    tasks = Task.objects.visible_to(request.user).order_by("plan_id", "seq")
-    filterset = TaskFilter(request.GET or None, queryset=tasks, user=request.user)
+    def filtered():
+        # Plan by plan in document order: the (plan, seq) index serves the first page at any
+        # size.
+        tasks = Task.objects.visible_to(request.user).order_by("plan_id", "seq")
+        return TaskFilter(request.GET or None, queryset=tasks, user=request.user)
+
     if request.GET.get("export") == "xlsx":
-        return task_list_export(filterset)
+        return task_list_export(filtered())
     today = timezone.localdate()
 
     # Every signed-in user reads every task; the reader's units are in the key all the same.
@@ -33,6 +36,7 @@ def task_list(request):
     query = sorted(request.GET.lists())
 
     def context():
+        filterset = filtered()
         page, task_ids = list_page(filterset.qs, request.GET.get("page"), today)
         # The form lists plans and units: it changes when they do, not with every report.
         form_key = [query, scope, filterset.catalog]
