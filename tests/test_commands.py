@@ -110,7 +110,8 @@ def test_english_translation_is_complete():
     assert not stale, "run compilemessages: django.mo is older than django.po"
 
 
-def test_seed_scale_loads_plans_reports_figures_and_lights(db):
+def test_seed_scale_loads_plans_reports_figures_and_lights(db, time_machine):
+    time_machine.move_to("2026-04-10 10:00 +0800", tick=False)
     call_command("seed_scale", tasks=130, reports_per_task=3, stdout=StringIO(), stderr=StringIO())
     tasks = Task.objects.filter(plan__title__startswith="规模测试方案")
     reports = ProgressReport.objects.filter(task__in=tasks)
@@ -132,6 +133,13 @@ def test_seed_scale_loads_plans_reports_figures_and_lights(db):
         == 3 * tasks.filter(seq__in=range(5, 61, 5)).count()
     )
     assert set(figures.values_list("value", flat=True)) == {160, 320, 480}
+    # Three months of reports up to the one just ended, none sent after today.
+    assert set(reports.values_list("period", flat=True)) == {
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+    }
+    assert max(reports.values_list("submitted_on", flat=True)) == date(2026, 4, 4)
     # Standing computed for every task.
     assert not tasks.filter(light_on=None).exists()
     assert not tasks.exclude(latest_report=None).exclude(latest_report__state="accepted").exists()

@@ -1,6 +1,6 @@
 import random
 import sys
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.management.base import BaseCommand
@@ -14,7 +14,6 @@ from tasks.standing import refresh_standing, vacuum
 from units.models import Unit
 
 BATCH = 5000
-FIRST = date(2026, 1, 1)
 PHRASES = [
     "深化理想信念教育",
     "开展劳动和技能竞赛",
@@ -37,6 +36,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, tasks, reports_per_task, seed, **options):
         self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+        # The plans start so that each task's reports fill the months before this one: none is
+        # dated after today, and the latest period is the one just ended.
+        today = timezone.localdate()
+        self.first = add_months(today.replace(day=1), -max(reports_per_task, 1))
         start = Task.objects.count()
         units = self.units(max(20, tasks // 300))
         made, analyzed = 0, start
@@ -78,10 +81,10 @@ class Command(BaseCommand):
         rng = self.rng
         plan = Plan.objects.create(
             title=f"规模测试方案{offset:07d}",
-            year=2026,
+            year=self.first.year,
             level="city",
             reporting_cycle="monthly",
-            issued_on=FIRST,
+            issued_on=self.first,
         )
         tasks = Task.objects.bulk_create(
             Task(
@@ -92,7 +95,9 @@ class Command(BaseCommand):
                 content="结合实际制定工作方案，明确时间表和路线图，推动各项举措落地见效。" * 3,
                 status=rng.choice(["not_started", "in_progress", "in_progress", "done"]),
                 percent=rng.randint(0, 100),
-                due_on=date(2026, rng.randint(1, 12), 28) if rng.random() < 0.6 else None,
+                due_on=add_months(self.first, rng.randint(1, 12)) - timedelta(days=3)
+                if rng.random() < 0.6
+                else None,
             )
             for n in range(1, size + 1)
         )
@@ -110,7 +115,7 @@ class Command(BaseCommand):
             for t in tasks
             if t.seq % 5 == 0
         )
-        reports(plan, reports_per_task)
+        reports(plan, reports_per_task, self.first)
         figures(plan)
 
 
@@ -123,16 +128,22 @@ def analyze():
             cursor.execute("ANALYZE")
 
 
-def reports(plan, per_task):
-    """Monthly reports on each of the plan's tasks by its lead unit, the older accepted by the
+def reports(plan, per_task, first):
+    """Monthly reports on each of the plan's tasks by its lead unit from the month `first`,
+    each sent three days after its month (today at the latest), the older accepted by the
     office and half of the latest awaiting review: one INSERT … SELECT, as a million objects
     built in Python took most of the load."""
     if not per_task:
         return
     field = ProgressReport._meta.get_field
     columns = ("period", "submitted_on", "percent")
+    today = timezone.localdate()
     months = [
-        (add_months(FIRST, m), add_months(FIRST, m + 1) + timedelta(days=3), min(100, 8 * (m + 1)))
+        (
+            add_months(first, m),
+            min(today, add_months(first, m + 1) + timedelta(days=3)),
+            min(100, 8 * (m + 1)),
+        )
         for m in range(per_task)
     ]
     row = values_row([field(c) for c in columns], connection)
