@@ -3,6 +3,7 @@
 from functools import cached_property
 
 import django_filters as filters
+from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,9 @@ from tasks.pages import cached, catalog_version
 from units.models import Unit
 
 ALL = _("全部")
+# More plans than this are found by their title, not chosen from a list: a province's
+# thousands made every task list page a select of 150 KB that nobody could scroll.
+PLANS_LISTED = 200
 
 
 class CatalogSelect(FastSelect):
@@ -38,6 +42,11 @@ class TaskFilter(filters.FilterSet):
         queryset=Plan.objects.none(),
         empty_label=ALL,
         widget=CatalogSelect(label_field="title"),
+    )
+    plan_title = filters.CharFilter(
+        label=_("方案"),
+        method="filter_plan_title",
+        widget=forms.TextInput(attrs={"placeholder": _("输入方案名称查找")}),
     )
     section = filters.ModelChoiceFilter(
         label=_("板块"), queryset=Section.objects.none(), empty_label=ALL, widget=FastSelect
@@ -102,11 +111,26 @@ class TaskFilter(filters.FilterSet):
         self.filters["unit"].queryset = Unit.objects.filter(Exists(answering))
         for name in ("plan", "unit"):
             self.filters[name].extra["widget"].catalog = lambda: self.catalog
+        if self.catalog[0]["n"] > PLANS_LISTED:
+            # Chosen by its title; a plan's id (the dashboards' links) still filters.
+            self.filters["plan"].extra["widget"] = forms.HiddenInput
+        else:
+            del self.filters["plan_title"]
 
     @cached_property
     def catalog(self):
         """The version of the plans and units to choose among (two small queries, once)."""
         return catalog_version()
+
+    def filter_plan_title(self, queryset, name, text):
+        """The tasks of the plan with this title, or of every plan whose title contains it."""
+        text = text.strip()
+        if not text:
+            return queryset
+        named = Plan.objects.filter(title=text)
+        if named.exists():
+            return queryset.filter(plan__in=named)
+        return queryset.filter(plan__title__icontains=text)
 
     def filter_unit(self, queryset, name, unit):
         role = self.form.cleaned_data.get("role")

@@ -229,3 +229,38 @@ def test_a_units_task_list_keeps_plan_and_document_order(leader_client, db):
         shown = [title for title in ["甲一", "甲二", "乙一"] if title in html]
         assert sorted(shown, key=html.index) == shown and "别人的" not in html, query
     assert "甲二" not in leader_client.get(f"/tasks/?unit={unit.pk}&role=lead").content.decode()
+
+
+def test_where_plans_are_too_many_to_list_the_list_finds_them_by_title(
+    leader_client, db, monkeypatch
+):
+    """A province's thousands of plans made every task list page a select of 150 KB: past
+    PLANS_LISTED the 方案 filter is a search by title (the exact title, else a part of it),
+    and a plan chosen by its id (the dashboards' links) shows as its title, to clear."""
+    monkeypatch.setattr("tasks.filters.PLANS_LISTED", 2)
+    unit = make_unit()
+    plans = [make_plan(title=title) for title in ["规模方案1", "规模方案12", "另一方案"]]
+    for plan in plans:
+        make_task(plan=plan, lead=[unit], title=f"{plan.title}的任务")
+    url = reverse("tasks:list")
+    html = leader_client.get(url).content.decode()
+    assert "<option" not in html.split('name="plan')[1].split("</div>")[0]
+    assert 'name="plan_title"' in html and 'type="hidden" name="plan"' in html
+    for query, shown in {
+        "plan_title=规模方案1": ["规模方案1的任务"],  # that title exactly
+        "plan_title=规模": ["规模方案1的任务", "规模方案12的任务"],
+        "plan_title=没有": [],
+    }.items():
+        html = leader_client.get(f"{url}?{query}").content.decode()
+        found = [t.title for t in Task.objects.all() if f">{t.title}<" in html]
+        assert sorted(found) == sorted(shown), query
+    html = leader_client.get(f"{url}?plan={plans[2].pk}").content.decode()
+    assert "共 1 项任务" in html and 'class="chosen-plan"><span>另一方案</span>' in html
+    assert 'name="plan_title"' not in html
+    make_plan(title="又一方案")  # the catalog grows: still searched
+    assert 'name="plan_title"' in leader_client.get(url).content.decode()
+
+
+def test_where_plans_are_few_the_list_offers_them_all(leader_client, lvjian):
+    html = leader_client.get(reverse("tasks:list")).content.decode()
+    assert f'<option value="{lvjian.pk}">' in html and 'name="plan_title"' not in html

@@ -37,12 +37,16 @@ def task_list(request):
 
     def context():
         filterset = filtered()
+
+        def filter_form():
+            # A plan chosen by its id where plans are found by title shows as its title.
+            chosen = filterset.form.is_valid() and filterset.form.cleaned_data.get("plan")
+            return {"filter": filterset, "chosen_plan": chosen}
+
         page, task_ids = list_page(filterset.qs, request.GET.get("page"), today)
         # The form lists plans and units: it changes when they do, not with every report.
         form_key = [query, scope, filterset.catalog]
-        form = cached_body(
-            form_key, "tasks/_task_filter.html", lambda: {"filter": filterset}, request=request
-        )
+        form = cached_body(form_key, "tasks/_task_filter.html", filter_form, request=request)
         return {"filter_form": form, "page": page, "task_ids": task_ids}
 
     key = [list_version(request.GET), today, scope, query]
