@@ -14,7 +14,8 @@ from units.roles import is_office
 
 
 def get_plan_or_404(user, plan_id):
-    return get_object_or_404(Plan.objects.visible_to(user), pk=plan_id)
+    # No page shows a plan's source document, which runs to tens of thousands of characters.
+    return get_object_or_404(Plan.objects.visible_to(user).defer("source_text"), pk=plan_id)
 
 
 def get_task_or_404(user, task_id):
