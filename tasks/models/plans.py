@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from units.models import Unit
-from units.roles import unit_ids
 
 PERCENT_VALIDATORS = [MaxValueValidator(100)]
 
@@ -164,11 +163,6 @@ class TaskQuerySet(models.QuerySet):
         if not user.is_authenticated:
             return self.none()
         return self
-
-    def reportable_by(self, user):
-        """Tasks on which the user's units are 牵头 or 配合, so the user may report."""
-        mine = Responsibility.objects.filter(unit__in=unit_ids(user)).values("task")
-        return self.filter(pk__in=mine)
 
     def with_plan(self):
         # A plan's source document can run to tens of thousands of characters; no task shows it.
