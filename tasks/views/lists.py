@@ -22,8 +22,8 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @require_safe
 def task_list(request):
     def filtered():
-        # Plan by plan in document order: the (plan, seq) index serves the first page at any
-        # size.
+        """The filter set, made only for a page not cached, or the export."""
+        # Plan by plan in document order: the (plan, seq) index serves any first page.
         tasks = Task.objects.visible_to(request.user).order_by("plan_id", "seq")
         return TaskFilter(request.GET or None, queryset=tasks, user=request.user)
 
@@ -56,9 +56,9 @@ def task_list(request):
 
 def list_page(tasks, number, today):
     """A page of task ids, those of its tasks older than today refreshed first (the daily
-    refresh has not run yet). The rows are read by id (marks.task_rows_by_id): found and
-    sorted first, then read with their plans and units, PostgreSQL finds a unit's first
-    fifty tasks without walking every plan in order."""
+    refresh has not run yet); the template reads their rows (marks.task_rows_by_id). With
+    the plans joined before the sort, PostgreSQL walked every plan in order to find the
+    first fifty of a unit's tasks."""
     page, ids = page_of_ids(tasks, number, PAGE_SIZE)
     refresh_stale(Task.objects.filter(pk__in=ids), today)
     return page, ids
