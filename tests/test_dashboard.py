@@ -1,5 +1,6 @@
 """The plan dashboard, the overview and the task list: numbers, links and query counts."""
 
+import re
 from datetime import date
 
 import pytest
@@ -257,6 +258,8 @@ def test_where_plans_are_too_many_to_list_the_list_finds_them_by_title(
     html = leader_client.get(f"{url}?plan={plans[2].pk}").content.decode()
     assert "共 1 项任务" in html and 'class="chosen-plan"><span>另一方案</span>' in html
     assert 'name="plan_title"' not in html
+    gone = leader_client.get(f"{url}?plan=999999").content.decode()  # a deleted plan's link
+    assert re.search(r'name="plan_title"[^>]*>\s*<p class="error">[^<]+</p>', gone)
     make_plan(title="又一方案")  # the catalog grows: still searched
     assert 'name="plan_title"' in leader_client.get(url).content.decode()
 
