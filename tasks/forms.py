@@ -13,7 +13,11 @@ from tasks.uploads import MultipleFileField
 class ReportForm(forms.ModelForm):
     """The report a responsible unit fills in: texts, status, percent and indicator values."""
 
-    period = forms.TypedChoiceField(label=_("填报周期"), coerce=date.fromisoformat)
+    period = forms.TypedChoiceField(
+        label=_("填报周期"),
+        coerce=date.fromisoformat,
+        error_messages={"invalid_choice": _("请选择列出的填报周期：只能填报近期尚未报送的周期。")},
+    )
     percent = forms.IntegerField(
         label=_("完成进度（%）"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -32,11 +36,18 @@ class ReportForm(forms.ModelForm):
         }
         error_messages = {"progress": {"required": _("请填写工作进展。")}}
 
-    def __init__(self, *args, task: Task, today, **kwargs):
+    def __init__(self, *args, task: Task, today, taken=frozenset(), **kwargs):
+        """`taken`: the periods the unit has reported on the task in other reports."""
         super().__init__(*args, **kwargs)
         self.task = task
         periods = recent_periods(task.plan, today)
-        self.fields["period"].choices = [(p.start.isoformat(), p.label) for p in periods]
+        self.fields["period"].choices = [
+            (p.start.isoformat(), p.label) for p in periods if p.start not in taken
+        ]
+        if sent := [p.label for p in periods if p.start in taken]:
+            self.fields["period"].help_text = _("已报送：%(periods)s") % {
+                "periods": "、".join(sent)
+            }
         if self.instance.period:
             self.initial["period"] = self.instance.period.isoformat()
         self.indicators = list(task.indicators.all())

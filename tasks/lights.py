@@ -15,7 +15,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import Indicator, Light, ProgressReport, ReportFigure, Task
-from tasks.periods import Period, period_containing, previous_period
+from tasks.periods import Period, period_containing, previous_period, recent_periods
 
 SENT = (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
 
@@ -200,3 +200,14 @@ def owed_period(tasks, unit, today) -> Period:
     )
     missing = [t for t in tasks if owes(t, previous) and t.pk not in sent]
     return previous if missing else current
+
+
+def proposed_period(task, taken, today) -> Period | None:
+    """The period a unit's new report on the task proposes, given the periods it has reported
+    (`taken`): the one it owes (owed_period), else the latest of the recent periods it has
+    not reported, else none."""
+    current = period_containing(task.plan, today)
+    previous = previous_period(task.plan, current)
+    if owes(task, previous) and previous.start not in taken:
+        return previous
+    return next((p for p in recent_periods(task.plan, today) if p.start not in taken), None)

@@ -119,6 +119,14 @@ def task_reports(task, user):
     )
 
 
+def reported_periods(task, unit, besides=None):
+    """The periods the unit has a report for on the task (but the report `besides`)."""
+    reports = ProgressReport.objects.filter(task=task, unit=unit)
+    if besides is not None:
+        reports = reports.exclude(pk=besides.pk)
+    return set(reports.order_by().values_list("period", flat=True))
+
+
 def indicator_progress(task):
     """Each indicator with its latest accepted actual (one query for all)."""
     indicators = list(task.indicators.all())

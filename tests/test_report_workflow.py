@@ -1,13 +1,18 @@
 """Reporting, review and 办结 through the pages, with bad input refused and nothing saved."""
 
+import re
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tasks import services
 from tasks.models import Attachment, ProgressReport
+from tasks.periods import period_containing, recent_periods
 from tests.conftest import lvjian_task, report_data
+from units.models import Unit
 
 
 @pytest.fixture
@@ -59,7 +64,7 @@ def test_indicator_values_are_stored_against_the_indicator(client, demo_users):
         ({"progress": "   "}, "请填写工作进展"),
         ({"status": "done", "percent": "80"}, "完成进度应为100%"),
         ({"status": "bogus"}, "选择一个有效的选项"),
-        ({"period": "1999-01-01"}, "选择一个有效的选项"),
+        ({"period": "1999-01-01"}, "只能填报近期尚未报送的周期"),
         ({"figures-0-value": "12"}, "请填写数据名称"),
         ({"figures-0-name": "x", "figures-0-value": "很多"}, "输入一个数字"),
         (
@@ -96,8 +101,31 @@ def test_a_draft_can_be_saved_edited_and_submitted(chanye, task6):
 def test_one_report_per_unit_and_period(chanye, task6):
     submit(chanye, task6)
     response = submit(chanye, task6)
-    assert "本单位该周期的进展报告已存在" in response.content.decode()
+    assert "只能填报近期尚未报送的周期" in response.content.decode()
     assert ProgressReport.objects.filter(task=task6).count() == 1
+
+
+def test_the_form_proposes_a_period_the_unit_has_not_reported(chanye, task6):
+    """Once this period is reported, the form neither offers it again nor proposes it (a
+    report sent twice for one period was refused, with nothing the user could do)."""
+    submit(chanye, task6)
+    html = chanye.get(reverse("tasks:report", args=[task6.pk])).content.decode()
+    sent = period_containing(task6.plan, timezone.localdate())
+    assert report_data()["period"] == sent.start.isoformat()
+    assert f'value="{sent.start}"' not in html
+    assert re.search(r'<option value="[-\d]+" selected>', html)
+    assert f"已报送：{sent.label}" in html
+
+
+def test_once_every_recent_period_is_reported_the_form_says_so(chanye, task6):
+    unit = Unit.objects.get(name="产业处")
+    for period in recent_periods(task6.plan, timezone.localdate()):
+        ProgressReport.objects.create(
+            task=task6, unit=unit, period=period.start, state="accepted", progress="进展"
+        )
+    response = chanye.get(reverse("tasks:report", args=[task6.pk]), follow=True)
+    assert response.redirect_chain == [(task6.get_absolute_url(), 302)]
+    assert "近期各周期的进展报告均已报送" in response.content.decode()
 
 
 def test_review_return_then_accept_updates_the_task(chanye, task6, demo_users, client):

@@ -12,11 +12,11 @@ from django.views.decorators.http import require_POST, require_safe
 from tasks import services
 from tasks.access import get_report_or_404, get_task_or_404, office_required
 from tasks.forms import FigureFormSet, ReportForm
-from tasks.lights import owed_period
+from tasks.lights import proposed_period
 from tasks.models import Attachment, ProgressReport, Task
 from tasks.pages import all_versions, cached_body, with_csrf
 from tasks.reminders import reminders_due, reminders_send
-from tasks.selectors import page_of_ids, review_card_heads, review_queue
+from tasks.selectors import page_of_ids, reported_periods, review_card_heads, review_queue
 from units.models import Unit
 from units.roles import unit_ids
 
@@ -46,9 +46,14 @@ def report_create(request, task_id):
         messages.error(request, _("任务已办结，不再接受进展报告。"))
         return redirect(task)
     new = ProgressReport(task=task, unit=unit)
+    taken = reported_periods(task, unit)
     if request.method != "POST":  # a new form proposes the period still owed
-        new.period = owed_period([task], unit, timezone.localdate()).start
-    return report_form(request, task, unit, new)
+        period = proposed_period(task, taken, timezone.localdate())
+        if period is None:
+            messages.info(request, _("本单位近期各周期的进展报告均已报送，无需再填报。"))
+            return redirect(task)
+        new.period = period.start
+    return report_form(request, task, unit, new, taken)
 
 
 @login_required
@@ -57,13 +62,19 @@ def report_edit(request, report_id):
     if not ProgressReport.objects.editable_by(request.user).filter(pk=report.pk).exists():
         raise PermissionDenied
     task = get_task_or_404(request.user, report.task_id)
-    return report_form(request, task, report.unit, report)
+    taken = reported_periods(task, report.unit, besides=report)
+    return report_form(request, task, report.unit, report, taken)
 
 
-def report_form(request, task, unit, report):
-    today = timezone.localdate()
+def report_form(request, task, unit, report, taken):
+    """The report's form; `taken`: the periods the unit has reported on the task in others."""
     form = ReportForm(
-        request.POST or None, request.FILES or None, instance=report, task=task, today=today
+        request.POST or None,
+        request.FILES or None,
+        instance=report,
+        task=task,
+        today=timezone.localdate(),
+        taken=taken,
     )
     figures = FigureFormSet(request.POST or None, prefix="figures", initial=free_figures(report))
     conflict = None
