@@ -95,16 +95,23 @@ def rows(template, items, state, name="task", **context):
 
 
 def cached_rows(template, states, load, name, context):
-    """The row of each state: from the cache, or rendered from the items `load(indexes)`
-    gives for the states not cached ({index: item}; an item it cannot find has no row)."""
-    keys = [page_key([template, state, context]) for state in states]
+    """The row of each state: from the cache, or made from the items `load(indexes)` gives
+    for the states not cached ({index: item}; an item it cannot find has no row) by
+    `template`: a template's name (the item is `name` in its context) or a function called
+    with the item and `context`."""
+    maker = getattr(template, "__qualname__", template)
+    keys = [page_key([maker, state, context]) for state in states]
     found = cache_get_many(keys)
     missing = [i for i, key in enumerate(keys) if key not in found]
     if missing:
-        compiled = get_template(template)
-        fresh = {
-            keys[i]: compiled.render(context | {name: item}) for i, item in load(missing).items()
-        }
+        if callable(template):
+            fresh = {keys[i]: template(item, **context) for i, item in load(missing).items()}
+        else:
+            compiled = get_template(template)
+            fresh = {
+                keys[i]: compiled.render(context | {name: item})
+                for i, item in load(missing).items()
+            }
         cache_set_many(fresh)
         found |= fresh
     # Rendered from our own templates, which escape what they print.

@@ -35,7 +35,7 @@ class ProgressReportQuerySet(models.QuerySet):
         return self.select_related("task__plan").defer("task__plan__source_text")
 
     def with_article(self):
-        """What a report's article shows besides its fields (templates/tasks/_report.html): its
+        """What a report's article shows besides its fields (tasks.articles): its
         unit and people, figures and attachments."""
         return self.select_related("unit", "author", "reviewed_by").prefetch_related(
             "figures", "attachments"

@@ -6,6 +6,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from tasks.articles import report_article
 from tasks.models import Light, ProgressReport, Task
 from tasks.pages import (
     cached_rows,
@@ -72,10 +73,16 @@ def unit_item_rows(heads, **context):
 
 @register.simple_tag
 def report_rows(heads, **context):
-    """Each report (tasks.pages.report_heads) as an article (tasks/_report.html): only the
+    """Each report (tasks.pages.report_heads) as its article (tasks.articles): only the
     reports whose article is not cached are read."""
     load = loader(ProgressReport.objects.with_article(), [head[0] for head in heads])
-    return joined(cached_rows("tasks/_report.html", heads, load, "report", context))
+    return joined(cached_rows(report_article, heads, load, "report", context))
+
+
+@register.simple_tag
+def article(report):
+    """A report's article (tasks.articles), as a review card shows it."""
+    return report_article(report)
 
 
 def loader(queryset, ids, item=lambda i, obj: obj):
