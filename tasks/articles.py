@@ -10,10 +10,12 @@ from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from tasks.periods import period_containing
+
 
 def report_article(report, reporting_units=()):
-    """The article of a report read with `with_article()`; the edit link is for the units
-    the reader reports for."""
+    """The article of a report read with `with_article()`, headed by its unit and period;
+    the edit link is for the units the reader reports for."""
     parts = [header(report), review(report), texts(report), figures(report), files(report)]
     if report.is_editable and report.unit in reporting_units:
         url = reverse("tasks:report_edit", args=[report.pk])
@@ -36,10 +38,11 @@ def header(report):
     sent += [person(report.author)] if report.author else []
     sent += [report.source] if report.source else []
     return format_html(
-        '<header class="report-header"><strong>{}</strong> <span class="badge badge-{}">{}'
-        '</span> <span class="status status-{}">{}{}</span> <span class="muted">{}</span>'
-        "</header>",
+        '<header class="report-header"><strong>{}</strong> <span class="report-period">{}</span>'
+        ' <span class="badge badge-{}">{}</span> <span class="status status-{}">{}{}</span>'
+        ' <span class="muted">{}</span></header>',
         report.unit.display_name,
+        period_name(report),
         report.state,
         report.get_state_display(),
         report.status,
@@ -47,6 +50,12 @@ def header(report):
         percent,
         " · ".join(sent),
     )
+
+
+def period_name(report):
+    if report.period is None:
+        return _("不定期报送")
+    return period_containing(report.task.plan, report.period).label
 
 
 def review(report):

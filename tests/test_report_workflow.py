@@ -105,6 +105,14 @@ def test_one_report_per_unit_and_period(chanye, task6):
     assert ProgressReport.objects.filter(task=task6).count() == 1
 
 
+def test_each_report_on_the_task_page_names_its_period(chanye, task6):
+    """Two reports sent the same day differ by the period they are for, which heads each."""
+    submit(chanye, task6)
+    html = chanye.get(task6.get_absolute_url()).content.decode()
+    label = period_containing(task6.plan, timezone.localdate()).label
+    assert f'<span class="report-period">{label}</span>' in html
+
+
 def test_the_form_proposes_a_period_the_unit_has_not_reported(chanye, task6):
     """Once this period is reported, the form neither offers it again nor proposes it (a
     report sent twice for one period was refused, with nothing the user could do)."""

@@ -36,9 +36,12 @@ class ProgressReportQuerySet(models.QuerySet):
 
     def with_article(self):
         """What a report's article shows besides its fields (tasks.articles): its
-        unit and people, figures and attachments."""
-        return self.select_related("unit", "author", "reviewed_by").prefetch_related(
-            "figures", "attachments"
+        unit and people, its plan's reporting cycle (for the period's name), figures and
+        attachments."""
+        return (
+            self.with_task()
+            .select_related("unit", "author", "reviewed_by")
+            .prefetch_related("figures", "attachments")
         )
 
     def awaiting_review(self):

@@ -100,7 +100,7 @@ def loader(queryset, ids, item=lambda i, obj: obj):
 def review_rows(heads):
     """Each report awaiting review (tasks.selectors.review_card_heads), with its task and
     the accept and return forms: only the reports whose card is not cached are read."""
-    load = loader(ProgressReport.objects.with_task().with_article(), [head[0] for head in heads])
+    load = loader(ProgressReport.objects.with_article(), [head[0] for head in heads])
     return joined(cached_rows("tasks/_review_card.html", heads, load, "report", {}))
 
 
