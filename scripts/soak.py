@@ -199,19 +199,21 @@ def submitter(n, tasks, deadline, results):
         if time.time() > deadline:
             return
         time.sleep(0.5)
-    pending = [(task, period) for task in tasks for period in range(4)]
+    # Each task is reported on for every recent period, the one the form proposes each time.
+    pending = list(tasks)
     while pending and time.time() < deadline:
-        task, period_index = pending[0]
+        task = pending[0]
         started = time.perf_counter()
         try:
             status, html, _ = client.request(f"/tasks/{task}/report/?unit=")
-            periods = re.findall(r'<option value="(\d{4}-\d{2}-\d{2})"', html)
-            if status != 200 or len(periods) <= period_index:
+            proposed = re.search(r'<option value="(\d{4}-\d{2}-\d{2})" selected', html)
+            if status != 200 or not proposed:
                 results.append(("form", status, time.perf_counter() - started, None))
-                if status == 302:  # a draft exists from a failed try: finish it there
+                # Every recent period reported, or a draft from a failed try to finish there.
+                if status == 302:
                     pending.pop(0)
                 continue
-            period = periods[period_index]
+            period = proposed[1]
             data = report_data(client.csrf(html), period, f"并发填报 {n}-{task}", figure="10")
             status, _body, headers = client.request(f"/tasks/{task}/report/", data)
             elapsed = time.perf_counter() - started
@@ -224,8 +226,8 @@ def submitter(n, tasks, deadline, results):
                     (task, f"压测单位{n}", period) if acknowledged else None,
                 )
             )
-            if acknowledged or status in (200, 409):
-                pending.pop(0)  # stored, or refused with a message (e.g. the period is taken)
+            if status in (200, 409):
+                pending.pop(0)  # refused with a message (e.g. the period is taken)
         except OSError as exc:
             results.append(("error", type(exc).__name__, time.perf_counter() - started, None))
             time.sleep(0.2)

@@ -83,30 +83,28 @@ def texts(report):
 
 
 def figures(report):
-    rows = report.figures.all()
-    if not rows:
-        return ""
-    items = format_html_join(
-        "",
+    return listed(
+        "figures",
         '<li><span class="figure-name">{}</span> <span class="figure-value">{}{}</span> {}</li>',
         (
             (f.name, _("约") if f.is_approximate else "", floatformat(f.value, "-2"), f.unit)
-            for f in rows
+            for f in report.figures.all()
         ),
     )
-    return format_html('<ul class="figures">{}</ul>', items)
 
 
 def files(report):
-    rows = report.attachments.all()
-    if not rows:
-        return ""
-    items = format_html_join(
-        "",
+    return listed(
+        "attachments",
         '<li><a href="{}">📎 {}</a> <span class="muted">{}</span></li>',
-        ((f.get_absolute_url(), f.name, filesizeformat(f.size)) for f in rows),
+        ((f.get_absolute_url(), f.name, filesizeformat(f.size)) for f in report.attachments.all()),
     )
-    return format_html('<ul class="attachments">{}</ul>', items)
+
+
+def listed(css, item, rows):
+    """A list of `item` filled with each row, or nothing when there are no rows."""
+    items = format_html_join("", item, rows)
+    return format_html('<ul class="{}">{}</ul>', css, items) if items else ""
 
 
 def person(user):
