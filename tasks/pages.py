@@ -104,18 +104,18 @@ def cached_rows(template, states, load, name, context):
     found = cache_get_many(keys)
     missing = [i for i, key in enumerate(keys) if key not in found]
     if missing:
-        if callable(template):
-            fresh = {keys[i]: template(item, **context) for i, item in load(missing).items()}
-        else:
-            compiled = get_template(template)
-            fresh = {
-                keys[i]: compiled.render(context | {name: item})
-                for i, item in load(missing).items()
-            }
+        make = template if callable(template) else rendering(template, name)
+        fresh = {keys[i]: make(item, **context) for i, item in load(missing).items()}
         cache_set_many(fresh)
         found |= fresh
-    # Rendered from our own templates, which escape what they print.
+    # Made by our own templates and builders, which escape what they print.
     return [mark_safe(found[key]) for key in keys if key in found]  # noqa: S308
+
+
+def rendering(template, name):
+    """A function rendering an item through `template`, as `name` beside the context."""
+    compiled = get_template(template)
+    return lambda item, **context: compiled.render(context | {name: item})
 
 
 def field_values(obj):
