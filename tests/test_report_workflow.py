@@ -65,6 +65,8 @@ def test_indicator_values_are_stored_against_the_indicator(client, demo_users):
         ({"status": "done", "percent": "80"}, "完成进度应为100%"),
         ({"status": "bogus"}, "选择一个有效的选项"),
         ({"period": "1999-01-01"}, "只能填报近期尚未报送的周期"),
+        ({"period": "2024-13-45"}, "只能填报近期尚未报送的周期"),
+        ({"period": ""}, "这个字段是必填项"),
         ({"figures-0-value": "12"}, "请填写数据名称"),
         ({"figures-0-name": "x", "figures-0-value": "很多"}, "输入一个数字"),
         (
@@ -123,6 +125,20 @@ def test_the_form_proposes_a_period_the_unit_has_not_reported(chanye, task6):
     assert f'value="{sent.start}"' not in html
     assert re.search(r'<option value="[-\d]+" selected>', html)
     assert f"已报送：{sent.label}" in html
+
+
+def test_a_draft_cannot_move_to_a_period_already_reported(chanye, task6):
+    submit(chanye, task6)
+    sent = report_data()["period"]
+    earlier = recent_periods(task6.plan, timezone.localdate())[1].start
+    draft = ProgressReport.objects.create(
+        task=task6, unit=Unit.objects.get(name="产业处"), period=earlier, progress="草稿"
+    )
+    url = reverse("tasks:report_edit", args=[draft.pk])
+    response = chanye.post(url, report_data(period=sent, version=draft.version))
+    assert "只能填报近期尚未报送的周期" in response.content.decode()
+    draft.refresh_from_db()
+    assert (draft.period, draft.state) == (earlier, "draft")
 
 
 def test_once_every_recent_period_is_reported_the_form_says_so(chanye, task6):
