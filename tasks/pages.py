@@ -118,9 +118,11 @@ def rendering(template, name):
     return lambda item, **context: compiled.render(context | {name: item})
 
 
-def field_values(obj):
-    """The values of an object's fields, but a plan's source document (on no row, and long)."""
-    return [getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.name != "source_text"]
+def field_values(obj, *left_out):
+    """The values of an object's fields, but a plan's source document (on no row, and long)
+    and the fields `left_out`."""
+    left_out = {"source_text", *left_out}
+    return [getattr(obj, f.attname) for f in obj._meta.concrete_fields if f.name not in left_out]
 
 
 def task_state(task):

@@ -221,6 +221,23 @@ def test_after_a_report_the_task_page_reads_only_that_reports_article(member):
     assert len(figures) == 1 and f"IN ({new.pk})" in figures[0]
 
 
+def test_after_a_report_the_task_page_keeps_what_the_task_says_and_its_history(member):
+    """A report moves the task's light and its reports, not what the task says, its
+    indicators or its history: those are not read again. An edit of the task shows at once."""
+    client, unit = member
+    task = Task.objects.get(title="缓存任务")
+    client.get(task.get_absolute_url())
+    submit(unit, unit.memberships.get().user, progress="本季度进展")
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(task.get_absolute_url()).content.decode()
+    assert "本季度进展" in html and "变更记录" in html
+    facts = r'FROM "tasks_(historicaltask|indicator)"'
+    assert not [q["sql"] for q in ctx if re.search(facts, q["sql"])]
+    task.content = "新的主要内容"
+    task.save()
+    assert "新的主要内容" in client.get(task.get_absolute_url()).content.decode()
+
+
 def test_after_a_report_the_task_list_reads_only_that_tasks_row(member):
     """The list reads what each row shows as values; only a row not cached for it reads its
     task with plan and units, and a row follows its units' names and its light's reasons."""

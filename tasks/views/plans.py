@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404, get_task_or_404
@@ -32,6 +33,10 @@ from units.models import Unit
 from units.roles import is_office, reads_everything, unit_ids
 
 PLAN_CARDS = 24  # a page of the plan list: full rows of two, three or four cards
+# Where a task page's body takes its reports. User text cannot forge it: "<" is escaped.
+REPORTS_SLOT = "<!-- reports -->"
+# What the standing refresh writes on a task (tasks.standing.refresh_chunk).
+LIGHT_FIELDS = ("light", "light_reasons", "light_on")
 
 
 @login_required
@@ -120,18 +125,19 @@ def task_detail(request, task_id):
     # The reports this reader may see (by role and units: ProgressReport.visible_to).
     reports = report_heads(task_reports(task, request.user))
 
-    def context():
-        return ctx | {
-            "indicators": indicator_progress(task),
-            "reports": reports,
-            "history": history_rows(task),
-        }
+    def facts():
+        return {"task": task, "indicators": indicator_progress(task), "history": history_rows(task)}
 
-    # Each edit of the task moves its fields (`updated_at` or `version`), each report write
-    # its report's head.
+    # What the task says, its indicators and its history, the same for every reader, move with
+    # its own fields (each edit moves `version` or `updated_at`, an accepted report its latest
+    # report), not with the light every report and each day's refresh compute again.
+    key = [task.pk, field_values(task, *LIGHT_FIELDS)]
+    body = cached_body(key, "tasks/_task_body.html", facts)
+    # Its reports move with each report's head, and who may edit them with the reader.
     roles = [reads_everything(request.user), ctx["can_review"]]
-    key = [task.pk, field_values(task), reports, sorted(mine), roles]
-    body = cached_body(key, "tasks/_task_body.html", context)
+    key = [task.pk, reports, sorted(mine), roles]
+    timeline = cached_body(key, "tasks/_task_reports.html", lambda: ctx | {"reports": reports})
+    body = mark_safe(body.replace(REPORTS_SLOT, timeline))  # noqa: S308 - both rendered by us
     return render(request, "tasks/task_detail.html", ctx | {"body": body})
 
 
