@@ -219,9 +219,9 @@ BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "reform.cache.RedisCache",
         "LOCATION": os.environ["CACHE_URL"],
-        # A cache that is down slows pages; it does not break them (reform/cache.py).
+        # A cache that is down slows pages; it does not break them (tasks/pages.py).
         "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
     }
     if os.environ.get("CACHE_URL")

@@ -14,6 +14,7 @@ from django.test import Client
 from django.test.signals import template_rendered
 from django.test.utils import CaptureQueriesContext
 
+from reform.cache import RedisCache
 from tasks import services
 from tasks.models import ProgressReport, Task
 from tasks.pages import rows, task_state
@@ -366,6 +367,13 @@ def test_the_page_cache_can_be_shared_through_redis():
         check=True,
     )
     assert result.stdout.split()[-2:] == ["made", "made"]
+
+
+def test_the_redis_cache_makes_one_client_per_pool():
+    """Django's backend made a client per call, each copying redis-py's callback table."""
+    shared = RedisCache("redis://127.0.0.1:6379/15", {})._cache
+    assert shared.get_client() is shared.get_client(write=True)
+    assert RedisCache("redis://127.0.0.1:6379/15", {})._cache.get_client() is not shared.get_client()
 
 
 def test_the_overview_moves_with_every_report(member, demo_users):
