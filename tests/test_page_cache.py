@@ -373,7 +373,9 @@ def test_the_redis_cache_makes_one_client_per_pool():
     """Django's backend made a client per call, each copying redis-py's callback table."""
     shared = RedisCache("redis://127.0.0.1:6379/15", {})._cache
     assert shared.get_client() is shared.get_client(write=True)
-    assert RedisCache("redis://127.0.0.1:6379/15", {})._cache.get_client() is not shared.get_client()
+    assert (
+        RedisCache("redis://127.0.0.1:6379/15", {})._cache.get_client() is not shared.get_client()
+    )
 
 
 def test_the_overview_moves_with_every_report(member, demo_users):
