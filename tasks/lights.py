@@ -163,13 +163,16 @@ def relevant_periods(tasks, today):
     return starts
 
 
-def assess_tasks(tasks, today: date):
+def assess_tasks(tasks, today: date, sent=None):
     """Sets `assessment`, `light` and `sent` on each task; tasks need `with_units()`.
+    `sent`: what `sent_reports` gives for them, at least for this period and the last, if
+    already read.
 
-    Two queries whatever the number of tasks.
+    Two queries whatever the number of tasks (one with `sent`).
     """
     tasks = list(tasks)
-    sent = sent_reports(tasks, relevant_periods(tasks, today))
+    if sent is None:
+        sent = sent_reports(tasks, relevant_periods(tasks, today))
     indicators = indicators_with_actuals(tasks)
     for task in tasks:
         task.sent = sent.get(task.pk, set())

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tasks.models import Attachment, ProgressReport, ReportFigure, Task
-from tasks.standing import refresh_standing
+from tasks.standing import refresh_ids
 
 State = ProgressReport.State
 
@@ -250,7 +250,7 @@ def reports_import(*, result, user, accept: bool, today) -> list[ProgressReport]
 
 def standing_refresh(*task_ids):
     """Stores the new light and reporting standing of the tasks a write changed."""
-    refresh_standing(Task.objects.filter(pk__in=task_ids), timezone.localdate(), adjust_units=True)
+    refresh_ids(sorted(set(task_ids)), timezone.localdate(), adjust_units=True)
 
 
 def claim_versions(reports):

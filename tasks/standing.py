@@ -9,6 +9,8 @@ older than today before they read it.
 """
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
 
 from django.db import connection
 from django.db.models import Count, F, Q, Sum
@@ -44,16 +46,36 @@ def closed_periods(plan, today):
     return periods
 
 
-def sent_history(tasks):
-    """(task, unit, period) → date sent, for every report sent on these tasks (one query)."""
+@dataclass
+class SentReports:
+    """The reports sent (submitted or accepted) on some tasks, read once for all a refresh
+    needs of them."""
+
+    by_task: dict  # task id → {(unit id, period start)}: `lights.sent_reports`
+    history: dict  # (task id, unit id, period start) → the date it was sent
+    latest: dict  # task id → the id of its latest accepted report
+
+
+def reports_sent(ids):
+    """The reports sent on the tasks with these ids (one query)."""
     rows = (
-        ProgressReport.objects.filter(
-            task__in=[t.pk for t in tasks], state__in=SENT, period__isnull=False
-        )
-        .order_by()  # read into a dict: no sorting by plan and task
-        .values_list("task_id", "unit_id", "period", "submitted_on")
+        ProgressReport.objects.filter(task__in=ids, state__in=SENT)
+        .order_by()  # read into dicts: no sorting by plan and task
+        .values_list("task_id", "unit_id", "period", "submitted_on", "state", "pk")
     )
-    return {(t, u, p): sent_on for t, u, p, sent_on in rows}
+    sent = SentReports(defaultdict(set), {}, {})
+    accepted = {}
+    for task_id, unit_id, period, sent_on, state, pk in rows:
+        if period is not None:
+            sent.by_task[task_id].add((unit_id, period))
+            sent.history[task_id, unit_id, period] = sent_on
+        if state == ProgressReport.State.ACCEPTED:
+            # The latest by date sent, then by id; a report without a date comes last.
+            order = (sent_on is not None, sent_on or date.min, pk)
+            if order > accepted.get(task_id, (False, date.min, 0)):
+                accepted[task_id] = order
+                sent.latest[task_id] = pk
+    return sent
 
 
 def on_time_record(task, unit_id, periods, history):
@@ -69,15 +91,20 @@ def on_time_record(task, unit_id, periods, history):
 
 
 def refresh_standing(tasks, today, progress=None, *, adjust_units=False) -> int:
-    """Recomputes and stores the standing of `tasks` (a queryset), a chunk at a time.
+    """Recomputes and stores the standing of `tasks` (a queryset), a chunk at a time."""
+    ids = list(tasks.order_by("pk").values_list("pk", flat=True))
+    return refresh_ids(ids, today, progress, adjust_units=adjust_units)
 
-    Seven queries a chunk, plus one update for each kind of row that changed; then the tallies
+
+def refresh_ids(ids, today, progress=None, *, adjust_units=False) -> int:
+    """Recomputes and stores the standing of the tasks with these ids (in order).
+
+    Five queries a chunk, plus one update for each kind of row that changed; then the tallies
     of the plans and units concerned. With `adjust_units` (writes that change reports and
     tasks, never who answers for them) the tasks are locked while they are refreshed and their
     units' tallies move by the difference, instead of being recounted over every one of the
     units' responsibilities (hundreds each at province scale).
     """
-    ids = list(tasks.order_by("pk").values_list("pk", flat=True))
     plan_ids, changes = set(), defaultdict(Counter)
     for start in range(0, len(ids), CHUNK):
         plans, chunk_changes = refresh_chunk(ids[start : start + CHUNK], today, adjust_units)
@@ -152,19 +179,6 @@ def mark_refreshed(today):
         StandingClock.objects.create(refreshed_on=today)
 
 
-def latest_accepted(ids):
-    """Task id → the id of its latest accepted report (one query)."""
-    rows = (
-        ProgressReport.objects.filter(task__in=ids, state=ProgressReport.State.ACCEPTED)
-        .order_by("task_id", "-submitted_on", "-pk")
-        .values_list("task_id", "pk")
-    )
-    latest = {}
-    for task_id, pk in rows:
-        latest.setdefault(task_id, pk)
-    return latest
-
-
 def refresh_chunk(ids, today, lock=False):
     """Stores the standing of these tasks; returns the ids of their plans, and for each of
     their units what the refresh changed of its tally's counts."""
@@ -174,10 +188,10 @@ def refresh_chunk(ids, today, lock=False):
     tasks = list(tasks)
     before = unit_shares(tasks)
     stored = {t.pk: (t.light, t.light_reasons, t.latest_report_id) for t in tasks}
-    assess_tasks(tasks, today)
-    latest = latest_accepted(ids)
+    sent = reports_sent(ids)
+    assess_tasks(tasks, today, sent.by_task)
     for task in tasks:
-        task.latest_report_id = latest.get(task.pk)
+        task.latest_report_id = sent.latest.get(task.pk)
         task.light_reasons = [reason.stored() for reason in task.assessment.reasons]
     changed = [t for t in tasks if stored[t.pk] != (t.light, t.light_reasons, t.latest_report_id)]
     for task in changed:
@@ -186,7 +200,7 @@ def refresh_chunk(ids, today, lock=False):
     update_rows(changed, ["light", "light_reasons", "latest_report", "light_on"])
     Task.objects.filter(pk__in=set(ids) - {t.pk for t in changed}).update(light_on=today)
     update_rows(
-        reassessed(tasks, today),
+        reassessed(tasks, today, sent.history),
         ["reporting", "reporting_period", "reports_expected", "reports_on_time"],
     )
     after = unit_shares(tasks)
@@ -211,9 +225,9 @@ def unit_shares(tasks):
     return counts
 
 
-def reassessed(tasks, today):
-    """The responsibilities of these assessed tasks whose reporting or record changed."""
-    history = sent_history(tasks)
+def reassessed(tasks, today, history):
+    """The responsibilities of these assessed tasks whose reporting or record changed;
+    `history`: `SentReports.history` of them."""
     periods = {}
     changed = []
     for task in tasks:

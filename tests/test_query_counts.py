@@ -135,7 +135,9 @@ def test_pages_about_reports_and_tasks_leave_the_plans_document_unread(db):
 def test_report_submission(db):
     """A submission runs the same queries whatever the unit's and plan's size: the task, unit
     and author it has read are not looked up again, a new report deletes no figures; one
-    query reads the periods the unit has reported, which the form no longer offers."""
+    query reads the periods the unit has reported, which the form no longer offers; one
+    looks for another report of the period (Django's constraint checks took six); the
+    refresh reads the task's sent reports once (it read them three times)."""
     unit, other = make_unit(), make_unit()
     client = Client()
     client.force_login(make_user("member", unit=unit))
@@ -152,4 +154,4 @@ def test_report_submission(db):
     add_work(unit, other, 2)
     small = submit()
     add_work(unit, other, 25)
-    assert submit() == small <= 35
+    assert submit() == small <= 24

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -105,6 +106,32 @@ def test_one_report_per_unit_and_period(chanye, task6):
     response = submit(chanye, task6)
     assert "只能填报近期尚未报送的周期" in response.content.decode()
     assert ProgressReport.objects.filter(task=task6).count() == 1
+
+
+def test_a_second_report_for_a_period_is_refused_wherever_it_comes_from(demo_users, task6):
+    """The form no longer offers a period reported; an import or a stale form reaching the
+    service is refused with the constraint's message (ProgressReport.validate_constraints,
+    which checks Meta's constraints itself: a new one must be added there)."""
+    author = demo_users["chanye"]
+    unit = Unit.objects.get(name="产业处")
+    now, before = [p.start for p in recent_periods(task6.plan, timezone.localdate())][:2]
+
+    def save(progress, period, **kwargs):
+        values = {"period": period, "status": "in_progress", "percent": 40, "progress": progress}
+        return services.report_save(
+            task=task6, unit=unit, author=author, values=values, figures=[], **kwargs
+        )
+
+    save("本期", now, submit=True)
+    with pytest.raises(ValidationError, match="本单位该周期的进展报告已存在"):
+        save("又一份", now, submit=False)
+    draft = save("上期草稿", before, submit=False)
+    save("上期", before, submit=True, report=draft, version=draft.version)  # itself: no conflict
+    reports = ProgressReport.objects.filter(task=task6, unit=unit).order_by("period")
+    reports = reports.values_list("progress", "state")
+    assert list(reports) == [("上期", "submitted"), ("本期", "submitted")]
+    names = {c.name for c in ProgressReport._meta.constraints}
+    assert names == {"tasks_progressreport_one_per_period", "tasks_progressreport_percent_range"}
 
 
 def test_each_report_on_the_task_page_names_its_period(chanye, task6):

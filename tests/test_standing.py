@@ -12,7 +12,7 @@ from django.utils import translation
 
 from reform.bulk import update_rows
 from tasks import services
-from tasks.models import PlanTally, Responsibility, StandingClock, Task, UnitTally
+from tasks.models import PlanTally, ProgressReport, Responsibility, StandingClock, Task, UnitTally
 from tasks.standing import ADJUSTED, refresh_stale, refresh_standing, tally_units
 from tests.conftest import make_plan, make_task, make_unit, make_user
 from units.roles import LEADER
@@ -83,7 +83,29 @@ def test_the_refresh_runs_a_fixed_number_of_queries_per_chunk(db):
     small = count()
     for _ in range(40):
         make_task(plan=plan, lead=[units[1]], support=[units[0]])
-    assert count() == small <= 18  # ids, a chunk, its updates, and the two tallies
+    assert count() == small <= 16  # ids, a chunk, its updates, and the two tallies
+
+
+def test_a_tasks_latest_report_is_its_latest_accepted_one(db):
+    """By the date sent, then the later report; submitted ones wait for their review."""
+    unit = make_unit()
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+
+    def report(period, sent_on, state):
+        return ProgressReport.objects.create(
+            task=task, unit=unit, period=period, submitted_on=sent_on, state=state, progress="—"
+        )
+
+    report(date(2023, 1, 1), date(2023, 4, 2), "accepted")  # Q1's, on time
+    report(date(2023, 2, 1), date(2023, 4, 3), "accepted")
+    latest = report(None, date(2023, 4, 3), "accepted")  # the same day, sent after it
+    report(date(2023, 3, 1), date(2023, 4, 4), "submitted")
+    report(date(2023, 4, 1), None, "draft")
+    refresh_standing(Task.objects.all(), date(2023, 5, 20))
+    task.refresh_from_db()
+    assert task.latest_report == latest
+    resp = Responsibility.objects.get(task=task)
+    assert (resp.reports_expected, resp.reports_on_time) == (1, 1)
 
 
 def test_the_overview_counts_the_stored_lights(db, time_machine):

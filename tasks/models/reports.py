@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -146,6 +147,20 @@ class ProgressReport(models.Model):
     @property
     def is_editable(self):
         return self.state in self.EDITABLE_STATES
+
+    def validate_constraints(self, exclude=None):
+        """Meta's constraints in one query at most: the unit's one report a period, by
+        looking for another; the percent's range is its field's validators' (`full_clean`
+        runs them first) and the database's. Django asks the database about each constraint,
+        three statements each inside a transaction: six of a submission's queries."""
+        if self.period is None or {"task", "unit", "period"} & set(exclude or ()):
+            return
+        others = ProgressReport.objects.filter(
+            task_id=self.task_id, unit_id=self.unit_id, period=self.period
+        )
+        if others.exclude(pk=self.pk).exists() if self.pk else others.exists():
+            one_per_period = self._meta.constraints[0]
+            raise ValidationError({NON_FIELD_ERRORS: one_per_period.get_violation_error_message()})
 
 
 class ReportFigure(models.Model):
