@@ -14,7 +14,7 @@ from tasks.periods import period_containing
 
 
 def report_article(report, reporting_units=()):
-    """The article of a report read with `with_article()`, headed by its unit and period;
+    """The article of a report read by `selectors.article_reports`, headed by its unit and period;
     the edit link is for the units the reader reports for."""
     parts = [header(report), review(report), texts(report), figures(report), files(report)]
     if report.is_editable and report.unit in reporting_units:
@@ -88,7 +88,7 @@ def figures(report):
         '<li><span class="figure-name">{}</span> <span class="figure-value">{}{}</span> {}</li>',
         (
             (f.name, _("约") if f.is_approximate else "", floatformat(f.value, "-2"), f.unit)
-            for f in report.figures.all()
+            for f in report.figure_list
         ),
     )
 
@@ -97,7 +97,7 @@ def files(report):
     return listed(
         "attachments",
         '<li><a href="{}">📎 {}</a> <span class="muted">{}</span></li>',
-        ((f.get_absolute_url(), f.name, filesizeformat(f.size)) for f in report.attachments.all()),
+        ((f.get_absolute_url(), f.name, filesizeformat(f.size)) for f in report.file_list),
     )
 
 

@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from tasks.articles import report_article
-from tasks.models import Light, ProgressReport, Task
+from tasks.models import Light, Task
 from tasks.pages import (
     cached_rows,
     plan_state,
@@ -15,7 +15,7 @@ from tasks.pages import (
     stat_state,
     task_state,
 )
-from tasks.selectors import by_id, task_row_heads, unit_item
+from tasks.selectors import article_reports, by_id, task_row_heads, unit_item
 
 register = template.Library()
 LABELS = dict(Light.choices)
@@ -52,7 +52,7 @@ def task_rows_by_id(template, ids, **context):
     (tasks.selectors.task_row_heads): only the tasks whose row is not cached are read."""
     heads = task_row_heads(ids)
     ids = [pk for pk in ids if pk in heads]  # a task deleted meanwhile has no row
-    load = loader(Task.objects.with_units(), ids)
+    load = loader(reading(Task.objects.with_units()), ids)
     return joined(cached_rows(template, [heads[pk] for pk in ids], load, "task", context))
 
 
@@ -67,7 +67,7 @@ def unit_item_rows(heads, **context):
     """A row per item of a unit page (tasks.selectors.unit_items): only the tasks of the
     items whose row is not cached are read."""
     ids = [head.task_id for head in heads]
-    load = loader(Task.objects.with_plan(), ids, lambda i, task: unit_item(heads[i], task))
+    load = loader(reading(Task.objects.with_plan()), ids, lambda i, task: unit_item(heads[i], task))
     return joined(cached_rows("tasks/_unit_item.html", heads, load, "item", context))
 
 
@@ -75,7 +75,7 @@ def unit_item_rows(heads, **context):
 def report_rows(heads, **context):
     """Each report (tasks.pages.report_heads) as its article (tasks.articles): only the
     reports whose article is not cached are read."""
-    load = loader(ProgressReport.objects.with_article(), [head[0] for head in heads])
+    load = loader(article_reports, [head[0] for head in heads])
     return joined(cached_rows(report_article, heads, load, "report", context))
 
 
@@ -85,22 +85,27 @@ def article(report):
     return report_article(report)
 
 
-def loader(queryset, ids, item=lambda i, obj: obj):
+def loader(read, ids, item=lambda i, obj: obj):
     """How cached_rows reads the items of the rows it lacks: by their ids (`ids[i]` for row
-    i) from `queryset` at once, each made into `item(i, obj)`."""
+    i), all at once (`read(ids)` gives them by id), each made into `item(i, obj)`."""
 
     def load(missing):
-        found = by_id(queryset, [ids[i] for i in missing])
+        found = read([ids[i] for i in missing])
         return {i: item(i, found[ids[i]]) for i in missing if ids[i] in found}
 
     return load
+
+
+def reading(queryset):
+    """A `read` for `loader`: the objects of `queryset` with the ids asked for."""
+    return lambda ids: by_id(queryset, ids)
 
 
 @register.simple_tag
 def review_rows(heads):
     """Each report awaiting review (tasks.selectors.review_card_heads), with its task and
     the accept and return forms: only the reports whose card is not cached are read."""
-    load = loader(ProgressReport.objects.with_article(), [head[0] for head in heads])
+    load = loader(article_reports, [head[0] for head in heads])
     return joined(cached_rows("tasks/_review_card.html", heads, load, "report", {}))
 
 
