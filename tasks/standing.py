@@ -70,9 +70,9 @@ def reports_sent(ids):
             sent.by_task[task_id].add((unit_id, period))
             sent.history[task_id, unit_id, period] = sent_on
         if state == ProgressReport.State.ACCEPTED:
-            # The latest by date sent, then by id; a report without a date comes last.
-            order = (sent_on is not None, sent_on or date.min, pk)
-            if order > accepted.get(task_id, (False, date.min, 0)):
+            # The latest by date sent, then by id (one without a date as the earliest).
+            order = (sent_on or date.min, pk)
+            if order > accepted.get(task_id, (date.min, 0)):
                 accepted[task_id] = order
                 sent.latest[task_id] = pk
     return sent

@@ -155,7 +155,9 @@ class ProgressReport(models.Model):
             task_id=self.task_id, unit_id=self.unit_id, period=self.period
         )
         if others.exclude(pk=self.pk).exists() if self.pk else others.exists():
-            one_per_period = self._meta.constraints[0]
+            one_per_period = next(
+                c for c in self._meta.constraints if isinstance(c, models.UniqueConstraint)
+            )
             raise ValidationError({NON_FIELD_ERRORS: one_per_period.get_violation_error_message()})
 
 
