@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -61,8 +61,24 @@ def changes_since(obj, version):
     ]
 
 
+def report_save(*, task: Task, unit, report: ProgressReport | None = None, **kwargs):
+    """Saves a unit's report as a draft or submits it for review (`report_write`).
+
+    A second report of the unit's period is refused, also one that passed the check while
+    another was being saved (two tabs, a double click): the database's constraint refuses
+    it, and once its transaction has rolled back the check says why."""
+    try:
+        return report_write(task=task, unit=unit, report=report, **kwargs)
+    except IntegrityError:
+        period = kwargs["values"].get("period")
+        ProgressReport(
+            pk=report and report.pk, task=task, unit=unit, period=period
+        ).validate_constraints()
+        raise
+
+
 @transaction.atomic
-def report_save(
+def report_write(
     *,
     task: Task,
     unit,
@@ -74,7 +90,7 @@ def report_save(
     report: ProgressReport | None = None,
     version: int | None = None,
 ) -> ProgressReport:
-    """Saves a unit's report as a draft or submits it for review."""
+    """`report_save`'s transaction."""
     if task.is_closed:
         raise ValidationError(_("任务已办结，不再接受进展报告。"))
     created = report is None

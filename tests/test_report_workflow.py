@@ -134,6 +134,41 @@ def test_a_second_report_for_a_period_is_refused_wherever_it_comes_from(demo_use
     assert names == {"tasks_progressreport_one_per_period", "tasks_progressreport_percent_range"}
 
 
+def test_two_submissions_of_one_period_at_once_leave_one_and_say_why(
+    demo_users, task6, monkeypatch
+):
+    """A double click: both submissions pass the check before either is saved; the second
+    is refused by the database and answered with the check's message (which the form
+    shows), not an error page."""
+    unit = Unit.objects.get(name="产业处")
+    period = period_containing(task6.plan, timezone.localdate()).start
+    check = ProgressReport.validate_constraints
+    checked = []
+
+    def the_other_not_yet_saved(report, exclude=None):
+        checked.append(report)
+        if len(checked) > 1:  # after the rollback: the other one is there
+            check(report, exclude)
+
+    ProgressReport.objects.create(
+        task=task6, unit=unit, period=period, state="submitted", progress="先到的"
+    )
+    monkeypatch.setattr(ProgressReport, "validate_constraints", the_other_not_yet_saved)
+    values = {"period": period, "status": "in_progress", "percent": 40, "progress": "后到的"}
+    with pytest.raises(ValidationError, match="本单位该周期的进展报告已存在"):
+        services.report_save(
+            task=task6,
+            unit=unit,
+            author=demo_users["chanye"],
+            values=values,
+            figures=[],
+            submit=True,
+        )
+    assert len(checked) == 2
+    reports = ProgressReport.objects.filter(task=task6, unit=unit)
+    assert list(reports.values_list("progress", flat=True)) == ["先到的"]
+
+
 def test_each_report_on_the_task_page_names_its_period(chanye, task6):
     """Two reports sent the same day differ by the period they are for, which heads each."""
     submit(chanye, task6)
