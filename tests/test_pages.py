@@ -1,10 +1,14 @@
 """The plan and task pages, login, and every named URL."""
 
+from datetime import date
+
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 
 from tasks.models import Plan, ProgressReport, ReportFigure, Task
+from tasks.standing import refresh_standing
 from tests.conftest import make_plan, make_task, make_unit, make_user, queries_for
 from units.models import Unit
 
@@ -85,13 +89,17 @@ def test_unknown_ids_answer_404(member, seed):
 
 
 def test_user_text_is_escaped(client, db):
+    """Once: in the task's rows (tasks.rows) and pages, and in the reasons for its light."""
     unit = make_unit(name="<script>alert(1)</script>")
-    task = make_task(title="<b>粗体</b>", lead=[unit])
-    client.force_login(make_user("someone"))
-    for url in [task.plan.get_absolute_url(), task.get_absolute_url()]:
+    task = make_task(title="<b>粗体</b>", lead=[unit], due_on=date(2020, 1, 1))
+    refresh_standing(Task.objects.all(), timezone.localdate())  # red: late, report overdue
+    client.force_login(make_user("someone", unit=unit))
+    pages = [task.plan.get_absolute_url(), task.get_absolute_url(), unit.get_absolute_url()]
+    for url in [*pages, f"/tasks/?unit={unit.pk}"]:
         html = client.get(url).content.decode()
-        assert "<script>alert(1)</script>" not in html
-        assert "&lt;b&gt;粗体&lt;/b&gt;" in html
+        assert "<script>alert(1)</script>" not in html and "&amp;lt;" not in html, url
+        assert "&lt;b&gt;粗体&lt;/b&gt;" in html, url
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(pages[0]).content.decode()
 
 
 def test_plan_page_queries_do_not_grow(client, db):

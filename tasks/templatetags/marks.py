@@ -1,13 +1,12 @@
-"""Marks that lists repeat on every row, built in Python: an include per cell costs more than
-the rest of a row. Text is escaped by format_html as a template would. Rows themselves come
-from tasks.pages.rows: rendered once per state of what they show."""
+"""The template tags of lists and pages: the marks every row repeats and the rows themselves,
+built in Python (tasks.rows, tasks.articles: an include per cell cost more than the rest of a
+row), each row made once per state of what it shows (tasks.pages.rows)."""
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from tasks.articles import report_article
-from tasks.models import Light, Task
+from tasks.models import Task
 from tasks.pages import (
     cached_rows,
     plan_state,
@@ -15,45 +14,38 @@ from tasks.pages import (
     stat_state,
     task_state,
 )
+from tasks.rows import (
+    attention_row,
+    light,
+    task_list_row,
+    task_row,
+    unit_item_row,
+    unit_list,
+)
 from tasks.selectors import article_reports, by_id, task_row_heads, unit_item
 
 register = template.Library()
-LABELS = dict(Light.choices)
+register.simple_tag(light)
+register.simple_tag(unit_list)
+# The rows a template names (tasks.rows).
+ROWS = {"task_row": task_row, "task_list_row": task_list_row, "attention_row": attention_row}
 
 
 @register.simple_tag
-def light(value, reasons=()):
-    """红黄绿灯 as a coloured mark, with its reasons as the title."""
-    title = format_html(' title="{}"', "；".join(reasons)) if reasons else ""
-    label = LABELS.get(value, Light.DONE.label)
-    return format_html('<span class="light light-{}"{}>{}</span>', value, title, label)
+def task_rows(row, tasks, **context):
+    """A row per task (with `with_units()`), made by the builder `row` names (ROWS)."""
+    return joined(rows(ROWS[row], tasks, task_state, **context))
 
 
 @register.simple_tag
-def unit_list(units, lead=False):
-    """Units as chips (the lead ones marked), or a dash when there are none."""
-    if not units:
-        return format_html('<span class="muted">{}</span>', "—")
-    css = "unit-chip unit-lead" if lead else "unit-chip"
-    return format_html_join(
-        "", '<span class="{}">{}</span>', ((css, u.display_name) for u in units)
-    )
-
-
-@register.simple_tag
-def task_rows(template, tasks, **context):
-    """A row per task (with `with_units()`) through `template`."""
-    return joined(rows(template, tasks, task_state, **context))
-
-
-@register.simple_tag
-def task_rows_by_id(template, ids, **context):
-    """A row per task id through `template`, keyed by what the row shows
-    (tasks.selectors.task_row_heads): only the tasks whose row is not cached are read."""
+def task_rows_by_id(row, ids, **context):
+    """A row per task id, made by the builder `row` names (ROWS), keyed by what the row
+    shows (tasks.selectors.task_row_heads): only the tasks whose row is not cached are
+    read."""
     heads = task_row_heads(ids)
     ids = [pk for pk in ids if pk in heads]  # a task deleted meanwhile has no row
     load = loader(reading(Task.objects.with_units()), ids)
-    return joined(cached_rows(template, [heads[pk] for pk in ids], load, "task", context))
+    return joined(cached_rows(ROWS[row], [heads[pk] for pk in ids], load, "task", context))
 
 
 @register.simple_tag
@@ -68,7 +60,7 @@ def unit_item_rows(heads, **context):
     items whose row is not cached are read."""
     ids = [head.task_id for head in heads]
     load = loader(reading(Task.objects.with_plan()), ids, lambda i, task: unit_item(heads[i], task))
-    return joined(cached_rows("tasks/_unit_item.html", heads, load, "item", context))
+    return joined(cached_rows(unit_item_row, heads, load, "item", context))
 
 
 @register.simple_tag
