@@ -151,19 +151,19 @@ def unit_item_row(item, unit=None, is_member=False, **context):
     )
 
 
-def reporting(r):
+def reporting(owed):
     """The report a unit owes now, as its unit page says it."""
-    if r.state == "overdue":
+    if owed.state == "overdue":
         return format_html(
-            '<span class="due">{}</span>', _("%(period)s逾期未报") % {"period": r.period.label}
+            '<span class="due">{}</span>', _("%(period)s逾期未报") % {"period": owed.period.label}
         )
-    if r.state == "due":
+    if owed.state == "due":
         return format_html(
             '<span class="pending">{}</span><div class="muted small">{}</div>',
-            _("%(period)s待报") % {"period": r.period.label},
-            _("%(date)s前") % {"date": day(r.period.deadline)},
+            _("%(period)s待报") % {"period": owed.period.label},
+            _("%(date)s前") % {"date": day(owed.period.deadline)},
         )
-    if r.state == "sent":
+    if owed.state == "sent":
         return format_html('<span class="ok">{}</span>', _("已报"))
     return "—"
 
