@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from tasks.models import Plan, ProgressReport, Task
-from units.roles import is_office
+from units.roles import is_office, unit_ids
 
 
 def get_plan_or_404(user, plan_id):
@@ -20,6 +20,12 @@ def get_plan_or_404(user, plan_id):
 
 def get_task_or_404(user, task_id):
     return get_object_or_404(Task.objects.visible_to(user).with_units(), pk=task_id)
+
+
+def reporting_units(user, task):
+    """The user's units that answer for the task (read with its units), lead first."""
+    mine = unit_ids(user)
+    return [u for u in task.lead_units + task.support_units if u.pk in mine]
 
 
 def get_report_or_404(user, report_id):

@@ -38,11 +38,19 @@ def unit_version(unit):
     return UnitTally.objects.filter(unit=unit).values_list("version", flat=True).first()
 
 
+REPORT_HEAD = ("pk", "version", "updated_at")
+
+
 def report_heads(reports):
     """Each report's id with what moves whenever its article changes: its `version` (every
     write through the services moves it, imports included) and `updated_at` (every save
     moves it, the admin's included). One small query, however long the articles."""
-    return list(reports.values_list("pk", "version", "updated_at"))
+    return list(reports.values_list(*REPORT_HEAD))
+
+
+def report_head(report):
+    """The head of a report at hand, as `report_heads` reads it."""
+    return tuple(getattr(report, name) for name in REPORT_HEAD)
 
 
 def catalog_version():
@@ -99,8 +107,7 @@ def cached_rows(template, states, load, name, context):
     for the states not cached ({index: item}; an item it cannot find has no row) by
     `template`: a template's name (the item is `name` in its context) or a function called
     with the item and `context`."""
-    maker = getattr(template, "__qualname__", template)
-    keys = [page_key([maker, state, context]) for state in states]
+    keys = [row_key(template, state, context) for state in states]
     found = cache_get_many(keys)
     missing = [i for i, key in enumerate(keys) if key not in found]
     if missing:
@@ -110,6 +117,17 @@ def cached_rows(template, states, load, name, context):
         found |= fresh
     # Made by our own templates and builders, which escape what they print.
     return [mark_safe(found[key]) for key in keys if key in found]  # noqa: S308
+
+
+def row_key(template, state, context):
+    return page_key([getattr(template, "__qualname__", template), state, context])
+
+
+def keep_row(make, state, item, context):
+    """Stores the row `make(item, **context)` where `cached_rows` will look for the row of
+    `state`: for an item just written and at hand, that the page its writer lands on would
+    otherwise read again."""
+    cache_set_many({row_key(make, state, context): make(item, **context)})
 
 
 def rendering(template, name):

@@ -111,11 +111,13 @@ def report_write(
     report.save()
     if not created:
         report.figures.all().delete()
-    ReportFigure.objects.bulk_create(
+    # What its article shows (selectors.article_reports), at hand for a new report.
+    report.figure_list = ReportFigure.objects.bulk_create(
         ReportFigure(report=report, seq=order, **figure) for order, figure in enumerate(figures)
     )
-    for upload in files:
-        attachment_add(report=report, upload=upload, user=author)
+    added = [attachment_add(report=report, upload=upload, user=author) for upload in files]
+    if created:
+        report.file_list = added
     standing_refresh(task.pk)
     return report
 

@@ -9,9 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from reform.cache import RedisCache
 from tasks import services
@@ -21,7 +24,7 @@ from tasks.periods import Period
 from tasks.reminders import Due, reminders_send
 from tasks.rows import task_list_row
 from tasks.standing import refresh_standing
-from tests.conftest import make_plan, make_task, make_unit, make_user
+from tests.conftest import make_plan, make_task, make_unit, make_user, report_data
 
 MAY = "2023-05-20 10:00 +0800"
 
@@ -216,6 +219,28 @@ def test_after_a_report_the_task_page_reads_only_that_reports_article(member):
     new = ProgressReport.objects.get(progress="本季度进展")
     figures = [q["sql"] for q in ctx if 'FROM "tasks_reportfigure"' in q["sql"]]
     assert len(figures) == 1 and f"IN ({new.pk})" in figures[0]
+
+
+def test_the_page_a_submission_lands_on_shows_its_report_without_reading_it(member):
+    """The new report's article, with its figures and evidence, is cached as it is sent: the
+    task page its sender lands on reads none of it, and shows what it would have read."""
+    client, unit = member
+    task = Task.objects.get(title="缓存任务")
+    client.get(task.get_absolute_url())
+    evidence = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4 minutes", "application/pdf")
+    figure = {"figures-0-name": "培训人次", "figures-0-value": "1200", "figures-0-unit": "人次"}
+    data = report_data(progress="本季度进展", attachments=evidence, **figure)
+    assert client.post(reverse("tasks:report", args=[task.pk]), data).status_code == 302
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get(task.get_absolute_url()).content.decode()
+    read = r'FROM "tasks_(reportfigure|attachment)"|"tasks_progressreport"."progress"'
+    assert not [q["sql"] for q in ctx if re.search(read, q["sql"])]
+    report = ProgressReport.objects.get(progress="本季度进展")
+    article = re.compile(rf'<article [^>]*id="report-{report.pk}">.*?</article>', re.S)
+    kept = article.search(html)[0]
+    assert "1200" in kept and "会议纪要.pdf" in kept
+    cache.clear()
+    assert article.search(client.get(task.get_absolute_url()).content.decode())[0] == kept
 
 
 def test_after_a_report_the_task_page_keeps_what_the_task_says_and_its_history(member):

@@ -9,7 +9,9 @@ from tasks.articles import report_article
 from tasks.models import Task
 from tasks.pages import (
     cached_rows,
+    keep_row,
     plan_state,
+    report_head,
     rows,
     stat_state,
     task_state,
@@ -64,11 +66,20 @@ def unit_item_rows(heads, **context):
 
 
 @register.simple_tag
-def report_rows(heads, **context):
-    """Each report (tasks.pages.report_heads) as its article (tasks.articles): only the
-    reports whose article is not cached are read."""
+def report_rows(heads, reporting_units=()):
+    """Each report (tasks.pages.report_heads) as its article (tasks.articles), with the edit
+    link for the units the reader reports for: only the reports whose article is not cached
+    are read."""
     load = loader(article_reports, [head[0] for head in heads])
+    context = {"reporting_units": reporting_units}
     return joined(cached_rows(report_article, heads, load, "report", context))
+
+
+def keep_article(report, reporting_units):
+    """Caches the article of a report just written, with what its article shows at hand
+    (`figure_list`, `file_list`), where `report_rows` will look for it on the task page its
+    writer lands on: that page need not read the report again."""
+    keep_row(report_article, report_head(report), report, {"reporting_units": reporting_units})
 
 
 @register.simple_tag

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
-from tasks.access import get_plan_or_404, get_task_or_404
+from tasks.access import get_plan_or_404, get_task_or_404, reporting_units
 from tasks.dashboard import overview, plan_dashboard
 from tasks.history import history_rows
 from tasks.models import Plan, Task
@@ -112,10 +112,10 @@ def help_lights(request):
 @require_safe
 def task_detail(request, task_id):
     task = get_task_or_404(request.user, task_id)
-    mine = set(unit_ids(request.user))
+    mine = unit_ids(request.user)
     ctx = {
         "task": task,
-        "reporting_units": [u for u in task.lead_units + task.support_units if u.pk in mine],
+        "reporting_units": reporting_units(request.user, task),
         "can_review": is_office(request.user),
         # The higher plan's task it carries out, if any: read here, not joined to every task.
         "parent": task.parent_task_id

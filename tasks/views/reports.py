@@ -10,15 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from tasks import services
-from tasks.access import get_report_or_404, get_task_or_404, office_required
+from tasks.access import get_report_or_404, get_task_or_404, office_required, reporting_units
 from tasks.forms import FigureFormSet, ReportForm
 from tasks.lights import proposed_period
 from tasks.models import Attachment, ProgressReport, Task
 from tasks.pages import all_versions, cached_body, with_csrf
 from tasks.reminders import reminders_due, reminders_send
 from tasks.selectors import page_of_ids, reported_periods, review_card_heads, review_queue
+from tasks.templatetags.marks import keep_article
 from units.models import Unit
-from units.roles import unit_ids
 
 REVIEW_PAGE = 20
 
@@ -26,7 +26,7 @@ REVIEW_PAGE = 20
 def reporting_unit(user, task, requested=None):
     """The user's unit that answers for the task as 牵头 or 配合 (the one asked for, if
     several); else 403. The task was read with its units: no query."""
-    mine = [u for u in task.lead_units + task.support_units if u.pk in unit_ids(user)]
+    mine = reporting_units(user, task)
     if requested:
         mine = [u for u in mine if str(u.pk) == requested]
     if not mine:
@@ -78,6 +78,7 @@ def report_form(request, task, unit, report, taken):
     )
     figures = FigureFormSet(request.POST or None, prefix="figures", initial=free_figures(report))
     conflict = None
+    created = report.pk is None
     if request.method == "POST" and form.is_valid() and figures.is_valid():
         try:
             saved = services.report_save(
@@ -97,6 +98,8 @@ def report_form(request, task, unit, report, taken):
             form.add_error(None, exc)
         else:
             if saved.state == ProgressReport.State.SUBMITTED:
+                if created:  # the task page it lands on shows it: its article is at hand
+                    keep_article(saved, reporting_units(request.user, task))
                 messages.success(request, _("进展报告已提交，等待产改办审核。"))
                 return redirect(task)
             messages.success(request, _("草稿已保存。"))
