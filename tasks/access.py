@@ -7,9 +7,11 @@ user's role lacks answers 403.
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from tasks.models import Plan, ProgressReport, Task
+from reform.prepared import Prepared
+from tasks.models import Plan, ProgressReport, Responsibility, Task
 from units.roles import is_office, unit_ids
 
 
@@ -18,8 +20,20 @@ def get_plan_or_404(user, plan_id):
     return get_object_or_404(Plan.objects.visible_to(user).defer("source_text"), pk=plan_id)
 
 
+TASK = Prepared(lambda pk: Task.objects.with_plan().filter(pk=pk))
+UNITS = Prepared(
+    lambda pk: Responsibility.objects.filter(task=pk).select_related("unit").order_by("role", "seq")
+)
+
+
 def get_task_or_404(user, task_id):
-    return get_object_or_404(Task.objects.visible_to(user).with_units(), pk=task_id)
+    """The task with its plan, section and units (as `with_units()` reads them)."""
+    visible = not Task.objects.visible_to(user).query.is_empty()  # the rule in one place
+    task = visible and TASK.first(task_id)
+    if not task:
+        raise Http404
+    task.keep_responsibilities(UNITS(task_id))
+    return task
 
 
 def reporting_units(user, task):

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import call_command
 
+from reform import prepared
 from tasks.models import Plan, Responsibility, Section, Task
 from tasks.seed import load_seed
 from units.models import Membership, Unit
@@ -15,6 +16,9 @@ from units.roles import LEADER, OFFICE, ensure_groups
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+# Every prepared read of every test is compared with its queryset's own SQL.
+prepared.CHECK = True
+
 LVJIAN = "2023年绿建区新时代产业工人队伍建设改革工作要点及责任分工方案"
 
 

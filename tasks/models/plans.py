@@ -291,6 +291,14 @@ class Task(models.Model):
 
         return [Reason(code, params, self.plan) for code, params in self.light_reasons]
 
+    def keep_responsibilities(self, responsibilities):
+        """Holds the task's responsibilities as `prefetch_related` would."""
+        for r in responsibilities:
+            r.task = self
+        held = self.responsibilities.all()
+        held._result_cache, held._prefetch_done = responsibilities, True
+        self._prefetched_objects_cache = {"responsibilities": held}
+
     def units_in_role(self, role):
         """Units in one role, in document order; uses prefetched responsibilities."""
         return [r.unit for r in self.responsibilities.all() if r.role == role]
