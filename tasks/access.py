@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from reform.prepared import Prepared
-from tasks.models import Plan, ProgressReport, Responsibility, Task
+from tasks.models import Plan, ProgressReport, Task
+from tasks.selectors import tasks_with_units
 from units.roles import is_office, unit_ids
 
 
@@ -20,19 +20,12 @@ def get_plan_or_404(user, plan_id):
     return get_object_or_404(Plan.objects.visible_to(user).defer("source_text"), pk=plan_id)
 
 
-TASK = Prepared(lambda pk: Task.objects.with_plan().filter(pk=pk))
-UNITS = Prepared(
-    lambda pk: Responsibility.objects.filter(task=pk).select_related("unit").order_by("role", "seq")
-)
-
-
 def get_task_or_404(user, task_id):
     """The task with its plan, section and units (as `with_units()` reads them)."""
     visible = not Task.objects.visible_to(user).query.is_empty()  # the rule in one place
-    task = visible and TASK.first(task_id)
+    task = visible and tasks_with_units([task_id]).get(task_id)
     if not task:
         raise Http404
-    task.keep_responsibilities(UNITS(task_id))
     return task
 
 

@@ -5,6 +5,8 @@ from functools import cache
 
 from django.utils.translation import gettext_lazy as _
 
+from reform.prepared import Prepared
+
 IGNORED = {"id", "version", "updated_at"}
 
 
@@ -23,11 +25,7 @@ def history_rows(obj, limit=50):
     """
     historical = historical_model(type(obj))
     fields = [f for f in historical.tracked_fields if f.concrete and f.attname not in IGNORED]
-    records = list(
-        historical.objects.filter(**{obj._meta.pk.attname: obj.pk})
-        .select_related("history_user")
-        .order_by("-history_date")[:limit]
-    )
+    records = history_read(type(obj), limit)(obj.pk)
     rows = []
     for record, previous in zip(records, records[1:] + [None], strict=True):
         if previous is None:
@@ -47,6 +45,15 @@ def history_rows(obj, limit=50):
             )
         )
     return rows
+
+
+@cache
+def history_read(model, limit):
+    """The latest `limit` records of an object of `model`, as a prepared read."""
+    records = historical_model(model).objects.select_related("history_user")
+    return Prepared(
+        lambda pk: records.filter(**{model._meta.pk.attname: pk}).order_by("-history_date")[:limit]
+    )
 
 
 @cache

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from reform.prepared import Prepared
 from tasks.models import Plan, PlanTally, StandingClock, UnitTally
 
 logger = logging.getLogger(__name__)
@@ -30,26 +31,31 @@ logger = logging.getLogger(__name__)
 CSRF_SLOT = "<!-- csrf -->"
 
 
+def versions(tallies):
+    return tallies.values_list("version", flat=True)
+
+
+PLAN_VERSION = Prepared(lambda plan: versions(PlanTally.objects.filter(plan=plan)))
+UNIT_VERSION = Prepared(lambda unit: versions(UnitTally.objects.filter(unit=unit)))
+CLOCK_VERSION = Prepared(lambda: versions(StandingClock.objects.order_by("pk")[:1]))
+
+
 def plan_version(plan):
-    return PlanTally.objects.filter(plan=plan).values_list("version", flat=True).first()
+    return PLAN_VERSION.first(plan.pk)
 
 
 def unit_version(unit):
-    return UnitTally.objects.filter(unit=unit).values_list("version", flat=True).first()
+    return UNIT_VERSION.first(unit.pk)
 
 
+# What moves whenever a report's article changes, with its id: its `version` (every write
+# through the services moves it, imports included) and `updated_at` (every save moves it, the
+# admin's included). One small query for a page's reports, however long their articles.
 REPORT_HEAD = ("pk", "version", "updated_at")
 
 
-def report_heads(reports):
-    """Each report's id with what moves whenever its article changes: its `version` (every
-    write through the services moves it, imports included) and `updated_at` (every save
-    moves it, the admin's included). One small query, however long the articles."""
-    return list(reports.values_list(*REPORT_HEAD))
-
-
 def report_head(report):
-    """The head of a report at hand, as `report_heads` reads it."""
+    """The head of a report at hand, as `selectors.task_report_heads` reads it."""
     return tuple(getattr(report, name) for name in REPORT_HEAD)
 
 
@@ -61,17 +67,17 @@ def catalog_version():
 
 def all_versions():
     """Moves on with every write: each recounts some tally."""
-    return StandingClock.objects.values_list("version", flat=True).first()
+    return CLOCK_VERSION.first()
 
 
 def list_version(query):
     """What a task list's rows depend on: the plan's or the unit's version when the list is
     filtered by one (any change to its tasks recounts that tally), else every plan's."""
     plan, unit = query.get("plan", ""), query.get("unit", "")
-    if plan.isdigit():
-        return "plan", plan, PlanTally.objects.filter(plan=plan).values_list("version").first()
-    if unit.isdigit():
-        return "unit", unit, UnitTally.objects.filter(unit=unit).values_list("version").first()
+    if plan.isdecimal():
+        return "plan", plan, PLAN_VERSION.first(int(plan))
+    if unit.isdecimal():
+        return "unit", unit, UNIT_VERSION.first(int(unit))
     return "all", all_versions()
 
 

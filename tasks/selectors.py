@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Subquery
 
+from reform.prepared import Prepared
 from tasks.lights import SENT, Reporting
 from tasks.models import (
     Attachment,
+    Indicator,
     Plan,
     ProgressReport,
     Reminder,
@@ -17,7 +19,9 @@ from tasks.models import (
     Task,
     UnitTally,
 )
+from tasks.pages import REPORT_HEAD
 from tasks.periods import period_containing
+from units.roles import reads_everything, unit_ids
 
 UNIT_PAGE_SIZE = 50
 
@@ -30,10 +34,52 @@ class UnitItem:
     reporting: Reporting
 
 
+# The commonest reads of the pages, each compiled once (reform.prepared).
+TASKS = Prepared(lambda ids: Task.objects.with_plan().filter(pk__in=ids).order_by("pk"))
+LOCKED_TASKS = Prepared(lambda ids: TASKS.build(ids).select_for_update(of=("self",)))
+RESPONSIBILITIES = Prepared(
+    lambda ids: (
+        Responsibility.objects.filter(task__in=ids)
+        .select_related("unit")
+        .order_by("task_id", "role", "seq")
+    )
+)
+UNIT_TALLY = Prepared(lambda unit: UnitTally.objects.filter(unit=unit))
+ARTICLES = Prepared(lambda ids: ProgressReport.objects.with_article().filter(pk__in=ids).order_by())
+FIGURES = Prepared(lambda ids: ReportFigure.objects.filter(report__in=ids))
+FILES = Prepared(lambda ids: Attachment.objects.filter(report__in=ids))
+INDICATORS = Prepared(lambda task: Indicator.objects.filter(task=task))
+ACTUALS = Prepared(
+    lambda ids: (
+        ReportFigure.objects.filter(indicator__in=ids, report__state=ProgressReport.State.ACCEPTED)
+        .select_related("report")
+        .order_by("-report__submitted_on", "-report__pk")
+    )
+)
+
+
+def tasks_with_units(ids, lock=False):
+    """The tasks with these ids, by id, with their plans, sections and units in their
+    roles, as `Task.objects.with_units()` reads them. `lock`: their rows locked until the
+    transaction ends (in the order of their ids)."""
+    tasks = (LOCKED_TASKS if lock else TASKS)(ids)
+    held = defaultdict(list)
+    for responsibility in RESPONSIBILITIES(ids):
+        held[responsibility.task_id].append(responsibility)
+    for task in tasks:
+        task.keep_responsibilities(held[task.pk])
+    return {task.pk: task for task in tasks}
+
+
+def tasks_with_plans(ids):
+    """The tasks with these ids, by id, with their plans and sections."""
+    return {task.pk: task for task in TASKS(ids)}
+
+
 def unit_counts(unit):
     """How many tasks a unit leads and supports, and how many reports it owes now, from its
     tally (one query on one row, however many tasks the unit has)."""
-    tally = UnitTally.objects.filter(unit=unit).first() or UnitTally(unit=unit)
+    tally = UNIT_TALLY.first(unit.pk) or UnitTally(unit=unit)
     return {"lead": tally.led, "support": tally.supported, "owed": tally.owed}
 
 
@@ -91,15 +137,24 @@ def row_fields(model, *left_out):
 
 def unit_open_reports(unit):
     """The unit's drafts and returned reports: what it still has to finish."""
-    return (
+    return OPEN_REPORTS(unit.pk)
+
+
+OPEN_REPORTS = Prepared(
+    lambda unit: (
         ProgressReport.objects.filter(unit=unit, state__in=ProgressReport.EDITABLE_STATES)
         .with_task()
         .order_by("-updated_at")
     )
+)
 
 
-def open_reminders(unit, count=20):
-    """催办 notices to the unit whose report has not been sent since."""
+def open_reminders(unit):
+    """The latest 20 催办 notices to the unit whose report has not been sent since."""
+    return OPEN_REMINDERS(unit.pk)
+
+
+def unanswered_reminders(unit):
     answered = ProgressReport.objects.filter(
         task=OuterRef("task"), unit=unit, period=OuterRef("period"), state__in=SENT
     )
@@ -108,17 +163,29 @@ def open_reminders(unit, count=20):
         .exclude(Exists(answered))
         .select_related("task__plan", "sent_by")
         .defer("task__plan__source_text")
-        .order_by("-sent_at")[:count]
+        .order_by("-sent_at")[:20]
     )
 
 
-def task_reports(task, user):
-    """A task's report timeline as the user may see it."""
-    return (
-        ProgressReport.objects.visible_to(user)
-        .filter(task=task)
-        .order_by("-submitted_on", "-updated_at")
-    )
+OPEN_REMINDERS = Prepared(unanswered_reminders)
+
+
+def task_report_heads(task, user):
+    """The heads (`tasks.pages.REPORT_HEAD`) of the task's reports the user may see
+    (`ProgressReport.visible_to`), in the timeline's order."""
+    if reads_everything(user):
+        return HEADS(task.pk)
+    return SEEN_HEADS(task.pk, sorted(unit_ids(user)))
+
+
+def timeline(reports):
+    return reports.order_by("-submitted_on", "-updated_at").values_list(*REPORT_HEAD)
+
+
+HEADS = Prepared(lambda task: timeline(ProgressReport.objects.filter(task=task)))
+SEEN_HEADS = Prepared(
+    lambda task, units: timeline(ProgressReport.objects.seen_by_members_of(units).filter(task=task))
+)
 
 
 def reported_periods(task, unit, besides=None):
@@ -131,16 +198,9 @@ def reported_periods(task, unit, besides=None):
 
 def indicator_progress(task):
     """Each indicator with its latest accepted actual (one query for all)."""
-    indicators = list(task.indicators.all())
+    indicators = INDICATORS(task.pk)
     latest = {}
-    figures = (
-        ReportFigure.objects.filter(
-            indicator__in=indicators, report__state=ProgressReport.State.ACCEPTED
-        )
-        .select_related("report")
-        .order_by("-report__submitted_on", "-report__pk")
-    )
-    for figure in figures:
+    for figure in ACTUALS([indicator.pk for indicator in indicators]):
         latest.setdefault(figure.indicator_id, figure)
     return [(indicator, latest.get(indicator.pk)) for indicator in indicators]
 
@@ -175,21 +235,16 @@ def task_row_heads(ids):
     return heads
 
 
-def by_id(queryset, ids):
-    """The objects of `queryset` with these ids, by id (one deleted meanwhile is left out)."""
-    return queryset.filter(pk__in=ids).order_by().in_bulk()
-
-
 def article_reports(ids):
     """The reports with these ids, by id, with what their articles show (tasks.articles):
     `with_article()`, and their figures and attachments, one query each, listed on each
     report (`figure_list`, `file_list`). Django's prefetch builds a queryset for each report
     and relation it fills: reading a dozen reports took 4.3 ms of CPU, now 3.4."""
-    reports = by_id(ProgressReport.objects.with_article(), ids)
+    reports = {report.pk: report for report in ARTICLES(ids)}
     figures, files = defaultdict(list), defaultdict(list)
-    for figure in ReportFigure.objects.filter(report__in=list(reports)):
+    for figure in FIGURES(list(reports)):
         figures[figure.report_id].append(figure)
-    for attachment in Attachment.objects.filter(report__in=list(reports)):
+    for attachment in FILES(list(reports)):
         files[attachment.report_id].append(attachment)
     for pk, report in reports.items():
         report.figure_list, report.file_list = figures[pk], files[pk]
@@ -203,7 +258,7 @@ def review_queue():
 
 def review_card_heads(ids):
     """What the review card of each of these reports shows, in their order, as values (its
-    head, `tasks.pages.report_heads`, with its task's code and title and its plan's)."""
+    head, `tasks.pages.REPORT_HEAD`, with its task's code and title and its plan's)."""
     heads = (
         ProgressReport.objects.filter(pk__in=ids)
         .order_by()

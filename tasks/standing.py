@@ -16,6 +16,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, Sum
 
 from reform.bulk import update_rows, upsert_rows
+from reform.prepared import Prepared
 from tasks.lights import SENT, assess_tasks, is_finished, reporting
 from tasks.models import (
     Light,
@@ -28,6 +29,7 @@ from tasks.models import (
     UnitTally,
 )
 from tasks.periods import period_containing, previous_period
+from tasks.selectors import tasks_with_units
 from units.models import Unit
 
 CHUNK = 1000
@@ -139,6 +141,11 @@ def tally_all():
     tick_clock()
 
 
+REFRESHED = Prepared(
+    lambda day: StandingClock.objects.filter(refreshed_on=day).values_list("pk", flat=True)[:1]
+)
+
+
 def refresh_stale(tasks, today):
     """Refreshes those of `tasks` not yet assessed today.
 
@@ -146,7 +153,7 @@ def refresh_stale(tasks, today):
     leaves and every write keeps (each refreshes what it touched). Until then, the stale
     among `tasks`; the first page that finds none anywhere records the day.
     """
-    if StandingClock.objects.filter(refreshed_on=today).exists():
+    if REFRESHED.first(today):
         return 0
     # Not today's: older, or (a clock set back, as tests do) newer.
     stale = Q(light_on__lt=today) | Q(light_on__gt=today) | Q(light_on__isnull=True)
@@ -182,10 +189,8 @@ def mark_refreshed(today):
 def refresh_chunk(ids, today, lock=False):
     """Stores the standing of these tasks; returns the ids of their plans, and for each of
     their units what the refresh changed of its tally's counts."""
-    tasks = Task.objects.filter(pk__in=ids).with_units()
-    if lock:  # one refresh of a task at a time, each seeing what the one before stored
-        tasks = tasks.select_for_update(of=("self",))
-    tasks = list(tasks)
+    # Locked: one refresh of a task at a time, each seeing what the one before stored.
+    tasks = list(tasks_with_units(list(ids), lock=lock).values())
     before = unit_shares(tasks)
     stored = {t.pk: (t.light, t.light_reasons, t.latest_report_id) for t in tasks}
     sent = reports_sent(ids)

@@ -23,8 +23,12 @@ class ProgressReportQuerySet(models.QuerySet):
             return self.none()
         if reads_everything(user):
             return self
+        return self.seen_by_members_of(list(unit_ids(user)))
+
+    def seen_by_members_of(self, units):
+        """What members of these units see: their units' reports, and others' sent ones."""
         sent = [ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED]
-        return self.filter(Q(unit__in=unit_ids(user)) | Q(state__in=sent))
+        return self.filter(Q(unit__in=units) | Q(state__in=sent))
 
     def editable_by(self, user):
         """Drafts and returned reports of the user's own units."""

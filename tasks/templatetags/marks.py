@@ -6,7 +6,6 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from tasks.articles import report_article
-from tasks.models import Task
 from tasks.pages import (
     cached_rows,
     keep_row,
@@ -24,7 +23,13 @@ from tasks.rows import (
     unit_item_row,
     unit_list,
 )
-from tasks.selectors import article_reports, by_id, task_row_heads, unit_item
+from tasks.selectors import (
+    article_reports,
+    task_row_heads,
+    tasks_with_plans,
+    tasks_with_units,
+    unit_item,
+)
 
 register = template.Library()
 register.simple_tag(light)
@@ -46,7 +51,7 @@ def task_rows_by_id(row, ids, **context):
     read."""
     heads = task_row_heads(ids)
     ids = [pk for pk in ids if pk in heads]  # a task deleted meanwhile has no row
-    load = loader(reading(Task.objects.with_units()), ids)
+    load = loader(tasks_with_units, ids)
     return joined(cached_rows(ROWS[row], [heads[pk] for pk in ids], load, "task", context))
 
 
@@ -61,15 +66,15 @@ def unit_item_rows(heads, **context):
     """A row per item of a unit page (tasks.selectors.unit_items): only the tasks of the
     items whose row is not cached are read."""
     ids = [head.task_id for head in heads]
-    load = loader(reading(Task.objects.with_plan()), ids, lambda i, task: unit_item(heads[i], task))
+    load = loader(tasks_with_plans, ids, lambda i, task: unit_item(heads[i], task))
     return joined(cached_rows(unit_item_row, heads, load, "item", context))
 
 
 @register.simple_tag
 def report_rows(heads, reporting_units=()):
-    """Each report (tasks.pages.report_heads) as its article (tasks.articles), with the edit
-    link for the units the reader reports for: only the reports whose article is not cached
-    are read."""
+    """Each report (its head: tasks.selectors.task_report_heads) as its article
+    (tasks.articles), with the edit link for the units the reader reports for: only the
+    reports whose article is not cached are read."""
     load = loader(article_reports, [head[0] for head in heads])
     context = {"reporting_units": reporting_units}
     return joined(cached_rows(report_article, heads, load, "report", context))
@@ -97,11 +102,6 @@ def loader(read, ids, item=lambda i, obj: obj):
         return {i: item(i, found[ids[i]]) for i in missing if ids[i] in found}
 
     return load
-
-
-def reading(queryset):
-    """A `read` for `loader`: the objects of `queryset` with the ids asked for."""
-    return lambda ids: by_id(queryset, ids)
 
 
 @register.simple_tag

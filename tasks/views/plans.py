@@ -17,13 +17,12 @@ from tasks.pages import (
     cached_body,
     field_values,
     plan_version,
-    report_heads,
     unit_version,
 )
 from tasks.selectors import (
     indicator_progress,
     open_reminders,
-    task_reports,
+    task_report_heads,
     unit_counts,
     unit_items,
     unit_open_reports,
@@ -123,7 +122,7 @@ def task_detail(request, task_id):
     }
 
     # The reports this reader may see (by role and units: ProgressReport.visible_to).
-    reports = report_heads(task_reports(task, request.user))
+    reports = task_report_heads(task, request.user)
 
     def facts():
         return {"task": task, "indicators": indicator_progress(task), "history": history_rows(task)}
