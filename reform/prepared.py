@@ -112,6 +112,9 @@ class Compiled:
     def __init__(self, template, compiler, sql, constants, places):
         self.template, self.compiler, self.sql = template, compiler, sql
         self.constants, self.places = constants, places
+        # What turns the database's values into Python's, asked for on each execution.
+        selected = [column for column, *_ in compiler.select[: compiler.col_count]]
+        self.converters = compiler.get_converters(selected)
 
     def params(self, args):
         values = []
@@ -130,6 +133,7 @@ class Compiled:
         compiler = copy(self.compiler)
         statement = (self.sql, self.params(args))
         compiler.as_sql = lambda *_args, **_kwargs: statement
+        compiler.get_converters = lambda _expressions: self.converters
         queryset = copy(self.template)
         queryset._result_cache, queryset._prefetch_done = None, False
         # Not through the `query` setter, which would make a values_list() a values().

@@ -10,14 +10,21 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from reform.prepared import Prepared
 from tasks.models import Plan, ProgressReport, Task
 from tasks.selectors import tasks_with_units
 from units.roles import is_office, unit_ids
 
+# No page shows a plan's source document, which runs to tens of thousands of characters.
+PLAN = Prepared(lambda pk: Plan.objects.defer("source_text").filter(pk=pk))
+
 
 def get_plan_or_404(user, plan_id):
-    # No page shows a plan's source document, which runs to tens of thousands of characters.
-    return get_object_or_404(Plan.objects.visible_to(user).defer("source_text"), pk=plan_id)
+    visible = not Plan.objects.visible_to(user).query.is_empty()  # the rule in one place
+    plan = visible and PLAN.first(plan_id)
+    if not plan:
+        raise Http404
+    return plan
 
 
 def get_task_or_404(user, task_id):

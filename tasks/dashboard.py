@@ -12,6 +12,7 @@ from django.urls import get_script_prefix, reverse
 
 from tasks.lights import SENT, Light, indicators_with_actuals
 from tasks.models import Plan, PlanTally, ProgressReport, Responsibility, Task, UnitTally
+from tasks.selectors import plan_tasks_with_units
 from tasks.standing import OWING
 
 PLANS_PER_PAGE = 20
@@ -133,7 +134,7 @@ def summary(tasks, params):
 
 def plan_dashboard(plan, today):
     # The stored lights: the view refreshed those older than today.
-    tasks = list(Task.objects.filter(plan=plan).with_units().order_by("seq"))
+    tasks = plan_tasks_with_units(plan)
     total, sections, units = summary(tasks, {"plan": plan.pk})
     by_section = defaultdict(list)
     for task in tasks:

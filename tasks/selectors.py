@@ -37,12 +37,16 @@ class UnitItem:
 # The commonest reads of the pages, each compiled once (reform.prepared).
 TASKS = Prepared(lambda ids: Task.objects.with_plan().filter(pk__in=ids).order_by("pk"))
 LOCKED_TASKS = Prepared(lambda ids: TASKS.build(ids).select_for_update(of=("self",)))
-RESPONSIBILITIES = Prepared(
-    lambda ids: (
-        Responsibility.objects.filter(task__in=ids)
-        .select_related("unit")
-        .order_by("task_id", "role", "seq")
-    )
+PLAN_TASKS = Prepared(lambda plan: Task.objects.with_plan().filter(plan=plan).order_by("seq"))
+
+
+def units_in_roles(responsibilities):
+    return responsibilities.select_related("unit").order_by("task_id", "role", "seq")
+
+
+RESPONSIBILITIES = Prepared(lambda ids: units_in_roles(Responsibility.objects.filter(task__in=ids)))
+PLAN_RESPONSIBILITIES = Prepared(
+    lambda plan: units_in_roles(Responsibility.objects.filter(task__plan=plan))
 )
 UNIT_TALLY = Prepared(lambda unit: UnitTally.objects.filter(unit=unit))
 ARTICLES = Prepared(lambda ids: ProgressReport.objects.with_article().filter(pk__in=ids).order_by())
@@ -63,12 +67,24 @@ def tasks_with_units(ids, lock=False):
     roles, as `Task.objects.with_units()` reads them. `lock`: their rows locked until the
     transaction ends (in the order of their ids)."""
     tasks = (LOCKED_TASKS if lock else TASKS)(ids)
+    held_with_units(tasks, RESPONSIBILITIES(ids))
+    return {task.pk: task for task in tasks}
+
+
+def plan_tasks_with_units(plan):
+    """The plan's tasks in order, read as `tasks_with_units` reads them."""
+    tasks = PLAN_TASKS(plan.pk)
+    held_with_units(tasks, PLAN_RESPONSIBILITIES(plan.pk))
+    return tasks
+
+
+def held_with_units(tasks, responsibilities):
+    """Each task holds its responsibilities (read in their roles' order, with their units)."""
     held = defaultdict(list)
-    for responsibility in RESPONSIBILITIES(ids):
+    for responsibility in responsibilities:
         held[responsibility.task_id].append(responsibility)
     for task in tasks:
         task.keep_responsibilities(held[task.pk])
-    return {task.pk: task for task in tasks}
 
 
 def tasks_with_plans(ids):
@@ -190,10 +206,28 @@ SEEN_HEADS = Prepared(
 
 def reported_periods(task, unit, besides=None):
     """The periods the unit has a report for on the task (but the report `besides`)."""
-    reports = ProgressReport.objects.filter(task=task, unit=unit)
-    if besides is not None:
-        reports = reports.exclude(pk=besides.pk)
-    return set(reports.order_by().values_list("period", flat=True))
+    left_out = besides and besides.pk
+    return {period for pk, period in PERIODS(task.pk, unit.pk) if pk != left_out}
+
+
+PERIODS = Prepared(
+    lambda task, unit: (
+        ProgressReport.objects.filter(task=task, unit=unit).order_by().values_list("pk", "period")
+    )
+)
+
+
+def unit_draft(task, unit):
+    """The unit's draft or returned report on the task, the latest; the unit is the
+    reader's, as in `ProgressReport.editable_by`."""
+    return DRAFT.first(task.pk, unit.pk)
+
+
+DRAFT = Prepared(
+    lambda task, unit: ProgressReport.objects.filter(
+        task=task, unit=unit, state__in=ProgressReport.EDITABLE_STATES
+    ).order_by("-submitted_on", "-created_at")[:1]
+)
 
 
 def indicator_progress(task):

@@ -16,7 +16,13 @@ from tasks.lights import proposed_period
 from tasks.models import Attachment, ProgressReport, Task
 from tasks.pages import all_versions, cached_body, with_csrf
 from tasks.reminders import reminders_due, reminders_send
-from tasks.selectors import page_of_ids, reported_periods, review_card_heads, review_queue
+from tasks.selectors import (
+    page_of_ids,
+    reported_periods,
+    review_card_heads,
+    review_queue,
+    unit_draft,
+)
 from tasks.templatetags.marks import keep_article
 from units.models import Unit
 
@@ -38,8 +44,7 @@ def reporting_unit(user, task, requested=None):
 def report_create(request, task_id):
     task = get_task_or_404(request.user, task_id)
     unit = reporting_unit(request.user, task, request.GET.get("unit"))
-    drafts = ProgressReport.objects.editable_by(request.user).filter(task=task, unit=unit)
-    draft = drafts.order_by("-submitted_on", "-created_at").first()
+    draft = unit_draft(task, unit)
     if draft is not None:
         return redirect("tasks:report_edit", report_id=draft.pk)
     if task.is_closed:
