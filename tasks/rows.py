@@ -180,3 +180,108 @@ def progress(task):
 
 def day(value):
     return date_format(value, "Y-m-d") or "—"
+
+
+def unit_stat_row(row, can_review=False, **context):
+    """A plan dashboard's row of counts for a responsible unit (tasks.dashboard.Row), with
+    its 催办 button for the office."""
+    links = row.links
+    remind = ""
+    if can_review:
+        remind = format_html(
+            '<td>\n      <button type="submit" form="remind" formaction="{}"'
+            ' class="button button-small"{}>{}</button>\n    </td>',
+            reverse("tasks:remind_unit", args=[row.obj.pk]),
+            "" if row.owed else " disabled",
+            _("催办"),
+        )
+    return format_html(
+        '\n  <tr>\n    <td><a href="{}">{}</a></td>\n'
+        '    <td class="num"><a href="{}">{}</a></td>\n'
+        '    <td class="num"><a href="{}">{}</a></td>\n'
+        '    <td class="num"><a href="{}">{}</a></td>\n'
+        '    <td class="num"><a href="{}">{}</a></td>\n'
+        '    <td class="num"><a href="{}" class="n-red">{}</a></td>\n'
+        '    <td class="num">{}</td>\n'
+        '    <td class="num">{}</td>\n    {}\n  </tr>\n',
+        row.obj.get_absolute_url(),
+        row.label,
+        links["lead"],
+        row.led,
+        links["support"],
+        row.supported,
+        links["done"],
+        row.done,
+        links["in_progress"],
+        row.in_progress,
+        links["red"],
+        row.lights["red"],
+        row.owed,
+        "—" if row.on_time_rate is None else f"{row.on_time_rate}%",
+        remind,
+    )
+
+
+def plan_stat_row(row, **context):
+    """The overview's row of counts for a plan."""
+    plan = row.obj
+    number = f" · {plan.doc_number}" if plan.doc_number else ""
+    return format_html(
+        '\n<tr>\n  <td><a href="{}">{}</a><div class="muted small">{} · {}{}</div></td>\n'
+        "  {}\n</tr>\n",
+        plan.get_absolute_url(),
+        row.label,
+        plan.get_level_display(),
+        plan.year,
+        number,
+        row_links(row),
+    )
+
+
+def row_links(row):
+    """A row's counts of tasks in all, done, in progress, red and yellow, each linked to the
+    task list filtered by it, and its completion."""
+    links = row.links
+    return format_html(
+        '<td class="num"><a href="{}">{}</a></td>\n'
+        '<td class="num"><a href="{}">{}</a></td>\n'
+        '<td class="num"><a href="{}">{}</a></td>\n'
+        '<td class="num"><a href="{}" class="n-red">{}</a></td>\n'
+        '<td class="num"><a href="{}" class="n-yellow">{}</a></td>\n'
+        '<td class="num">{}%</td>\n',
+        links["all"],
+        row.total,
+        links["done"],
+        row.done,
+        links["in_progress"],
+        row.in_progress,
+        links["red"],
+        row.lights["red"],
+        links["yellow"],
+        row.lights["yellow"],
+        row.completion,
+    )
+
+
+def unit_rank_row(row, **context):
+    """The overview's row of a unit ranked by its reports sent on time."""
+    links = row.links
+    return format_html(
+        '\n<tr>\n  <td class="rank">{}</td>\n'
+        '  <td><a href="{}">{}</a></td>\n'
+        '  <td class="num">{}</td>\n'
+        '  <td class="num">{}</td>\n'
+        '  <td class="num"><progress max="100" value="{}"></progress> {}%</td>\n'
+        '  <td class="num"><a href="{}" class="n-red">{}</a></td>\n'
+        '  <td class="num">{}</td>\n</tr>\n',
+        row.rank,
+        links["all"],
+        row.label,
+        row.expected,
+        row.on_time,
+        row.on_time_rate,
+        row.on_time_rate,
+        links["red"],
+        row.lights["red"],
+        row.owed,
+    )

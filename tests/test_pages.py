@@ -11,6 +11,7 @@ from tasks.models import Plan, ProgressReport, ReportFigure, Task
 from tasks.standing import refresh_standing
 from tests.conftest import make_plan, make_task, make_unit, make_user, queries_for
 from units.models import Unit
+from units.roles import OFFICE
 
 
 @pytest.fixture
@@ -89,17 +90,25 @@ def test_unknown_ids_answer_404(member, seed):
 
 
 def test_user_text_is_escaped(client, db):
-    """Once: in the task's rows (tasks.rows) and pages, and in the reasons for its light."""
+    """Once: in the rows of tasks and counts (tasks.rows) and pages, and in the reasons for a
+    task's light."""
     unit = make_unit(name="<script>alert(1)</script>")
-    task = make_task(title="<b>粗体</b>", lead=[unit], due_on=date(2020, 1, 1))
+    plan = make_plan(title="<i>方案</i>", doc_number="<u>1号</u>")
+    task = make_task(plan=plan, title="<b>粗体</b>", lead=[unit], due_on=date(2020, 1, 1))
     refresh_standing(Task.objects.all(), timezone.localdate())  # red: late, report overdue
     client.force_login(make_user("someone", unit=unit))
     pages = [task.plan.get_absolute_url(), task.get_absolute_url(), unit.get_absolute_url()]
     for url in [*pages, f"/tasks/?unit={unit.pk}"]:
         html = client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in html and "&amp;lt;" not in html, url
+        assert "<i>方案</i>" not in html and "<u>1号</u>" not in html, url
         assert "&lt;b&gt;粗体&lt;/b&gt;" in html, url
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in client.get(pages[0]).content.decode()
+    client.force_login(make_user("office", group=OFFICE))  # the overview: plans and units
+    overview = client.get("/").content.decode()
+    assert "<i>方案</i>" not in overview and "&amp;lt;" not in overview
+    assert "&lt;i&gt;方案&lt;/i&gt;" in overview and "&lt;u&gt;1号&lt;/u&gt;" in overview
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in overview  # ranked by its reports
 
 
 def test_plan_page_queries_do_not_grow(client, db):

@@ -18,10 +18,14 @@ from tasks.pages import (
 from tasks.rows import (
     attention_row,
     light,
+    plan_stat_row,
+    row_links,
     task_list_row,
     task_row,
     unit_item_row,
     unit_list,
+    unit_rank_row,
+    unit_stat_row,
 )
 from tasks.selectors import (
     article_reports,
@@ -36,6 +40,13 @@ register.simple_tag(light)
 register.simple_tag(unit_list)
 # The rows a template names (tasks.rows).
 ROWS = {"task_row": task_row, "task_list_row": task_list_row, "attention_row": attention_row}
+# The rows of counts a template names (tasks.rows), each of a tasks.dashboard.Row.
+STAT_ROWS = {
+    "unit_stat_row": unit_stat_row,
+    "plan_stat_row": plan_stat_row,
+    "unit_rank_row": unit_rank_row,
+}
+register.simple_tag(row_links)
 
 
 @register.simple_tag
@@ -56,9 +67,10 @@ def task_rows_by_id(row, ids, **context):
 
 
 @register.simple_tag
-def stat_rows(template, stats, **context):
-    """A row of counts per unit or section (tasks.dashboard.Row): its fields are its state."""
-    return joined(rows(template, stats, stat_state, name="row", **context))
+def stat_rows(row, stats, **context):
+    """A row of counts per unit or plan (tasks.dashboard.Row), made by the builder `row`
+    names (STAT_ROWS): its fields are its state."""
+    return joined(rows(STAT_ROWS[row], stats, stat_state, **context))
 
 
 @register.simple_tag
