@@ -30,8 +30,8 @@ BIGINT = 2**63
 
 
 class Prepared:
-    """A read of the default database: `build(*args)` returns its queryset, and
-    `read(*args)` the rows that queryset would give, as a list."""
+    """A read of the default database: `build(*args)` returns its queryset; called with the
+    same arguments, the read returns the rows that queryset would give, as a list."""
 
     def __init__(self, build):
         self.build = build
@@ -117,15 +117,15 @@ class Compiled:
         self.converters = compiler.get_converters(selected)
 
     def params(self, args):
-        values = []
+        bound = []
         for constant, place in zip(self.constants, self.places, strict=True):
             if place is None:
-                values.append(constant)
+                bound.append(constant)
                 continue
             position, item, convert = place
             value = args[position] if item is None else args[position][item]
-            values.append(convert(value) if convert else value)
-        return tuple(values)
+            bound.append(convert(value) if convert else value)
+        return tuple(bound)
 
     def bind(self, args):
         """A copy of the template queryset, not yet evaluated, that executes this SQL with
