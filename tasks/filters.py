@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reform.widgets import FastSelect
 from tasks.models import Light, Plan, Responsibility, Section, Task
-from tasks.pages import cached, catalog_version
+from tasks.pages import cached, catalog_version, row_id
 from units.models import Unit
 
 ALL = _("全部")
@@ -102,9 +102,9 @@ class TaskFilter(filters.FilterSet):
         plans = Plan.objects.visible_to(user)
         self.filters["plan"].queryset = plans
         # 板块 are chosen within a plan: a province has thousands of them.
-        plan_id = self.data.get("plan")
+        plan_id = row_id(self.data.get("plan", ""))
         sections = Section.objects.none()
-        if plan_id and str(plan_id).isdigit():
+        if plan_id is not None:
             sections = Section.objects.filter(plan__in=plans, plan_id=plan_id)
         self.filters["section"].queryset = sections
         answering = Responsibility.objects.filter(unit=OuterRef("pk"))

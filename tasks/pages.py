@@ -73,12 +73,19 @@ def all_versions():
 def list_version(query):
     """What a task list's rows depend on: the plan's or the unit's version when the list is
     filtered by one (any change to its tasks recounts that tally), else every plan's."""
-    plan, unit = query.get("plan", ""), query.get("unit", "")
-    if plan.isdecimal():
-        return "plan", plan, PLAN_VERSION.first(int(plan))
-    if unit.isdecimal():
-        return "unit", unit, UNIT_VERSION.first(int(unit))
+    plan, unit = row_id(query.get("plan", "")), row_id(query.get("unit", ""))
+    if plan is not None:
+        return "plan", plan, PLAN_VERSION.first(plan)
+    if unit is not None:
+        return "unit", unit, UNIT_VERSION.first(unit)
     return "all", all_versions()
+
+
+def row_id(text):
+    """`text` (from a query string) as the id of a row, or None where no row can have it:
+    not digits ("²" passes `isdigit`), or past what a 64-bit key holds."""
+    text = str(text)
+    return int(text) if text.isdecimal() and int(text) < 2**63 else None
 
 
 def page_key(key_parts):

@@ -137,7 +137,7 @@ def read_progress(file, *, user, plan=None) -> ImportResult:
         period = period_containing(template_plan, date.fromisoformat(str(meta.get("period"))))
     except ValueError:
         raise Refused("模板信息已损坏，请重新下载填报模板。") from None
-    indicator_ids = [int(i) for i in str(meta.get("indicators") or "").split(",") if i.isdigit()]
+    indicator_ids = [int(i) for i in str(meta.get("indicators") or "").split(",") if i.isdecimal()]
     header, body = rows[0], rows[1:]
     reader = RowReader(template_plan, unit, period.start, indicator_ids)
     reader.check_header(header)

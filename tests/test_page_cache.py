@@ -142,6 +142,10 @@ def test_a_list_of_one_plan_keeps_its_page_while_other_plans_change(member):
         "/tasks/?unit=abc&plan=%E4%B8%80",
         "/tasks/?plan=99999999",
         "/reports/review/?page=zzz",
+        "/tasks/?plan=²",  # a digit to str.isdigit(), not to int()
+        "/tasks/?unit=²",
+        "/tasks/?plan=" + "9" * 25,  # past a 64-bit key: SQLite refused it
+        "/tasks/?unit=" + "9" * 25,
     ],
 )
 def test_junk_in_paging_and_keys_gets_a_page(demo_users, url):

@@ -85,8 +85,10 @@ def test_the_task_page_shows_content_indicator_and_reports(member, seed):
 
 
 def test_unknown_ids_answer_404(member, seed):
-    assert member.get(reverse("tasks:plan", args=[99999])).status_code == 404
-    assert member.get(reverse("tasks:task", args=[99999])).status_code == 404
+    for pk in (99999, 10**25):  # the second past a 64-bit key
+        assert member.get(reverse("tasks:plan", args=[pk])).status_code == 404
+        assert member.get(reverse("tasks:task", args=[pk])).status_code == 404
+        assert member.get(reverse("tasks:report", args=[pk])).status_code == 404
 
 
 def test_user_text_is_escaped(client, db):
