@@ -185,7 +185,6 @@ def day(value):
 def unit_stat_row(row, can_review=False, **context):
     """A plan dashboard's row of counts for a responsible unit (tasks.dashboard.Row), with
     its 催办 button for the office."""
-    links = row.links
     remind = ""
     if can_review:
         remind = format_html(
@@ -196,26 +195,12 @@ def unit_stat_row(row, can_review=False, **context):
             _("催办"),
         )
     return format_html(
-        '\n  <tr>\n    <td><a href="{}">{}</a></td>\n'
-        '    <td class="num"><a href="{}">{}</a></td>\n'
-        '    <td class="num"><a href="{}">{}</a></td>\n'
-        '    <td class="num"><a href="{}">{}</a></td>\n'
-        '    <td class="num"><a href="{}">{}</a></td>\n'
-        '    <td class="num"><a href="{}" class="n-red">{}</a></td>\n'
+        '\n  <tr>\n    <td><a href="{}">{}</a></td>\n    {}\n'
         '    <td class="num">{}</td>\n'
         '    <td class="num">{}</td>\n    {}\n  </tr>\n',
         row.obj.get_absolute_url(),
         row.label,
-        links["lead"],
-        row.led,
-        links["support"],
-        row.supported,
-        links["done"],
-        row.done,
-        links["in_progress"],
-        row.in_progress,
-        links["red"],
-        row.lights["red"],
+        linked_counts(row, "lead", "support", "done", "in_progress", "red"),
         row.owed,
         "—" if row.on_time_rate is None else f"{row.on_time_rate}%",
         remind,
@@ -241,26 +226,30 @@ def plan_stat_row(row, **context):
 def row_links(row):
     """A row's counts of tasks in all, done, in progress, red and yellow, each linked to the
     task list filtered by it, and its completion."""
-    links = row.links
     return format_html(
-        '<td class="num"><a href="{}">{}</a></td>\n'
-        '<td class="num"><a href="{}">{}</a></td>\n'
-        '<td class="num"><a href="{}">{}</a></td>\n'
-        '<td class="num"><a href="{}" class="n-red">{}</a></td>\n'
-        '<td class="num"><a href="{}" class="n-yellow">{}</a></td>\n'
-        '<td class="num">{}%</td>\n',
-        links["all"],
-        row.total,
-        links["done"],
-        row.done,
-        links["in_progress"],
-        row.in_progress,
-        links["red"],
-        row.lights["red"],
-        links["yellow"],
-        row.lights["yellow"],
+        '{}\n<td class="num">{}%</td>\n',
+        linked_counts(row, "all", "done", "in_progress", "red", "yellow"),
         row.completion,
     )
+
+
+# The counts a row's links (tasks.dashboard.Links) name that are not fields of the same name.
+COUNTED = {"all": "total", "lead": "led", "support": "supported"}
+COLOURED = ("red", "yellow")
+
+
+def linked_counts(row, *names):
+    """The row's counts of these names, each linked to the task list filtered by it."""
+    cells = []
+    for name in names:
+        link = row.links[name]
+        if name in COLOURED:
+            cell = '<td class="num"><a href="{}" class="n-{}">{}</a></td>'
+            cells.append(format_html(cell, link, name, row.lights[name]))
+        else:
+            cell = '<td class="num"><a href="{}">{}</a></td>'
+            cells.append(format_html(cell, link, getattr(row, COUNTED.get(name, name))))
+    return format_html_join("\n", "{}", ((cell,) for cell in cells))
 
 
 def unit_rank_row(row, **context):
