@@ -83,9 +83,10 @@ def list_version(query):
 
 def row_id(text):
     """`text` (from a query string) as the id of a row, or None where no row can have it:
-    not digits ("²" passes `isdigit`), or past what a 64-bit key holds."""
+    not digits ("²" passes `isdigit`), or past what a 64-bit key holds (Python refuses to
+    read an int of more than 4,300 digits)."""
     text = str(text)
-    return int(text) if text.isdecimal() and int(text) < 2**63 else None
+    return int(text) if text.isdecimal() and len(text) < 20 and int(text) < 2**63 else None
 
 
 def page_key(key_parts):

@@ -189,7 +189,7 @@ def mark_refreshed(today):
 def refresh_chunk(ids, today, lock=False):
     """Stores the standing of these tasks; returns the ids of their plans, and for each of
     their units what the refresh changed of its tally's counts."""
-    # Locked: one refresh of a task at a time, each seeing what the one before stored.
+    # With `lock`, one refresh of a task at a time, each seeing what the one before stored.
     tasks = list(tasks_with_units(list(ids), lock=lock).values())
     before = unit_shares(tasks)
     stored = {t.pk: (t.light, t.light_reasons, t.latest_report_id) for t in tasks}
