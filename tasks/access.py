@@ -19,9 +19,14 @@ from units.roles import is_office, unit_ids
 PLAN = Prepared(lambda pk: Plan.objects.defer("source_text").filter(pk=pk))
 
 
+def readable(model, user):
+    """Whether the model's `visible_to` rule lets the user read any of its rows (plans and
+    tasks: every signed-in user reads them all), asked without a query."""
+    return not model.objects.visible_to(user).query.is_empty()
+
+
 def get_plan_or_404(user, plan_id):
-    visible = not Plan.objects.visible_to(user).query.is_empty()  # the rule in one place
-    plan = visible and PLAN.first(plan_id)
+    plan = readable(Plan, user) and PLAN.first(plan_id)
     if not plan:
         raise Http404
     return plan
@@ -29,8 +34,7 @@ def get_plan_or_404(user, plan_id):
 
 def get_task_or_404(user, task_id):
     """The task with its plan, section and units (as `with_units()` reads them)."""
-    visible = not Task.objects.visible_to(user).query.is_empty()  # the rule in one place
-    task = visible and tasks_with_units([task_id]).get(task_id)
+    task = readable(Task, user) and tasks_with_units([task_id]).get(task_id)
     if not task:
         raise Http404
     return task
