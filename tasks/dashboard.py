@@ -82,13 +82,16 @@ class Row:
 class Links:
     """A row's links by name, each built when a template asks for it."""
 
+    # A row's 已完成 counts statuses: its link filters the status, not the light "done"
+    # (which a task 办结 unfinished has too); that light is "light_done".
     FILTERS = {
+        **{light: {"light": light} for light in Light.values},
+        "light_done": {"light": Light.DONE},
         "all": {},
         "done": {"status": Task.Status.DONE},
         "in_progress": {"status": Task.Status.IN_PROGRESS},
         "lead": {"role": "lead"},
         "support": {"role": "support"},
-        **{light: {"light": light} for light in Light.values},
     }
 
     def __init__(self, row):

@@ -267,3 +267,22 @@ def test_where_plans_are_too_many_to_list_the_list_finds_them_by_title(
 def test_where_plans_are_few_the_list_offers_them_all(leader_client, lvjian):
     html = leader_client.get(reverse("tasks:list")).content.decode()
     assert f'<option value="{lvjian.pk}">' in html and 'name="plan_title"' not in html
+
+
+def test_a_dashboards_count_of_finished_tasks_links_to_the_tasks_it_counts(leader_client, db):
+    """已完成 counts the tasks whose status is 已完成, and its link lists those: not every task
+    whose light is done, which a task 办结 before it was finished has too."""
+    unit = make_unit()
+    plan = make_plan()
+    make_task(plan=plan, lead=[unit], status=Task.Status.DONE, percent=100)
+    make_task(plan=plan, lead=[unit], status=Task.Status.IN_PROGRESS, closed_at=timezone.now())
+    refresh_standing(Task.objects.filter(plan=plan), timezone.localdate())
+    html = leader_client.get(plan.get_absolute_url()).content.decode()
+    done = f"?plan={plan.pk}&unit={unit.pk}&status=done"
+    assert f'<a href="{reverse("tasks:list")}{done.replace("&", "&amp;")}">1</a>' in html
+    assert "共 1 项任务" in leader_client.get(reverse("tasks:list") + done).content.decode()
+    # The grey light's count, 2, links to the tasks with that light.
+    light = (
+        f'href="{reverse("tasks:list")}?plan={plan.pk}&amp;light=done"><span class="kpi-value">2'
+    )
+    assert light in html
