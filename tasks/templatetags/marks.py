@@ -38,6 +38,7 @@ from tasks.selectors import (
 register = template.Library()
 register.simple_tag(light)
 register.simple_tag(unit_list)
+register.simple_tag(row_links)
 # The rows a template names (tasks.rows).
 ROWS = {"task_row": task_row, "task_list_row": task_list_row, "attention_row": attention_row}
 # The rows of counts a template names (tasks.rows), each of a tasks.dashboard.Row.
@@ -46,7 +47,6 @@ STAT_ROWS = {
     "plan_stat_row": plan_stat_row,
     "unit_rank_row": unit_rank_row,
 }
-register.simple_tag(row_links)
 
 
 @register.simple_tag
