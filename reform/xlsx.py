@@ -9,20 +9,28 @@ holds one chunk of rows in memory, not all of them: column widths are measured o
 `WIDTH_SAMPLE` rows (every row of a plan's ledger).
 """
 
+import datetime
 import io
+import math
 import unicodedata
 from dataclasses import dataclass
 from itertools import chain, islice
+from xml.sax.saxutils import escape
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from django.utils.functional import Promise
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.drawing.spreadsheet_drawing import SpreadsheetDrawing
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.writer.excel import ExcelWriter
 
 MAX_WIDTH = 50  # long texts wrap at about 25 Chinese characters
 MIN_WIDTH = 6
@@ -93,26 +101,112 @@ def sheet_name(name, taken):
 
 
 def new_workbook():
-    return Workbook(write_only=True)
+    return Book(write_only=True)
+
+
+class Book(Workbook):
+    """A write-only workbook that keeps its styled sheets in memory until it is saved.
+
+    openpyxl writes each sheet to a temporary file and copies it into the archive: for a
+    plan's ledger, with a sheet for each of its units, opening and removing those files took
+    a sixth of the export.
+    """
+
+    def save(self, filename):
+        self.properties.modified = datetime.datetime.now(datetime.UTC).replace(tzinfo=None)
+        with ZipFile(filename, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+            BookWriter(self, archive).write_data()
+
+
+class BookWriter(ExcelWriter):
+    def write_worksheet(self, ws):
+        if not isinstance(ws, StyledSheet):
+            super().write_worksheet(ws)
+            return
+        ws._drawing = SpreadsheetDrawing()
+        ws._drawing.charts, ws._drawing.images = ws._charts, ws._images
+        if not ws.closed:
+            ws.close()
+        ws._rels = ws._writer._rels
+        self._archive.writestr(ws.path[1:], ws._writer.out.getvalue())
+        self.manifest.append(ws)
 
 
 class StyledSheet(WriteOnlyWorksheet):
-    """A write-only sheet whose rows are (value, style) pairs, written through one reused cell.
+    """A write-only sheet whose rows are (value, style) pairs, written by `RowWriter`."""
 
-    openpyxl's own write-only sheet reuses one cell for plain values, but for a styled cell it
-    first tries the cell as a value, catches the error and allocates another: for a ledger of
-    ten thousand tasks that costs more than writing the cells.
-    """
+    def _get_writer(self):
+        if self._writer is None:
+            self._writer = RowWriter(self)
+            self._writer.write_top()
 
     def _values_to_row(self, values, row_idx):
-        cell = WriteOnlyCell(self)
-        for col_idx, (value, style) in enumerate(values, 1):
-            cell.value = clean(value)
+        return [(clean(value), style) for value, style in values]
+
+
+# The values a row of text is written for; any other (a date, a Decimal) goes cell by cell.
+PLAIN_TYPES = (str, int, float, type(None))
+
+
+class RowWriter(WorksheetWriter):
+    """Writes a sheet to memory (`Book`), each row as openpyxl would, the same XML, but
+    built as text and parsed at once.
+
+    openpyxl builds every cell through its descriptors and writes it element by element: a
+    third of exporting ten thousand tasks. A row of text and numbers is written here as one
+    string; other values (a date, a Decimal) go through openpyxl's cells, with the style set
+    on one reused cell (openpyxl's own write-only sheet tries each styled cell as a value
+    first, catches the error and allocates another).
+    """
+
+    def __init__(self, ws):
+        super().__init__(ws, out=io.BytesIO())
+
+    def write_row(self, xf, row, row_idx):
+        if all(type(value) in PLAIN_TYPES for value, _style in row) and all(
+            math.isfinite(value) for value, _style in row if type(value) is float
+        ):
+            xf.write(etree.fromstring(self.row_xml(row, row_idx)))
+        else:
+            super().write_row(xf, self.cells(row, row_idx), row_idx)
+
+    def row_xml(self, row, row_idx):
+        styles = self.ws.parent._cell_styles
+        parts = [f'<row r="{row_idx}">']
+        for col_idx, (value, style) in enumerate(row, 1):
+            styled = any(style)
+            if value is None and not styled:
+                continue
+            cell = f'<c r="{get_column_letter(col_idx)}{row_idx}"'
+            if styled:
+                cell += f' s="{styles.add(style)}"'
+            if isinstance(value, str):
+                parts.append(f'{cell} t="inlineStr">{inline_string(value[:32767])}</c>')
+            elif value is None:
+                parts.append(f'{cell} t="n"/>')
+            else:
+                parts.append(f'{cell} t="n"><v>{value:.16g}</v></c>')
+        parts.append("</row>")
+        return "".join(parts)
+
+    def cells(self, row, row_idx):
+        cell = WriteOnlyCell(self.ws)
+        for col_idx, (value, style) in enumerate(row, 1):
+            # A copy: a date sets its number format on the cell's style, not on the column's.
+            cell._style = StyleArray(style)
+            cell.value = value
             if isinstance(value, str):
                 cell.data_type = "s"  # "=…" stays text, never a formula
-            cell._style = style
             cell.column, cell.row = col_idx, row_idx
             yield cell
+
+
+def inline_string(text):
+    """A cell's text as openpyxl writes it: "=…" stays text, never a formula."""
+    if not text:
+        return ""
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f"<is><t{space}>{escape(text)}</t></is>"
 
 
 def add_sheet(book, title):

@@ -2,16 +2,28 @@
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from lxml import etree
 from openpyxl import load_workbook
+from openpyxl.worksheet._writer import WorksheetWriter
 
-from reform.xlsx import display_width
+from reform.xlsx import (
+    PLAIN,
+    TITLE_FONT,
+    Column,
+    add_sheet,
+    display_width,
+    new_workbook,
+    style,
+    write_sheet,
+)
 from tasks.ledger import LEDGER_COLUMNS, export_ledger
 from tasks.models import ProgressReport, Task
 from tasks.standing import refresh_standing
@@ -254,3 +266,36 @@ def test_export_ledger_command(lvjian, tmp_path):
     assert load_workbook(tmp_path / "l.xlsx").sheetnames[:2] == ["汇总", "台账"]
     with pytest.raises(CommandError, match="No plan with id"):
         call_command("export_ledger", "--plan", 999999, "-o", tmp_path / "x.xlsx")
+
+
+def canonical(xml):
+    return etree.tostring(etree.fromstring(xml), method="c14n")
+
+
+def test_a_row_is_written_as_openpyxl_writes_its_cells():
+    """A row of text and numbers is written as one string (reform.xlsx.RowWriter): the XML
+    openpyxl's own cell writer gives for the same values and styles."""
+    sheet = add_sheet(new_workbook(), "台账")
+    sheet._get_writer()
+    writer = sheet._writer
+    bold = style(sheet, "title", lambda: {"font": TITLE_FONT})
+    values = ["文本", " 前后空格 ", "=1+1", "#N/A", "", "a<b&c>\n", "长" * 40000, None, 0, -3]
+    values += [2.5, 1 / 3, 12345678901234567890]
+    row = [(value, cell_style) for cell_style in (bold, PLAIN) for value in values]
+
+    by_openpyxl = io.BytesIO()
+    with etree.xmlfile(by_openpyxl) as xf:
+        WorksheetWriter.write_row(writer, xf, writer.cells(row, 7), 7)
+    assert canonical(writer.row_xml(row, 7)) == canonical(by_openpyxl.getvalue())
+
+
+def test_other_values_are_written_through_openpyxls_cells():
+    book = new_workbook()
+    columns = [Column(str(n)) for n in range(5)]
+    row = ["文本", date(2023, 5, 20), Decimal("1.50"), True, float("nan")]
+    write_sheet(add_sheet(book, "台账"), (columns, [row, ["文本", 1, 2, 3, 4]]))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    sheet = load_workbook(buffer)["台账"]
+    assert [cell.value for cell in sheet[2]] == ["文本", datetime(2023, 5, 20), 1.5, True, None]
+    assert [cell.value for cell in sheet[3]] == ["文本", 1, 2, 3, 4]
