@@ -48,6 +48,23 @@ RESPONSIBILITIES = Prepared(lambda ids: units_in_roles(Responsibility.objects.fi
 PLAN_RESPONSIBILITIES = Prepared(
     lambda plan: units_in_roles(Responsibility.objects.filter(task__plan=plan))
 )
+TASK_HEADS = Prepared(
+    lambda ids: (
+        Task.objects.filter(pk__in=ids)
+        .order_by()
+        .values_list(
+            *row_fields(Task, "content"),
+            *(f"plan__{name}" for name in row_fields(Plan, "source_text")),
+        )
+    )
+)
+UNIT_HEADS = Prepared(
+    lambda ids: (
+        Responsibility.objects.filter(task__in=ids)
+        .order_by("role", "seq")
+        .values_list("task_id", "role", "unit_id", "unit__name", "unit__short_name")
+    )
+)
 UNIT_TALLY = Prepared(lambda unit: UnitTally.objects.filter(unit=unit))
 ARTICLES = Prepared(lambda ids: ProgressReport.objects.with_article().filter(pk__in=ids).order_by())
 FIGURES = Prepared(lambda ids: ReportFigure.objects.filter(report__in=ids))
@@ -254,16 +271,8 @@ def task_row_heads(ids):
     fields but its content, its plan's but the document, and its units in their roles. A
     row keyed by its head is rendered again whenever any of them changes, and reading the
     heads of a page costs a quarter of reading its tasks with their plans and units."""
-    plan_fields = [f"plan__{name}" for name in row_fields(Plan, "source_text")]
-    fields = [*row_fields(Task, "content"), *plan_fields]
-    tasks = Task.objects.filter(pk__in=ids).order_by().values_list(*fields)
-    heads = {row[0]: [row] for row in tasks}
-    units = (
-        Responsibility.objects.filter(task__in=ids)
-        .order_by("role", "seq")
-        .values_list("task_id", "role", "unit_id", "unit__name", "unit__short_name")
-    )
-    for task_id, *unit in units:
+    heads = {row[0]: [row] for row in TASK_HEADS(ids)}
+    for task_id, *unit in UNIT_HEADS(ids):
         if task_id in heads:
             heads[task_id].append(unit)
     return heads
