@@ -12,9 +12,12 @@ holds one chunk of rows in memory, not all of them: column widths are measured o
 import datetime
 import io
 import math
+import re
+import shutil
 import unicodedata
 from dataclasses import dataclass
 from itertools import chain, islice
+from tempfile import SpooledTemporaryFile
 from xml.sax.saxutils import escape
 from zipfile import ZIP_DEFLATED, ZipFile
 
@@ -35,7 +38,11 @@ from openpyxl.writer.excel import ExcelWriter
 MAX_WIDTH = 50  # long texts wrap at about 25 Chinese characters
 MIN_WIDTH = 6
 WIDTH_SAMPLE = 1000
+SHEET_IN_MEMORY = 2**20  # bytes of a sheet's XML; a longer sheet goes to a temporary file
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
+# What no XML file can hold: control characters (openpyxl's list), U+FFFE and U+FFFF, which
+# a browser sends like any other character, and lone surrogates.
+UNWRITABLE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ud800-\udfff\ufffe\uffff]")
 
 THIN = Side(style="thin", color="8C959F")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -65,12 +72,12 @@ class Column:
 
 
 def clean(value):
-    """A value as it may be stored: text without control characters, numbers as they are."""
+    """A value as it may be stored: text without what XML cannot hold, numbers as they are."""
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
         # Word's \r\n become plain line breaks: one kind of newline whichever XML parser reads it.
-        return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        return UNWRITABLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
     return value
 
 
@@ -92,7 +99,7 @@ def column_widths(columns, rows):
 
 
 def sheet_name(name, taken):
-    base = name.translate(SHEET_NAME_FORBIDDEN)[:28] or "Sheet"
+    base = UNWRITABLE.sub("", name).translate(SHEET_NAME_FORBIDDEN)[:28] or "Sheet"
     candidate, n = base, 2
     while candidate in taken:
         candidate, n = f"{base}{n}", n + 1
@@ -105,11 +112,13 @@ def new_workbook():
 
 
 class Book(Workbook):
-    """A write-only workbook that keeps its styled sheets in memory until it is saved.
+    """A write-only workbook that keeps its styled sheets in memory until it is saved, but
+    for a long one (`SHEET_IN_MEMORY`).
 
     openpyxl writes each sheet to a temporary file and copies it into the archive: for a
     plan's ledger, with a sheet for each of its units, opening and removing those files took
-    a sixth of the export.
+    a sixth of the export. An export of ten thousand tasks still holds one chunk of rows in
+    memory, not its whole sheet.
     """
 
     def save(self, filename):
@@ -119,6 +128,8 @@ class Book(Workbook):
 
 
 class BookWriter(ExcelWriter):
+    """openpyxl's writer of a whole workbook, taking styled sheets from memory."""
+
     def write_worksheet(self, ws):
         if not isinstance(ws, StyledSheet):
             super().write_worksheet(ws)
@@ -128,7 +139,9 @@ class BookWriter(ExcelWriter):
         if not ws.closed:
             ws.close()
         ws._rels = ws._writer._rels
-        self._archive.writestr(ws.path[1:], ws._writer.out.getvalue())
+        with ws._writer.out as sheet, self._archive.open(ws.path[1:], "w") as member:
+            sheet.seek(0)
+            shutil.copyfileobj(sheet, member)
         self.manifest.append(ws)
 
 
@@ -149,7 +162,7 @@ PLAIN_TYPES = (str, int, float, type(None))
 
 
 class RowWriter(WorksheetWriter):
-    """Writes a sheet to memory (`Book`), each row as openpyxl would, the same XML, but
+    """Writes a sheet for `Book`, each row as openpyxl would, the same XML, but
     built as text and parsed at once.
 
     openpyxl builds every cell through its descriptors and writes it element by element: a
@@ -160,7 +173,8 @@ class RowWriter(WorksheetWriter):
     """
 
     def __init__(self, ws):
-        super().__init__(ws, out=io.BytesIO())
+        sheet = SpooledTemporaryFile(max_size=SHEET_IN_MEMORY)  # noqa: SIM115 - BookWriter closes it
+        super().__init__(ws, out=sheet)
 
     def write_row(self, xf, row, row_idx):
         if all(type(value) in PLAIN_TYPES for value, _style in row) and all(
@@ -202,7 +216,7 @@ class RowWriter(WorksheetWriter):
 
 
 def inline_string(text):
-    """A cell's text as openpyxl writes it: "=…" stays text, never a formula."""
+    """A cell's text as openpyxl writes it, inline: "=…" stays text, never a formula."""
     if not text:
         return ""
     space = ' xml:space="preserve"' if text != text.strip() else ""

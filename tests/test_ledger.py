@@ -189,6 +189,17 @@ def test_control_characters_from_word_do_not_break_the_file(db):
     assert sheet["D4"].value == "第一段第二段\n第三段"
 
 
+def test_characters_no_xml_can_hold_are_left_out(db):
+    """U+FFFE and U+FFFF are sent by a browser like any other character; a workbook that
+    held one could not be written at all."""
+    plan = make_plan()
+    unit = make_unit(name="综合\uffff办")
+    make_task(plan=plan, title="标题\ufffe", content="内容\uffff", lead=[unit])
+    book = load_workbook(export(Task.objects.filter(plan=plan)))
+    assert book["台账"]["C4"].value == "标题" and book["台账"]["D4"].value == "内容"
+    assert "综合办" in book.sheetnames
+
+
 def build(plan, units, n):
     section = make_section(plan)
     for i in range(n):
