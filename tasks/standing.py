@@ -58,16 +58,20 @@ class SentReports:
     latest: dict  # task id → the id of its latest accepted report
 
 
-def reports_sent(ids):
-    """The reports sent on the tasks with these ids (one query)."""
-    rows = (
+SENT_ON = Prepared(
+    lambda ids: (
         ProgressReport.objects.filter(task__in=ids, state__in=SENT)
         .order_by()  # read into dicts: no sorting by plan and task
         .values_list("task_id", "unit_id", "period", "submitted_on", "state", "pk")
     )
+)
+
+
+def reports_sent(ids):
+    """The reports sent on the tasks with these ids (one query)."""
     sent = SentReports(defaultdict(set), {}, {})
     accepted = {}
-    for task_id, unit_id, period, sent_on, state, pk in rows:
+    for task_id, unit_id, period, sent_on, state, pk in SENT_ON(list(ids)):
         if period is not None:
             sent.by_task[task_id].add((unit_id, period))
             sent.history[task_id, unit_id, period] = sent_on
@@ -252,39 +256,54 @@ def reassessed(tasks, today, history):
     return changed
 
 
+def counts(rows, key, **expressions):
+    """A prepared read of `expressions` over `rows` for each of a list of `key` ids."""
+    return Prepared(
+        lambda ids: (
+            rows.filter(**{f"{key}__in": ids})
+            .values(f"{key}_id")
+            .annotate(**expressions)
+            .order_by()
+        )
+    )
+
+
+PLAN_COUNTS = counts(
+    Task.objects,
+    "plan",
+    total=Count("pk"),
+    **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Task.Status.values},
+    **{f"light_{v}": Count("pk", filter=Q(light=v)) for v in Light.values},
+)
+UNIT_COUNTS = counts(
+    Responsibility.objects,
+    "unit",
+    led=Count("pk", filter=Q(role=Responsibility.Role.LEAD)),
+    supported=Count("pk", filter=Q(role=Responsibility.Role.SUPPORT)),
+    owed=Count("pk", filter=Q(reporting__in=OWING)),
+    expected=Sum("reports_expected"),
+    on_time=Sum("reports_on_time"),
+    red=Count("pk", filter=Q(task__light=Light.RED)),
+)
+UNIT_TALLIES = Prepared(
+    lambda ids: UnitTally.objects.filter(unit__in=ids).values_list("unit_id", "pk")
+)
+
+
 def tally_plans(plan_ids):
     """Recounts these plans' tasks by status and light."""
-    recount(
-        PlanTally,
-        "plan",
-        Task.objects,
-        plan_ids,
-        total=Count("pk"),
-        **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Task.Status.values},
-        **{f"light_{v}": Count("pk", filter=Q(light=v)) for v in Light.values},
-    )
+    recount(PlanTally, "plan", PLAN_COUNTS, plan_ids)
 
 
 def tally_units(unit_ids):
     """Recounts these units' responsibilities across every plan."""
-    recount(
-        UnitTally,
-        "unit",
-        Responsibility.objects,
-        unit_ids,
-        led=Count("pk", filter=Q(role=Responsibility.Role.LEAD)),
-        supported=Count("pk", filter=Q(role=Responsibility.Role.SUPPORT)),
-        owed=Count("pk", filter=Q(reporting__in=OWING)),
-        expected=Sum("reports_expected"),
-        on_time=Sum("reports_on_time"),
-        red=Count("pk", filter=Q(task__light=Light.RED)),
-    )
+    recount(UnitTally, "unit", UNIT_COUNTS, unit_ids)
 
 
 def adjust_unit_tallies(changes):
     """Moves each unit's tally by what a refresh changed (two queries); a unit without a
     tally yet is counted."""
-    tallies = dict(UnitTally.objects.filter(unit__in=changes).values_list("unit_id", "pk"))
+    tallies = dict(UNIT_TALLIES(sorted(changes)))
     tally_units(sorted(set(changes) - set(tallies)))
     differences = [
         UnitTally(pk=pk, version=1, **{field: changes[unit][field] for field in ADJUSTED})
@@ -293,18 +312,12 @@ def adjust_unit_tallies(changes):
     update_rows(differences, [*ADJUSTED, "version"], add=True)
 
 
-def recount(model, key, rows, ids, **counts):
-    """Writes `counts` of `rows` grouped by `key` into a tally row for each of `ids`, zeros
+def recount(model, key, read, ids):
+    """Writes the counts `read` (`counts`) gives into a tally row for each of `ids`, zeros
     where nothing is left (two queries a thousand ids)."""
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        found = {
-            row.pop(f"{key}_id"): row
-            for row in rows.filter(**{f"{key}__in": chunk})
-            .values(f"{key}_id")
-            .annotate(**counts)
-            .order_by()
-        }
+        found = {row.pop(f"{key}_id"): row for row in read(chunk)}
         # The counts, and each row's version moved on (the key of cached pages).
         tallies = [model(**{f"{key}_id": i}, **found.get(i, {})) for i in chunk]
         upsert_rows(tallies, model.COUNTS, bump="version")
