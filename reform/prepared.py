@@ -7,7 +7,10 @@ reads every page makes (a task with its plan, its units, a tally's version) that
 more CPU than the database took to answer (docs/performance.md). A `Prepared` read compiles
 its queryset once per database connection and shape, with a marker in place of each
 argument, and from then on puts the arguments where the markers were and executes the SQL
-through the same compiler, so that rows become the same values or model instances.
+through the same compiler, so that rows become the same values or model instances. On
+PostgreSQL a read used twice on a database session is also prepared in the server (`PREPARE`),
+and then executed by name: parsing and planning the statement cost PostgreSQL two to five
+times what executing it does (docs/performance.md).
 
 An argument may be an int, a str, a date or a list of them (the list's length is part of the
 shape); anything else, None included, is refused, since it could change the SQL itself
@@ -19,14 +22,20 @@ builds its queryset and compares the SQL and parameters with what it executes.
 """
 
 import datetime
+import re
+from collections import Counter
 from itertools import count
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 
 _reads = count()
+_statements = count()
 CHECK = False
 BIGINT = 2**63
+# Uses of a read on a session before it is prepared in the server; None: never (the tests that
+# read the values a statement ran with).
+PREPARE_AFTER = 2
 
 
 class Prepared:
@@ -115,6 +124,9 @@ class Compiled:
         # What turns the database's values into Python's, asked for on each execution.
         selected = [column for column, *_ in compiler.select[: compiler.col_count]]
         self.converters = compiler.get_converters(selected)
+        self.name = None
+        if compiler.connection.vendor == "postgresql":
+            self.name = f"reform_read_{next(_statements)}"
 
     def params(self, args):
         bound = []
@@ -131,7 +143,7 @@ class Compiled:
         """A copy of the template queryset, not yet evaluated, that executes this SQL with
         `args` as its parameters."""
         compiler = copy(self.compiler)
-        statement = (self.sql, self.params(args))
+        statement = self.statement(self.params(args))
         compiler.as_sql = lambda *_args, **_kwargs: statement
         compiler.get_converters = lambda _expressions: self.converters
         queryset = copy(self.template)
@@ -139,6 +151,66 @@ class Compiled:
         # Not through the `query` setter, which would make a values_list() a values().
         queryset._query = Fixed(self.template.query, compiler)
         return queryset
+
+    def statement(self, params):
+        """The SQL to run with `params`: by name where the server has it prepared, with the
+        statement itself in a comment, as logs and the tests read it."""
+        if self.name is None or PREPARE_AFTER is None or not Session.current().prepared(self):
+            return self.sql, params
+        values = f" ({', '.join(['%s'] * len(params))})" if params else ""
+        shown = self.sql.replace("%", "%%").replace("*/", "* /")
+        return f"EXECUTE {self.name}{values} /* {shown} */", params
+
+    def server_sql(self):
+        """The SQL with PostgreSQL's numbered parameters ($1, $2…) for its placeholders."""
+        numbers = count(1)
+        return re.sub(r"%[s%]", lambda m: f"${next(numbers)}" if m[0] == "%s" else "%", self.sql)
+
+
+class Session:
+    """What the server has prepared on the current database session: a statement prepared
+    lasts as long as the session, and Django opens a new one when the old one is too old
+    (CONN_MAX_AGE) or broken."""
+
+    def __init__(self, key):
+        self.key, self.ready, self.uses = key, set(), Counter()
+
+    @classmethod
+    def current(cls):
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        wrapper.ensure_connection()
+        key = (id(wrapper.connection), wrapper.connection.info.backend_pid)
+        session = wrapper.__dict__.get("prepared_session")
+        if session is None or session.key != key:
+            session = wrapper.__dict__["prepared_session"] = cls(key)
+        return session
+
+    def prepared(self, compiled):
+        """Whether `compiled` is prepared, preparing it on its PREPARE_AFTER-th use. Not
+        through Django's cursor: it is no query of the page, and a page's count of queries
+        stays the same. In a transaction, within a savepoint: a statement the server refuses
+        to prepare is run as it is from then on, and the transaction goes on."""
+        if compiled.name in self.ready:
+            return True
+        self.uses[compiled.name] += 1
+        if self.uses[compiled.name] < PREPARE_AFTER:
+            return False
+        wrapper = connections[DEFAULT_DB_ALIAS]
+        savepoint = wrapper.in_atomic_block
+        with wrapper.connection.cursor() as cursor:
+            try:
+                if savepoint:
+                    cursor.execute("SAVEPOINT reform_prepare")
+                cursor.execute(f"PREPARE {compiled.name} AS {compiled.server_sql()}")
+            except wrapper.Database.Error:  # the driver's own: not through Django's cursor
+                if savepoint:
+                    cursor.execute("ROLLBACK TO SAVEPOINT reform_prepare")
+                compiled.name = None
+                return False
+            if savepoint:
+                cursor.execute("RELEASE SAVEPOINT reform_prepare")
+        self.ready.add(compiled.name)
+        return True
 
 
 def copy(obj):

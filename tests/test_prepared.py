@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from reform import prepared
 from reform.prepared import Prepared
 from tasks.models import ProgressReport, Responsibility, Task
+from tests.conftest import make_task
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,52 @@ def test_in_the_suite_every_call_is_compared_with_its_queryset(seed, monkeypatch
     monkeypatch.setattr(drifting, "build", lambda pk: Task.objects.filter(pk=pk, seq=pk))
     with pytest.raises(AssertionError, match="differs"):
         drifting(1)
+
+
+postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="statements are prepared in PostgreSQL only"
+)
+
+
+def server_statements():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+@postgresql
+def test_a_read_used_twice_is_prepared_in_the_server(seed):
+    task = ProgressReport.objects.order_by("pk").first().task
+    read = Prepared(TASK.build)
+    with CaptureQueriesContext(connection) as queries:
+        rows = [read(task.pk) for _ in range(3)]
+    name = read.compiled((task.pk,)).name
+    assert name in server_statements()
+    assert rows == [[task]] * 3 and rows[2][0].plan.title == task.plan.title
+    assert [q["sql"].split()[0] for q in queries] == ["SELECT", "EXECUTE", "EXECUTE"]
+    assert 'FROM "tasks_task"' in queries[2]["sql"]  # the statement, shown in a comment
+
+
+@postgresql
+@pytest.mark.django_db(transaction=True)
+def test_a_new_database_session_prepares_its_reads_again():
+    task = make_task()
+    read = Prepared(TASK.build)
+    read(task.pk), read(task.pk)
+    assert read.compiled((task.pk,)).name in server_statements()
+    connection.close()  # as Django does when a connection is older than CONN_MAX_AGE
+    assert read(task.pk) == [task]  # a new session: run as it is, then prepared again
+    assert read(task.pk) == [task]
+    assert read.compiled((task.pk,)).name in server_statements()
+
+
+@postgresql
+def test_a_statement_the_server_refuses_is_run_as_it_is(seed, monkeypatch):
+    """In a transaction (every test runs in one), as a service's reads do."""
+    task = ProgressReport.objects.order_by("pk").first().task
+    read = Prepared(TASK.build)
+    read(task.pk)
+    monkeypatch.setattr(prepared.Compiled, "server_sql", lambda self: "SELEC nothing")
+    assert read(task.pk) == [task] and read(task.pk) == [task]
+    assert read.compiled((task.pk,)).name is None  # not tried again
+    assert Task.objects.filter(pk=task.pk).exists()  # the transaction goes on
