@@ -93,6 +93,7 @@ class TaskResource(resources.ModelResource):
                     seen.add(unit.pk)
                     rows.append(Responsibility(task=instance, unit=unit, role=role, seq=order))
         Responsibility.objects.bulk_create(rows)
+        instance.responsibilities.place()  # bulk_create saves none of them
 
 
 class PlanResource(resources.ModelResource):

@@ -126,7 +126,7 @@ def unit_items(unit, page_number):
     plan_fields = [f"task__plan__{name}" for name in row_fields(Plan, "source_text")]
     responsibilities = Responsibility.objects.filter(unit=unit)
     heads = (
-        responsibilities.order_by("role", "task__plan__year", "task__plan_id", "task__seq")
+        responsibilities.order_by("role", "sort_key")  # by year, plan and 序号, along an index
         .annotate(last_sent_on=Subquery(last_sent(unit, OuterRef("task"))))
         .values_list(
             "task_id",

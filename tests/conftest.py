@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from reform import prepared
 from tasks.models import Plan, Responsibility, Section, Task
+from tasks.models.plans import place
 from tasks.seed import load_seed
 from units.models import Membership, Unit
 from units.roles import LEADER, OFFICE, ensure_groups
@@ -72,6 +73,13 @@ def make_task(plan=None, lead=(), support=(), **overrides):
     for order, unit in enumerate(support):
         Responsibility.objects.create(task=task, unit=unit, role="support", seq=order)
     return task
+
+
+def misplaced():
+    """The responsibilities whose `sort_key` is not where their task stands in its units'
+    lists (tasks.models.plans.place)."""
+    rows = Responsibility.objects.select_related("task__plan")
+    return [r for r in rows if r.sort_key != place(r.task.plan.year, r.task.plan_id, r.task.seq)]
 
 
 def make_section(plan, **overrides):
