@@ -256,7 +256,7 @@ def reassessed(tasks, today, history):
     return changed
 
 
-def counts(rows, key, **expressions):
+def counts_by(key, rows, **expressions):
     """A prepared read of `expressions` over `rows` for each of a list of `key` ids."""
     return Prepared(
         lambda ids: (
@@ -268,16 +268,16 @@ def counts(rows, key, **expressions):
     )
 
 
-PLAN_COUNTS = counts(
-    Task.objects,
+PLAN_COUNTS = counts_by(
     "plan",
+    Task.objects,
     total=Count("pk"),
     **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Task.Status.values},
     **{f"light_{v}": Count("pk", filter=Q(light=v)) for v in Light.values},
 )
-UNIT_COUNTS = counts(
-    Responsibility.objects,
+UNIT_COUNTS = counts_by(
     "unit",
+    Responsibility.objects,
     led=Count("pk", filter=Q(role=Responsibility.Role.LEAD)),
     supported=Count("pk", filter=Q(role=Responsibility.Role.SUPPORT)),
     owed=Count("pk", filter=Q(reporting__in=OWING)),
@@ -313,7 +313,7 @@ def adjust_unit_tallies(changes):
 
 
 def recount(model, key, read, ids):
-    """Writes the counts `read` (`counts`) gives into a tally row for each of `ids`, zeros
+    """Writes the counts `read` (`counts_by`) gives into a tally row for each of `ids`, zeros
     where nothing is left (two queries a thousand ids)."""
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
