@@ -40,3 +40,15 @@ def test_a_task_renumbered_or_moved_and_a_plan_of_another_year_keep_the_order(db
     plan.save()
     assert [i.task_id for i in unit_items(unit, None)[1]][0] == task.pk
     assert not misplaced()
+
+
+def test_a_year_or_number_out_of_bounds_is_listed_last_and_saves(db):
+    """The admin accepts any positive year and 序号: the key must not overflow."""
+    unit = make_unit()
+    plan = make_plan(year=2023)
+    make_task(plan=plan, lead=[unit])
+    task = make_task(plan=plan, lead=[unit], seq=10**9)
+    plan = Plan.objects.get(pk=plan.pk)
+    plan.year = 10**9
+    plan.save()
+    assert [i.task_id for i in unit_items(unit, None)[1]][-1] == task.pk

@@ -1,12 +1,14 @@
 from django.db import migrations, models
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Least
 
 
 def place_all(apps, schema_editor):
     """Stores where every task stands in its units' lists (tasks.models.plans.place)."""
     Responsibility = apps.get_model("tasks", "Responsibility")
     Task = apps.get_model("tasks", "Task")
-    key = F("plan__year") * 10**14 + F("plan_id") * 10**6 + F("seq")
+    year, seq = Least("plan__year", Value(9999)), Least("seq", Value(10**6 - 1))
+    key = year * 10**14 + F("plan_id") * 10**6 + seq
     task = Task.objects.filter(pk=OuterRef("task_id")).annotate(key=key).values("key")
     Responsibility.objects.update(sort_key=Subquery(task))
 

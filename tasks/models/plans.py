@@ -4,7 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Least
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -338,19 +339,22 @@ class Task(models.Model):
 
 
 # Where a task stands in a unit's list (Responsibility.sort_key): its plan's year, its plan and
-# its 序号, as one number (a plan's 序号 stay under a million, its id under a hundred million).
+# its 序号, as one number. A year past four digits or a 序号 past six counts as the largest, so
+# that no value the admin accepts overflows the key (plan ids stay under a hundred million).
 YEAR_PLACE, PLAN_PLACE = 10**14, 10**6
+LAST_YEAR, LAST_SEQ = 9999, PLAN_PLACE - 1
 
 
 def place(year, plan_id, seq):
-    return year * YEAR_PLACE + plan_id * PLAN_PLACE + seq
+    return min(year, LAST_YEAR) * YEAR_PLACE + plan_id * PLAN_PLACE + min(seq, LAST_SEQ)
 
 
 class ResponsibilityQuerySet(models.QuerySet):
     def place(self):
         """Stores where each of these tasks stands in its units' lists (`sort_key`)."""
         task = Task.objects.filter(pk=OuterRef("task_id"))
-        key = F("plan__year") * YEAR_PLACE + F("plan_id") * PLAN_PLACE + F("seq")
+        year, seq = Least("plan__year", Value(LAST_YEAR)), Least("seq", Value(LAST_SEQ))
+        key = year * YEAR_PLACE + F("plan_id") * PLAN_PLACE + seq
         return self.update(sort_key=Subquery(task.annotate(key=key).values("key")))
 
     def visible_to(self, user):
