@@ -196,9 +196,21 @@ def cache_set_many(values):
 
 def cached_body(key_parts, template, context, request=None):
     """`template` rendered with `context()` (a callable, called only on a miss)."""
-    return cached(
-        [template, *key_parts], lambda: render_to_string(template, context(), request=request)
-    )
+    return cached_bodies((key_parts, template, context, request))[0]
+
+
+def cached_bodies(*bodies):
+    """Several `cached_body` (each `(key_parts, template, context, request)`) in one round
+    trip to the cache, and one more for those rendered."""
+    keys = [page_key([template, *key_parts]) for key_parts, template, _, _ in bodies]
+    found = cache_get_many(keys)
+    fresh = {
+        key: render_to_string(template, context(), request=request)
+        for key, (_, template, context, request) in zip(keys, bodies, strict=True)
+        if key not in found
+    }
+    cache_set_many(fresh)
+    return [found[key] if key in found else fresh[key] for key in keys]
 
 
 def with_csrf(body, request):

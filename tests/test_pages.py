@@ -137,6 +137,34 @@ def test_task_page_queries_do_not_grow(member, seed):
     assert queries_for(member, task.get_absolute_url()) == small <= 14
 
 
+def test_a_tasks_reports_are_shown_six_at_a_time_newest_first(client, db):
+    """A task reported on for years by several units has hundreds of reports: the page shows
+    the latest six, and older ones a page further, whatever the reader types for the page."""
+    unit = make_unit()
+    task = make_task(lead=[unit])
+    for month in range(1, 9):
+        ProgressReport.objects.create(
+            task=task,
+            unit=unit,
+            period=date(2024, month, 1),
+            submitted_on=date(2024, month, 5),
+            state="submitted",
+            progress=f"第{month}月进展",
+        )
+    client.force_login(make_user("office", group=OFFICE))
+    url = task.get_absolute_url()
+    first = client.get(url).content.decode()
+    assert [m for m in range(1, 9) if f"第{m}月进展" in first] == [3, 4, 5, 6, 7, 8]
+    assert "共 8 份" in first and 'href="?reports=2#reports"' in first
+    second = client.get(f"{url}?reports=2").content.decode()
+    assert [m for m in range(1, 9) if f"第{m}月进展" in second] == [1, 2]
+    assert 'href="?reports=1#reports"' in second
+    for typed in ["abc", "0", "-1", "99", "9" * 5000, "²"]:
+        response = client.get(url, {"reports": typed})
+        assert response.status_code == 200, typed
+        assert "第8月进展" in response.content.decode() or "第1月进展" in response.content.decode()
+
+
 def test_every_admin_page_opens(admin_client, seed):
     for model in admin.site._registry:
         opts = model._meta

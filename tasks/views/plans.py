@@ -14,6 +14,7 @@ from tasks.history import history_rows
 from tasks.models import Plan, Task
 from tasks.pages import (
     all_versions,
+    cached_bodies,
     cached_body,
     field_values,
     plan_version,
@@ -32,6 +33,9 @@ from units.models import Unit
 from units.roles import is_office, reads_everything, unit_ids
 
 PLAN_CARDS = 24  # a page of the plan list: full rows of two, three or four cards
+# A task's reports shown at once, newest first: half a year of monthly reports. A task reported
+# on for years by several units has hundreds; older ones are a page further.
+TIMELINE_PAGE = 6
 # Where a task page's body takes its reports. User text cannot forge it: "<" is escaped.
 REPORTS_SLOT = "<!-- reports -->"
 # What the standing refresh writes on a task (tasks.standing.refresh_chunk).
@@ -122,7 +126,8 @@ def task_detail(request, task_id):
     }
 
     # The reports this reader may see (by role and units: ProgressReport.visible_to).
-    reports = task_report_heads(task, request.user)
+    heads = task_report_heads(task, request.user)
+    reports = Paginator(heads, TIMELINE_PAGE).get_page(request.GET.get("reports"))
 
     def facts():
         return {"task": task, "indicators": indicator_progress(task), "history": history_rows(task)}
@@ -131,11 +136,13 @@ def task_detail(request, task_id):
     # its own fields (each edit moves `version` or `updated_at`, an accepted report its latest
     # report), not with the light every report and each day's refresh compute again.
     key = [task.pk, field_values(task, *LIGHT_FIELDS)]
-    body = cached_body(key, "tasks/_task_body.html", facts)
     # Its reports move with each report's head, and who may edit them with the reader.
     roles = [reads_everything(request.user), ctx["can_review"]]
-    key = [task.pk, reports, sorted(mine), roles]
-    timeline = cached_body(key, "tasks/_task_reports.html", lambda: ctx | {"reports": reports})
+    reports_key = [task.pk, reports.object_list, reports.number, len(heads), sorted(mine), roles]
+    body, timeline = cached_bodies(
+        (key, "tasks/_task_body.html", facts, None),
+        (reports_key, "tasks/_task_reports.html", lambda: ctx | {"reports": reports}, None),
+    )
     body = mark_safe(body.replace(REPORTS_SLOT, timeline))  # noqa: S308 - both rendered by us
     return render(request, "tasks/task_detail.html", ctx | {"body": body})
 
@@ -173,11 +180,10 @@ def unit_detail(request, unit_id):
 
     # Every write to the unit's reports and every 催办 sent to it moves the unit's version.
     key = [unit.pk, unit_version(unit), today, number, flags]
-    ctx = {
-        "unit": unit,
-        "head": cached_body(key, "tasks/_unit_head.html", context),
-        "notices": cached_body(key, "tasks/_unit_notices.html", notices),
-        "items": cached_body(key, "tasks/_unit_page.html", context, request=request),
-        **flags,
-    }
+    head, notices, items = cached_bodies(
+        (key, "tasks/_unit_head.html", context, None),
+        (key, "tasks/_unit_notices.html", notices, None),
+        (key, "tasks/_unit_page.html", context, request),
+    )
+    ctx = {"unit": unit, "head": head, "notices": notices, "items": items, **flags}
     return render(request, "tasks/unit_detail.html", ctx)
