@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "reform.middleware.RecentWrites",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -217,6 +218,11 @@ BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
 # processes and app servers share (redis://127.0.0.1:6379/1): then a page rendered by one
 # serves every one.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
+# Pages about many units' work (the overview, plan dashboards, task lists, the review queue)
+# may show others' writes this many seconds late to a reader who has not written meanwhile
+# (reform.middleware.RecentWrites): the page made a moment ago serves them, with no read of
+# what has changed. A reader's own writes show at once; exports are never late. 0: never late.
+PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 10)
 CACHES = {
     "default": {
         "BACKEND": "reform.cache.RedisCache",

@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from reform.middleware import OTHERS_WRITES_MAY_LAG
 from reform.prepared import Prepared
 from tasks.models import Plan, PlanTally, StandingClock, UnitTally
 
@@ -185,18 +186,32 @@ def cache_get_many(keys):
         return {}
 
 
-def cache_set_many(values):
-    if not values:
+def cache_set_many(values, seconds=None):
+    if not values or seconds == 0:
         return
     try:
-        cache.set_many(values, settings.PAGE_CACHE_SECONDS)
+        cache.set_many(values, seconds or settings.PAGE_CACHE_SECONDS)
     except Exception:
         logger.warning("page cache unreachable", exc_info=True)
 
 
-def cached_body(key_parts, template, context, request=None):
-    """`template` rendered with `context()` (a callable, called only on a miss)."""
-    return cached_bodies((key_parts, template, context, request))[0]
+def cached_body(key_parts, template, context, request=None, *, state=None):
+    """`template` rendered with `context()` (a callable, called only on a miss).
+
+    With `state` (a callable giving what the body's data stands at: a version), the body is
+    kept under `state()` and the key parts, and, for PAGE_STALE_SECONDS, under the key parts
+    alone: a reader whose pages may show others' writes that late (reform.middleware) gets
+    the body made last without `state()` being asked."""
+    if state is None:
+        return cached_bodies((key_parts, template, context, request))[0]
+    recent = page_key(["recent", template, *key_parts])
+    if OTHERS_WRITES_MAY_LAG.get():
+        body = cache_get_many([recent]).get(recent)
+        if body is not None:
+            return body
+    body = cached_bodies(([state(), *key_parts], template, context, request))[0]
+    cache_set_many({recent: body}, settings.PAGE_STALE_SECONDS)
+    return body
 
 
 def cached_bodies(*bodies):

@@ -128,8 +128,10 @@ def artifacts():
 
 @pytest.fixture(autouse=True)
 def _no_cache(settings):
-    """Pages are rendered afresh in tests; `page_cache` turns the cache on for its own tests."""
+    """Pages are rendered afresh in tests, and show every write at once; `page_cache` turns
+    the cache on for its own tests, and they set PAGE_STALE_SECONDS where they test it."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.PAGE_STALE_SECONDS = 0
 
 
 @pytest.fixture

@@ -26,6 +26,7 @@ from tasks.reminders import Due, reminders_send
 from tasks.rows import task_list_row
 from tasks.standing import refresh_standing
 from tests.conftest import make_plan, make_task, make_unit, make_user, report_data
+from units.roles import OFFICE
 
 MAY = "2023-05-20 10:00 +0800"
 
@@ -455,3 +456,66 @@ def test_a_units_page_shows_its_new_drafts_and_reminders(member):
     period = Period(date(2023, 4, 1), date(2023, 6, 30), date(2023, 7, 10), months=3)
     reminders_send([Due(task, unit, period, "due")], today=date(2023, 5, 20))
     assert "催办提醒" in client.get(url).content.decode()
+
+
+def test_others_reports_show_on_the_overview_within_the_stale_seconds(
+    member, demo_users, settings, time_machine
+):
+    """A reader who has not written gets the overview made a moment ago, without its version
+    being read, until PAGE_STALE_SECONDS have passed."""
+    settings.PAGE_STALE_SECONDS = 10
+    client, unit = member
+    leader = Client()
+    leader.force_login(demo_users["leader"])
+    plan = Task.objects.get(title="缓存任务").plan
+    red = re.compile(rf'plan={plan.pk}&amp;light=red" class="n-red">(\d+)<')
+    _count, html = queries(leader, "/")
+    assert red.search(html)[1] == "1"
+    submit(unit, unit.memberships.get().user)
+    with CaptureQueriesContext(connection) as ctx:
+        html = leader.get("/").content.decode()
+    assert red.search(html)[1] == "1"
+    assert not [q for q in ctx.captured_queries if "standingclock" in q["sql"]]  # no version
+    time_machine.shift(11)
+    _count, html = queries(leader, "/")
+    assert red.search(html)[1] == "0"
+
+
+def test_a_reader_who_writes_sees_every_page_as_their_write_left_it(member, demo_users, settings):
+    settings.PAGE_STALE_SECONDS = 10
+    client, unit = member
+    submit(unit, unit.memberships.get().user)
+    reviewer, colleague = Client(), Client()
+    reviewer.force_login(demo_users["office"])
+    colleague.force_login(make_user("colleague", group=OFFICE))
+
+    def cards(office):
+        return office.get("/reports/review/").content.decode().count('class="card review-card"')
+
+    assert cards(reviewer) == cards(colleague) == 1
+    report = ProgressReport.objects.get(task__title="缓存任务")
+    response = reviewer.post(
+        reverse("tasks:return", args=[report.pk]),
+        {"version": report.version, "comment": "请补充数据"},
+    )
+    assert response.status_code == 302
+    assert cards(colleague) == 1  # not yet
+    assert cards(reviewer) == 0
+    # What the writer saw is the page made last: it serves their colleagues from then on.
+    assert cards(colleague) == 0
+    # The writer's mark lasts as long: from then on they may see others' writes late too.
+    assert reviewer.cookies["wrote"]["max-age"] == 10
+
+
+def test_pages_show_every_write_at_once_with_no_stale_seconds(member, demo_users, settings):
+    settings.PAGE_STALE_SECONDS = 0
+    client, unit = member
+    leader = Client()
+    leader.force_login(demo_users["leader"])
+    assert "2023年第1季度" not in leader.get("/reports/review/").content.decode()
+    plan = Task.objects.get(title="缓存任务").plan
+    red = re.compile(rf'plan={plan.pk}&amp;light=red" class="n-red">(\d+)<')
+    assert red.search(leader.get("/").content.decode())[1] == "1"
+    submit(unit, unit.memberships.get().user)
+    assert red.search(leader.get("/").content.decode())[1] == "0"
+    assert "wrote" not in client.post(reverse("logout")).cookies

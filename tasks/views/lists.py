@@ -49,8 +49,13 @@ def task_list(request):
         form = cached_body(form_key, "tasks/_task_filter.html", filter_form, request=request)
         return {"filter_form": form, "page": page, "task_ids": task_ids}
 
-    key = [list_version(request.GET), today, scope, query]
-    body = cached_body(key, "tasks/_task_list.html", context, request=request)
+    body = cached_body(
+        [today, scope, query],
+        "tasks/_task_list.html",
+        context,
+        request=request,
+        state=lambda: list_version(request.GET),
+    )
     return render(request, "tasks/task_list.html", {"body": body})
 
 

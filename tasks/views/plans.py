@@ -49,7 +49,7 @@ def home(request):
     if reads_everything(request.user):
         today = timezone.localdate()
         body = cached_body(
-            [all_versions(), today, sorted(request.GET.lists())],
+            [today, sorted(request.GET.lists())],
             "tasks/_overview.html",
             lambda: overview(
                 request.user,
@@ -58,6 +58,7 @@ def home(request):
                 unit_page=request.GET.get("units"),
             ),
             request=request,
+            state=all_versions,
         )
         return render(request, "tasks/overview.html", {"body": body})
     mine = sorted(unit_ids(request.user))
@@ -95,12 +96,17 @@ def plan_detail(request, plan_id):
     """The plan dashboard: where the plan stands, by section and by unit, and every task."""
     plan = get_plan_or_404(request.user, plan_id)
     today = timezone.localdate()
-    refresh_stale(Task.objects.filter(plan=plan), today)
     flags = {"can_review": is_office(request.user), "can_align": reads_everything(request.user)}
+
+    def state():
+        refresh_stale(Task.objects.filter(plan=plan), today)
+        return plan_version(plan)
+
     body = cached_body(
-        [plan.pk, plan_version(plan), today, flags],
+        [plan.pk, today, flags],
         "tasks/_plan_dashboard.html",
         lambda: plan_dashboard(plan, today) | {"plan": plan, **flags},
+        state=state,
     )
     return render(request, "tasks/plan_detail.html", {"plan": plan, "body": body, **flags})
 

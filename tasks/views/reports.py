@@ -141,7 +141,7 @@ def review_list(request):
         page, ids = page_of_ids(review_queue(), number, REVIEW_PAGE)
         return {"page": page, "reports": review_card_heads(ids)}
 
-    body = cached_body([all_versions(), number], "tasks/_review_list.html", context, request)
+    body = cached_body([number], "tasks/_review_list.html", context, request, state=all_versions)
     return render(request, "tasks/review_list.html", {"body": with_csrf(body, request)})
 
 
