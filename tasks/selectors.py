@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Count, Exists, OuterRef, Subquery
 
 from reform.prepared import Prepared
 from tasks.lights import SENT, Reporting
@@ -121,12 +121,22 @@ def unit_items(unit, page_number):
     read as values (a head: the task's fields but its content, its plan's but the document,
     the unit's role, the report it owes as the last refresh stored it, and the date of the
     unit's last report sent). Rows keyed by heads read their items only when not cached
-    (`unit_item`). A fixed number of queries whatever the unit's size."""
+    (`unit_item`). A fixed number of queries whatever the unit's size; the first page, which
+    nearly every view asks for, and the count through prepared reads."""
+    paginator = Paginator(unit_heads(unit), UNIT_PAGE_SIZE)
+    paginator.count = UNIT_ITEM_COUNT.first(unit.pk) or 0  # without the joins the heads read
+    page = paginator.get_page(page_number)
+    if page.number == 1:
+        return page, UNIT_FIRST_PAGE(unit.pk)
+    return page, list(page.object_list)
+
+
+def unit_heads(unit):
     task_fields = [f"task__{name}" for name in row_fields(Task, "content")]
     plan_fields = [f"task__plan__{name}" for name in row_fields(Plan, "source_text")]
-    responsibilities = Responsibility.objects.filter(unit=unit)
-    heads = (
-        responsibilities.order_by("role", "sort_key")  # by year, plan and 序号, along an index
+    return (
+        Responsibility.objects.filter(unit=unit)
+        .order_by("role", "sort_key")  # by year, plan and 序号, along an index
         .annotate(last_sent_on=Subquery(last_sent(unit, OuterRef("task"))))
         .values_list(
             "task_id",
@@ -139,10 +149,18 @@ def unit_items(unit, page_number):
             named=True,
         )
     )
-    paginator = Paginator(heads, UNIT_PAGE_SIZE)
-    paginator.count = responsibilities.count()  # counted without the joins the heads read
-    page = paginator.get_page(page_number)
-    return page, list(page.object_list)
+
+
+UNIT_FIRST_PAGE = Prepared(lambda unit: unit_heads(unit)[:UNIT_PAGE_SIZE])
+UNIT_ITEM_COUNT = Prepared(
+    lambda unit: (
+        Responsibility.objects.filter(unit=unit)
+        .order_by()
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values_list("n", flat=True)
+    )
+)
 
 
 def unit_item(head, task):
