@@ -146,7 +146,10 @@ class BookWriter(ExcelWriter):
 
 
 class StyledSheet(WriteOnlyWorksheet):
-    """A write-only sheet whose rows are (value, style) pairs, written by `RowWriter`."""
+    """A write-only sheet whose rows are (value, style) pairs, written by `RowWriter`, and
+    its columns' widths (`widths`, from the first column on)."""
+
+    widths = ()
 
     def _get_writer(self):
         if self._writer is None:
@@ -175,6 +178,18 @@ class RowWriter(WorksheetWriter):
     def __init__(self, ws):
         sheet = SpooledTemporaryFile(max_size=SHEET_IN_MEMORY)  # noqa: SIM115 - BookWriter closes it
         super().__init__(ws, out=sheet)
+
+    def write_cols(self):
+        """The columns' widths, as openpyxl writes its column dimensions: a plan's ledger has
+        a sheet for each unit, and making and writing their dimensions took a fifth of it."""
+        if not self.ws.widths:
+            super().write_cols()
+            return
+        cols = "".join(
+            f'<col width="{width}" customWidth="1" min="{n}" max="{n}"/>'
+            for n, width in enumerate(self.ws.widths, 1)
+        )
+        self.xf.send(etree.fromstring(f"<cols>{cols}</cols>"))
 
     def write_row(self, xf, row, row_idx):
         if all(type(value) in PLAIN_TYPES for value, _style in row) and all(
@@ -267,8 +282,7 @@ def write_sheet(ws, *tables, title_rows=(), light_labels=None, protect=False):
     for columns, (head, _rows) in tables:
         for i, width in enumerate(column_widths(columns, head), start=1):
             widths[i] = max(widths.get(i, 0), width)
-    for i, width in widths.items():
-        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.widths = [widths[i] for i in sorted(widths)]
     header_row = len(title_rows) + 1
     prepare_print(ws, header_row)
     for n, line in enumerate(title_rows):

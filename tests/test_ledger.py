@@ -12,7 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from lxml import etree
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from reform.xlsx import (
     PLAIN,
@@ -298,6 +300,24 @@ def test_a_row_is_written_as_openpyxl_writes_its_cells():
     with etree.xmlfile(by_openpyxl) as xf:
         WorksheetWriter.write_row(writer, xf, writer.cells(row, 7), 7)
     assert canonical(writer.row_xml(row, 7)) == canonical(by_openpyxl.getvalue())
+
+
+def test_column_widths_are_written_as_openpyxl_writes_its_column_dimensions():
+    """Widths are written as text (reform.xlsx.RowWriter.write_cols), not as openpyxl's
+    column dimensions: the same XML."""
+    book = new_workbook()
+    sheet = add_sheet(book, "台账")
+    write_sheet(sheet, ([Column("序号"), Column("工作任务"), Column("x")], [["1", "长" * 30, ""]]))
+    assert sheet.widths == [6, 50, 6]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    written = etree.fromstring(zipfile.ZipFile(buffer).read("xl/worksheets/sheet1.xml"))
+    by_openpyxl = Worksheet(new_workbook())
+    for n, width in enumerate(sheet.widths, 1):
+        by_openpyxl.column_dimensions[get_column_letter(n)].width = width
+    cols = written.find("{http://schemas.openxmlformats.org/spreadsheetml/2006/main}cols")
+    expected = by_openpyxl.column_dimensions.to_tree()
+    assert [c.attrib for c in cols] == [c.attrib for c in expected]
 
 
 def test_other_values_are_written_through_openpyxls_cells():
