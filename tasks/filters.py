@@ -4,7 +4,7 @@ from functools import cached_property
 
 import django_filters as filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from reform.widgets import FastSelect
@@ -133,13 +133,17 @@ class TaskFilter(filters.FilterSet):
         return queryset.filter(plan__title__icontains=text)
 
     def filter_unit(self, queryset, name, unit):
+        """The unit's tasks (in a role), in the unit page's order: by year, plan and 序号.
+        A task answers to a unit once (`Responsibility`'s unique task and unit), so joined
+        to the unit's responsibilities each task comes once, and a page of them is read along
+        the (unit, role, key) index: a page of a unit's 配合 tasks took PostgreSQL 1.5–2.1 ms
+        to find by a semi-join sorted by plan, 0.24 ms so. (By the (plan, seq) index it had
+        walked every task in plan order and probed each for the unit: 105 ms.)"""
         role = self.form.cleaned_data.get("role")
-        wanted = Q(unit=unit) & (Q(role=role) if role else Q())
-        mine = queryset.filter(pk__in=Responsibility.objects.filter(wanted).values("task"))
-        # Plan order by an expression: PostgreSQL then finds the unit's few hundred tasks and
-        # sorts them, where by the (plan, seq) index it walked every task in plan order and
-        # probed each for the unit (5 ms against 105 at 100,000 tasks).
-        return mine.order_by(F("plan_id") + 0, "seq")
+        wanted = {"responsibilities__unit": unit}
+        if role:
+            wanted["responsibilities__role"] = role
+        return queryset.filter(**wanted).order_by("responsibilities__sort_key")
 
     def filter_role(self, queryset, name, role):
         if self.form.cleaned_data.get("unit"):

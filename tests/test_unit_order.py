@@ -4,7 +4,7 @@ an index."""
 
 from tasks.models import Plan, Task
 from tasks.selectors import unit_items
-from tests.conftest import make_plan, make_task, make_unit, misplaced
+from tests.conftest import make_plan, make_task, make_unit, make_user, misplaced
 
 
 def test_a_units_items_are_listed_lead_first_by_year_plan_and_number(db):
@@ -52,3 +52,29 @@ def test_a_year_or_number_out_of_bounds_is_listed_last_and_saves(db):
     plan.year = 10**9
     plan.save()
     assert [i.task_id for i in unit_items(unit, None)[1]][-1] == task.pk
+
+
+def test_the_task_list_of_a_unit_is_in_the_unit_pages_order(client, db):
+    """Filtered by a unit (and a role), the list reads the unit's responsibilities along the
+    same index: each task once, by year, plan and 序号, whatever other unit it has."""
+    unit, other = make_unit(), make_unit()
+    later, earlier = make_plan(year=2024, title="后"), make_plan(year=2022, title="前")
+    first = make_task(plan=later, lead=[unit], support=[other])
+    second = make_task(plan=earlier, support=[unit, other])
+    third = make_task(plan=earlier, lead=[other], support=[unit])
+    make_task(plan=earlier, lead=[other])
+    client.force_login(make_user("someone"))
+
+    def listed(query):
+        html = client.get(f"/tasks/?{query}").content.decode()
+        return [t.pk for t in (first, second, third) if f'href="/tasks/{t.pk}/"' in html], html
+
+    shown, html = listed(f"unit={unit.pk}")
+    assert shown == [first.pk, second.pk, third.pk] and "共 3 项任务" in html
+    assert html.index(f'href="/tasks/{second.pk}/"') < html.index(f'href="/tasks/{third.pk}/"')
+    assert html.index(f'href="/tasks/{third.pk}/"') < html.index(f'href="/tasks/{first.pk}/"')
+    shown, html = listed(f"unit={unit.pk}&role=support")
+    assert shown == [second.pk, third.pk] and "共 2 项任务" in html
+    red = Task.objects.filter(pk__in=[second.pk, third.pk], light="red").count()
+    _shown, html = listed(f"unit={unit.pk}&role=support&light=red")
+    assert f"共 {red} 项任务" in html
