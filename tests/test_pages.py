@@ -155,6 +155,7 @@ def test_a_tasks_reports_are_shown_six_at_a_time_newest_first(client, db):
     url = task.get_absolute_url()
     first = client.get(url).content.decode()
     assert [m for m in range(1, 9) if f"第{m}月进展" in first] == [3, 4, 5, 6, 7, 8]
+    assert first.index("第8月进展") < first.index("第3月进展")
     assert "共 8 份" in first and 'href="?reports=2#reports"' in first
     second = client.get(f"{url}?reports=2").content.decode()
     assert [m for m in range(1, 9) if f"第{m}月进展" in second] == [1, 2]
