@@ -45,10 +45,15 @@ class RecentWrites:
     def __call__(self, request):
         seconds = settings.PAGE_STALE_SECONDS
         writes = request.method not in ("GET", "HEAD")
-        wrote = request.get_signed_cookie(
-            WROTE_COOKIE, default=None, salt=WROTE_COOKIE, max_age=seconds
+        may_lag = (
+            seconds > 0
+            and not writes
+            and request.get_signed_cookie(
+                WROTE_COOKIE, default=None, salt=WROTE_COOKIE, max_age=seconds
+            )
+            is None
         )
-        token = OTHERS_WRITES_MAY_LAG.set(seconds > 0 and not writes and wrote is None)
+        token = OTHERS_WRITES_MAY_LAG.set(may_lag)
         try:
             response = self.get_response(request)
         finally:

@@ -11,6 +11,7 @@ either live outside them or hold CSRF_SLOT, which `with_csrf` fills for each req
 
 import hashlib
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.core.cache import cache
@@ -96,12 +97,19 @@ def page_key(key_parts):
 
 def cached(key_parts, produce):
     """What `produce()` returns, made once for these key parts and the language."""
-    key = page_key(key_parts)
-    value = cache_get_many([key]).get(key)
-    if value is None:
-        value = produce()
-        cache_set_many({key: value})
-    return value
+    return cached_many((key_parts, produce))[0]
+
+
+def cached_many(*made):
+    """What each `produce()` of `(key_parts, produce)` returns, as `cached` gives it: in one
+    round trip to the cache, and one more for what was made."""
+    keys = [page_key(key_parts) for key_parts, _ in made]
+    found = cache_get_many(keys)
+    fresh = {
+        key: produce() for key, (_, produce) in zip(keys, made, strict=True) if key not in found
+    }
+    cache_set_many(fresh)
+    return [found[key] if key in found else fresh[key] for key in keys]
 
 
 def rows(template, items, state, name="task", **context):
@@ -187,7 +195,7 @@ def cache_get_many(keys):
 
 
 def cache_set_many(values, seconds=None):
-    if not values or seconds == 0:
+    if not values:
         return
     try:
         cache.set_many(values, seconds or settings.PAGE_CACHE_SECONDS)
@@ -204,28 +212,31 @@ def cached_body(key_parts, template, context, request=None, *, state=None):
     the body made last without `state()` being asked."""
     if state is None:
         return cached_bodies((key_parts, template, context, request))[0]
+    seconds = settings.PAGE_STALE_SECONDS
     recent = page_key(["recent", template, *key_parts])
     if OTHERS_WRITES_MAY_LAG.get():
         body = cache_get_many([recent]).get(recent)
         if body is not None:
             return body
     body = cached_bodies(([state(), *key_parts], template, context, request))[0]
-    cache_set_many({recent: body}, settings.PAGE_STALE_SECONDS)
+    if seconds:
+        cache_set_many({recent: body}, seconds)
     return body
 
 
 def cached_bodies(*bodies):
     """Several `cached_body` (each `(key_parts, template, context, request)`) in one round
     trip to the cache, and one more for those rendered."""
-    keys = [page_key([template, *key_parts]) for key_parts, template, _, _ in bodies]
-    found = cache_get_many(keys)
-    fresh = {
-        key: render_to_string(template, context(), request=request)
-        for key, (_, template, context, request) in zip(keys, bodies, strict=True)
-        if key not in found
-    }
-    cache_set_many(fresh)
-    return [found[key] if key in found else fresh[key] for key in keys]
+    return cached_many(
+        *(
+            ([template, *key_parts], partial(rendered, template, context, request))
+            for key_parts, template, context, request in bodies
+        )
+    )
+
+
+def rendered(template, context, request):
+    return render_to_string(template, context(), request=request)
 
 
 def with_csrf(body, request):
