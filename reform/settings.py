@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for the project's form renderer
     "django_filters",
     "import_export",
     "simple_history",
@@ -77,7 +78,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "reform.middleware.RecentWrites",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -109,8 +109,8 @@ TEMPLATES = [
         },
     },
 ]
-# Form widgets: the commonest written in Python, the same HTML as Django's templates.
-FORM_RENDERER = "reform.widgets.FormRenderer"
+# Forms render through the project's templates: each field as every form shows it.
+FORM_RENDERER = "reform.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -211,29 +211,3 @@ LOGGING = {
 
 # The load run's floor page (scripts/loadrun.py); off everywhere else.
 BENCH_FLOOR = env_bool("BENCH_FLOOR", False)
-
-# Dashboards, unit pages and task lists are rendered once per state of their data
-# (tasks/pages.py); this bounds how long a unit or section renamed outside that path takes to
-# show. The cache is per process unless CACHE_URL names a Redis server that all worker
-# processes and app servers share (redis://127.0.0.1:6379/1): then a page rendered by one
-# serves every one.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
-# Pages about many units' work (the overview, plan dashboards, task lists, the review queue)
-# may show others' writes this many seconds late to a reader who has not written meanwhile
-# (reform.middleware.RecentWrites): the page made a moment ago serves them, with no read of
-# what has changed. A reader's own writes show at once; exports are never late. 0: never late.
-PAGE_STALE_SECONDS = env_int("PAGE_STALE_SECONDS", 10)
-CACHES = {
-    "default": {
-        "BACKEND": "reform.cache.RedisCache",
-        "LOCATION": os.environ["CACHE_URL"],
-        # A cache that is down slows pages; it does not break them (tasks/pages.py).
-        "OPTIONS": {"socket_timeout": 1, "socket_connect_timeout": 1},
-    }
-    if os.environ.get("CACHE_URL")
-    else {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        # Pages and their rows: the default 300 entries would drop them as fast as they come.
-        "OPTIONS": {"MAX_ENTRIES": 20_000},
-    }
-}

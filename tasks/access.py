@@ -7,37 +7,21 @@ user's role lacks answers 403.
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from reform.prepared import Prepared
 from tasks.models import Plan, ProgressReport, Task
-from tasks.selectors import tasks_with_units
 from units.roles import is_office, unit_ids
-
-# No page shows a plan's source document, which runs to tens of thousands of characters.
-PLAN = Prepared(lambda pk: Plan.objects.defer("source_text").filter(pk=pk))
-
-
-def readable(model, user):
-    """Whether the model's `visible_to` rule lets the user read any of its rows (plans and
-    tasks: every signed-in user reads them all), asked without a query."""
-    return not model.objects.visible_to(user).query.is_empty()
 
 
 def get_plan_or_404(user, plan_id):
-    plan = readable(Plan, user) and PLAN.first(plan_id)
-    if not plan:
-        raise Http404
-    return plan
+    """The plan without its source document, which no page shows (tens of thousands of
+    characters)."""
+    return get_object_or_404(Plan.objects.visible_to(user).defer("source_text"), pk=plan_id)
 
 
 def get_task_or_404(user, task_id):
-    """The task with its plan, section and units (as `with_units()` reads them)."""
-    task = readable(Task, user) and tasks_with_units([task_id]).get(task_id)
-    if not task:
-        raise Http404
-    return task
+    """The task with its plan, section and units."""
+    return get_object_or_404(Task.objects.visible_to(user).with_units(), pk=task_id)
 
 
 def reporting_units(user, task):

@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.utils import timezone
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -16,37 +15,35 @@ from tasks.models import (
     Task,
 )
 from tasks.resources import PlanResource, ProgressReportResource, TaskResource
-from tasks.standing import refresh_plans, refresh_standing
+from tasks.standing import refreshing
 
 
-class ScopedAdmin:
-    """The admin shows, exports and imports only what the user may see (DESIGN: scope).
+class StandingAdmin:
+    """Whatever one admin page saves, deletes or imports is written in one transaction with
+    the refresh of the tasks it touched, each refreshed once (tasks.standing)."""
 
-    What it saves or imports refreshes the stored standing of the tasks concerned
-    (`standing_tasks`), as the services do.
-    """
+    def changeform_view(self, *args, **kwargs):
+        with refreshing():
+            return super().changeform_view(*args, **kwargs)
+
+    def changelist_view(self, *args, **kwargs):  # actions, such as deleting the selected
+        with refreshing():
+            return super().changelist_view(*args, **kwargs)
+
+    def delete_view(self, *args, **kwargs):
+        with refreshing():
+            return super().delete_view(*args, **kwargs)
+
+
+class ScopedAdmin(StandingAdmin):
+    """The admin shows, exports and imports only what the user may see (DESIGN: scope)."""
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        refresh_standing(self.standing_tasks([form.instance.pk]), timezone.localdate())
-
-    def process_result(self, result, request):
-        ids = [row.object_id for row in result.valid_rows() if row.object_id]
-        refresh_standing(self.standing_tasks(ids), timezone.localdate())
-        return super().process_result(result, request)
-
-    def delete_queryset(self, request, queryset):
-        tasks = self.standing_tasks(list(queryset.values_list("pk", flat=True)))
-        plans = set(tasks.values_list("plan_id", flat=True))
-        units = set(Responsibility.objects.filter(task__in=tasks).values_list("unit_id", flat=True))
-        super().delete_queryset(request, queryset)
-        refresh_plans(plans, units, timezone.localdate())
-
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+    def process_import(self, *args, **kwargs):
+        with refreshing():
+            return super().process_import(*args, **kwargs)
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return super().get_import_resource_kwargs(request, **kwargs) | {"user": request.user}
@@ -88,9 +85,6 @@ class PlanAdmin(ScopedAdmin, ImportExportModelAdmin):
     list_select_related = ["issuing_unit"]
     autocomplete_fields = ["issuing_unit", "parent"]
     inlines = [SectionInline, TaskInline]
-
-    def standing_tasks(self, ids):
-        return Task.objects.filter(plan__in=ids)
 
 
 @admin.register(Section)
@@ -134,12 +128,9 @@ class TaskAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
             kwargs["queryset"] = Section.objects.select_related("plan")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def standing_tasks(self, ids):
-        return Task.objects.filter(pk__in=ids)
-
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(StandingAdmin, admin.ModelAdmin):
     list_display = ["name", "task", "comparator", "target", "unit"]
     ordering = ["task_id", "seq"]  # by the column: no join to the task and its plan
     search_fields = ["name", "task__title"]
@@ -168,12 +159,9 @@ class ProgressReportAdmin(ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmi
     autocomplete_fields = ["task", "unit", "author"]
     inlines = [ReportFigureInline]
 
-    def standing_tasks(self, ids):
-        return Task.objects.filter(reports__in=ids)
-
 
 @admin.register(ReportFigure)
-class ReportFigureAdmin(admin.ModelAdmin):
+class ReportFigureAdmin(StandingAdmin, admin.ModelAdmin):
     list_display = ["name", "value", "unit", "is_approximate", "report"]
     ordering = ["-report_id", "seq"]  # the newest reports' first, along the report index
     show_full_result_count = False

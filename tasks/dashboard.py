@@ -6,14 +6,12 @@ from functools import cache
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FloatField, Min, Sum
+from django.db.models import Count, F, FloatField, Min, Q, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.urls import get_script_prefix, reverse
 
-from tasks.lights import SENT, Light, indicators_with_actuals
-from tasks.models import Plan, PlanTally, ProgressReport, Responsibility, Task, UnitTally
-from tasks.selectors import plan_tasks_with_units
-from tasks.standing import OWING
+from tasks.lights import OWING, SENT, Light, indicators_with_actuals
+from tasks.models import Plan, ProgressReport, Responsibility, Task
 
 PLANS_PER_PAGE = 20
 UNITS_PER_PAGE = 30
@@ -136,8 +134,7 @@ def summary(tasks, params):
 
 
 def plan_dashboard(plan, today):
-    # The stored lights: the view refreshed those older than today.
-    tasks = plan_tasks_with_units(plan)
+    tasks = list(Task.objects.with_units().filter(plan=plan).order_by("seq"))
     total, sections, units = summary(tasks, {"plan": plan.pk})
     by_section = defaultdict(list)
     for task in tasks:
@@ -212,28 +209,44 @@ def charts(total, units, months):
     }
 
 
+# A plan's tasks counted by status and by light, and a unit's responsibilities by what it
+# owes and has sent: conditional aggregates, each one statement along an index.
+PLAN_COUNTS = {
+    "total": Count("pk"),
+    **{f"status_{s}": Count("pk", filter=Q(status=s)) for s in Task.Status.values},
+    **{f"light_{v}": Count("pk", filter=Q(light=v)) for v in Light.values},
+}
+UNIT_COUNTS = {
+    "owed": Count("pk", filter=Q(reporting__in=OWING)),
+    "expected": Sum("reports_expected"),
+    "on_time": Sum("reports_on_time"),
+    "red": Count("pk", filter=Q(task__light=Light.RED)),
+}
+
+
 def overview(user, today, *, plan_page=None, unit_page=None):
     """Totals over every plan, a page of plans, and a page of units ranked by on-time
-    reporting: read from the tallies kept with the stored standing, a fixed number of small
-    queries however many tasks there are."""
+    reporting: five statements however many tasks there are."""
     plans = Plan.objects.visible_to(user).defer("source_text").order_by("-year", "title", "pk")
-    total = plan_row(
-        Row("", {}),
-        PlanTally.objects.filter(plan__in=plans).aggregate(
-            **{name: Sum(name) for name in PlanTally.COUNTS}
-        ),
-    )
+    tasks = Task.objects.visible_to(user)
+    total = plan_row(Row("", {}), tasks.aggregate(**PLAN_COUNTS))
     plan_page = Paginator(plans, PLANS_PER_PAGE).get_page(plan_page)
-    tallies = PlanTally.objects.in_bulk([plan.pk for plan in plan_page])
-    plan_rows = []
-    for plan in plan_page:
-        row = Row(plan.title, {"plan": plan.pk}, obj=plan)
-        if plan.pk in tallies:
-            plan_row(row, vars(tallies[plan.pk]))
-        plan_rows.append(row)
+    counts = {
+        row.pop("plan_id"): row
+        for row in tasks.filter(plan__in=list(plan_page))
+        .values("plan_id")
+        .annotate(**PLAN_COUNTS)
+        .order_by()
+    }
+    plan_rows = [
+        plan_row(Row(plan.title, {"plan": plan.pk}, obj=plan), counts.get(plan.pk))
+        for plan in plan_page
+    ]
     ranked = (
-        UnitTally.objects.filter(expected__gt=0)
-        .select_related("unit")
+        Responsibility.objects.visible_to(user)
+        .values("unit_id", "unit__name", "unit__short_name")
+        .annotate(**UNIT_COUNTS)
+        .filter(expected__gt=0)
         .annotate(rate=Cast("on_time", FloatField()) / F("expected"))
         .order_by("-rate", "-expected", "unit__name")
     )
@@ -244,27 +257,28 @@ def overview(user, today, *, plan_page=None, unit_page=None):
         "plans": plan_rows,
         "unit_page": unit_page,
         "units": [
-            unit_row(tally, rank)
-            for rank, tally in enumerate(unit_page, start=unit_page.start_index())
+            unit_row(counts, rank)
+            for rank, counts in enumerate(unit_page, start=unit_page.start_index())
         ],
-        "as_of": Task.objects.visible_to(user).aggregate(as_of=Min("light_on"))["as_of"],
+        "as_of": tasks.aggregate(as_of=Min("light_on"))["as_of"],
         "today": today,
     }
 
 
 def plan_row(row, counts):
-    """A row filled from a plan tally's counts (a dict of PlanTally.COUNTS)."""
-    row.total = counts["total"] or 0
-    for status in Task.Status.values:
-        row.statuses[status] = counts[f"status_{status}"] or 0
-    for light in Light.values:
-        row.lights[light] = counts[f"light_{light}"] or 0
+    """A row filled from a plan's counts (PLAN_COUNTS), if it has any tasks."""
+    if counts:
+        row.total = counts["total"]
+        for status in Task.Status.values:
+            row.statuses[status] = counts[f"status_{status}"]
+        for light in Light.values:
+            row.lights[light] = counts[f"light_{light}"]
     return row
 
 
-def unit_row(tally, rank):
-    unit = tally.unit
-    row = Row(unit.display_name, {"unit": unit.pk}, obj=unit, rank=rank)
-    row.expected, row.on_time, row.owed = tally.expected, tally.on_time, tally.owed
-    row.lights[Light.RED] = tally.red
+def unit_row(counts, rank):
+    name = counts["unit__short_name"] or counts["unit__name"]
+    row = Row(name, {"unit": counts["unit_id"]}, rank=rank)
+    row.expected, row.on_time, row.owed = counts["expected"], counts["on_time"], counts["owed"]
+    row.lights[Light.RED] = counts["red"]
     return row

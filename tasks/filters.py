@@ -1,15 +1,11 @@
 """One FilterSet for the task list, its export and the dashboards' links."""
 
-from functools import cached_property
-
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from reform.widgets import FastSelect
 from tasks.models import Light, Plan, Responsibility, Section, Task
-from tasks.pages import cached, catalog_version, row_id
 from units.models import Unit
 
 ALL = _("全部")
@@ -18,18 +14,11 @@ ALL = _("全部")
 PLANS_LISTED = 200
 
 
-class CatalogSelect(FastSelect):
-    """A select of plans or units, its options written once per state of the catalog (its
-    filter set's `catalog`: plans and responsible units come or go) and reused whatever else
-    the reader filters by: a province's thousands of plans took 7 ms each time a new filter
-    was chosen. A plan or unit renamed shows within PAGE_CACHE_SECONDS, as in the form."""
-
-    catalog = staticmethod(catalog_version)  # a filter set gives its own, read once
-
-    def options_html(self):
-        choices = self.choices
-        shape = [str(choices.queryset.query), self.label_field, str(choices.field.empty_label)]
-        return cached(["select options", *shape, self.catalog()], super().options_html)
+def row_id(text):
+    """`text` (from a query string) as the id of a row, or None where no row can have it:
+    not digits ("²" passes `isdigit`), or past what a 64-bit key holds."""
+    text = str(text)
+    return int(text) if text.isdecimal() and len(text) < 20 and int(text) < 2**63 else None
 
 
 class Ordering(filters.OrderingFilter):
@@ -41,7 +30,6 @@ class TaskFilter(filters.FilterSet):
         label=_("方案"),
         queryset=Plan.objects.none(),
         empty_label=ALL,
-        widget=CatalogSelect(label_field="title"),
     )
     plan_title = filters.CharFilter(
         label=_("方案"),
@@ -49,14 +37,13 @@ class TaskFilter(filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": _("输入方案名称查找")}),
     )
     section = filters.ModelChoiceFilter(
-        label=_("板块"), queryset=Section.objects.none(), empty_label=ALL, widget=FastSelect
+        label=_("板块"), queryset=Section.objects.none(), empty_label=ALL
     )
     unit = filters.ModelChoiceFilter(
         label=_("责任部门"),
         queryset=Unit.objects.none(),
         method="filter_unit",
         empty_label=ALL,
-        widget=CatalogSelect(label_field="name"),
     )
     role = filters.ChoiceFilter(
         label=_("职责"),
@@ -100,7 +87,7 @@ class TaskFilter(filters.FilterSet):
     def __init__(self, data=None, *args, user, **kwargs):
         super().__init__(data, *args, **kwargs)
         plans = Plan.objects.visible_to(user)
-        self.filters["plan"].queryset = plans
+        self.filters["plan"].queryset = plans.only("pk", "title").order_by("-year", "title")
         # 板块 are chosen within a plan: a province has thousands of them.
         plan_id = row_id(self.data.get("plan", ""))
         sections = Section.objects.none()
@@ -108,19 +95,12 @@ class TaskFilter(filters.FilterSet):
             sections = Section.objects.filter(plan__in=plans, plan_id=plan_id)
         self.filters["section"].queryset = sections
         answering = Responsibility.objects.filter(unit=OuterRef("pk"))
-        self.filters["unit"].queryset = Unit.objects.filter(Exists(answering))
-        for name in ("plan", "unit"):
-            self.filters[name].extra["widget"].catalog = lambda: self.catalog
-        if self.catalog[0]["n"] > PLANS_LISTED:
+        self.filters["unit"].queryset = Unit.objects.filter(Exists(answering)).only("pk", "name")
+        if plans.count() > PLANS_LISTED:
             # Chosen by its title; a plan's id (the dashboards' links) still filters.
             self.filters["plan"].extra["widget"] = forms.HiddenInput
         else:
             del self.filters["plan_title"]
-
-    @cached_property
-    def catalog(self):
-        """The version of the plans and units to choose among (two small queries, once)."""
-        return catalog_version()
 
     def filter_plan_title(self, queryset, name, text):
         """The tasks of the plan with this title, or of every plan whose title contains it."""
@@ -133,17 +113,13 @@ class TaskFilter(filters.FilterSet):
         return queryset.filter(plan__title__icontains=text)
 
     def filter_unit(self, queryset, name, unit):
-        """The unit's tasks (in a role), in the unit page's order: by year, plan and 序号.
-        A task answers to a unit once (`Responsibility`'s unique task and unit), so joined
-        to the unit's responsibilities each task comes once, and a page of them is read along
-        the (unit, role, key) index: a page of a unit's 配合 tasks took PostgreSQL 1.5–2.1 ms
-        to find by a semi-join sorted by plan, 0.24 ms so. (By the (plan, seq) index it had
-        walked every task in plan order and probed each for the unit: 105 ms.)"""
+        """The unit's tasks (in a role). A task answers to a unit once (`Responsibility`'s
+        unique task and unit), so joined to the unit's responsibilities each task comes once."""
         role = self.form.cleaned_data.get("role")
         wanted = {"responsibilities__unit": unit}
         if role:
             wanted["responsibilities__role"] = role
-        return queryset.filter(**wanted).order_by("responsibilities__sort_key")
+        return queryset.filter(**wanted)
 
     def filter_role(self, queryset, name, role):
         if self.form.cleaned_data.get("unit"):

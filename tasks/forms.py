@@ -7,7 +7,6 @@ from django.utils.translation import gettext_lazy as _
 
 from tasks.models import ProgressReport, ReportFigure, Task
 from tasks.periods import recent_periods
-from tasks.selectors import INDICATORS
 from tasks.uploads import MultipleFileField
 
 
@@ -51,7 +50,7 @@ class ReportForm(forms.ModelForm):
             }
         if self.instance.period:
             self.initial["period"] = self.instance.period.isoformat()
-        self.indicators = INDICATORS(task.pk)
+        self.indicators = list(task.indicators.all())
         current = (
             {f.indicator_id: f.value for f in self.instance.figures.all()}
             if (self.instance.pk)

@@ -1,11 +1,8 @@
 """Change history as people read it: who, when, and which fields changed."""
 
 from dataclasses import dataclass
-from functools import cache
 
 from django.utils.translation import gettext_lazy as _
-
-from reform.prepared import Prepared
 
 IGNORED = {"id", "version", "updated_at"}
 
@@ -23,9 +20,9 @@ def history_rows(obj, limit=50):
 
     Compares each record with the one before it in memory: no query per row.
     """
-    historical = historical_model(type(obj))
-    fields = [f for f in historical.tracked_fields if f.concrete and f.attname not in IGNORED]
-    records = history_read(type(obj), limit)(obj.pk)
+    tracked = obj.history.model.tracked_fields
+    fields = [f for f in tracked if f.concrete and f.attname not in IGNORED]
+    records = list(obj.history.select_related("history_user").order_by("-history_date")[:limit])
     rows = []
     for record, previous in zip(records, records[1:] + [None], strict=True):
         if previous is None:
@@ -45,22 +42,6 @@ def history_rows(obj, limit=50):
             )
         )
     return rows
-
-
-@cache
-def history_read(model, limit):
-    """The latest `limit` records of an object of `model`, as a prepared read."""
-    records = historical_model(model).objects.select_related("history_user")
-    return Prepared(
-        lambda pk: records.filter(**{model._meta.pk.attname: pk}).order_by("-history_date")[:limit]
-    )
-
-
-@cache
-def historical_model(model):
-    """The model's history table. Asked of `model.history`, django-simple-history builds a
-    manager class each time, which costs more than the query."""
-    return model.history.model
 
 
 def display_name(user):

@@ -4,7 +4,6 @@ Rows are built from values fetched in a fixed number of queries, so the number o
 the same for 19 tasks or 10,000; lights are the stored standing (tasks/standing.py).
 """
 
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -16,8 +15,6 @@ from reform import xlsx
 from reform.xlsx import Column
 from tasks.dashboard import Row
 from tasks.models import Light, Responsibility, Section, Task
-from tasks.pages import cached, plan_version
-from tasks.standing import refresh_stale
 
 # The workbook is a Chinese document whatever the reader's language: its headers and sheet
 # names are the format offices exchange, and the fill-in import reads them back.
@@ -128,7 +125,7 @@ def ledger_rows(tasks, by_task, units):
 
 
 def export_ledger(tasks, *, title, today, output, unit_sheets=True):
-    """Writes the ledger of `tasks` (a Task queryset, its standing refreshed) to `output`.
+    """Writes the ledger of `tasks` (a Task queryset) to `output`.
 
     汇总 and 台账, and with `unit_sheets` a sheet for each responsible unit (for a plan's
     ledger; the rows are then held in memory once). Five queries whatever the size.
@@ -151,18 +148,9 @@ def export_ledger(tasks, *, title, today, output, unit_sheets=True):
     book.save(output)
 
 
-def plan_workbook(plan, *, today) -> bytes:
-    """The plan's supervision workbook, its lights as of today: built once per state of the
-    plan (tasks/pages.py), since the office downloads it again and again before a meeting."""
-    tasks = Task.objects.filter(plan=plan)
-    refresh_stale(tasks, today)
-
-    def build():
-        out = io.BytesIO()
-        export_ledger(tasks, title=plan.title, today=today, output=out)
-        return out.getvalue()
-
-    return cached(["ledger", plan.pk, plan_version(plan), today], build)
+def plan_workbook(plan, *, today, output):
+    """The plan's supervision workbook (台账), written to `output`."""
+    export_ledger(Task.objects.filter(plan=plan), title=plan.title, today=today, output=output)
 
 
 def write_unit_sheets(book, rows, by_task, units, title_rows):

@@ -14,11 +14,11 @@ from datetime import date, timedelta
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from reform.prepared import Prepared
-from tasks.models import Indicator, Light, ProgressReport, ReportFigure, Task
+from tasks.models import Indicator, Light, ProgressReport, ReportFigure, Responsibility, Task
 from tasks.periods import Period, period_containing, previous_period, recent_periods
 
 SENT = (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
+OWING = (Responsibility.Reporting.DUE, Responsibility.Reporting.OVERDUE)
 
 
 @dataclass
@@ -145,16 +145,16 @@ def with_actuals(indicators):
     latest = ReportFigure.objects.filter(
         indicator=OuterRef("pk"), report__state=ProgressReport.State.ACCEPTED
     ).order_by("-report__submitted_on", "-report__pk")
-    return indicators.annotate(actual=Subquery(latest.values("value")[:1]))
-
-
-INDICATORS_WITH_ACTUALS = Prepared(lambda ids: with_actuals(Indicator.objects.filter(task__in=ids)))
+    return indicators.annotate(
+        actual=Subquery(latest.values("value")[:1]),
+        actual_on=Subquery(latest.values("report__submitted_on")[:1]),
+    )
 
 
 def indicators_with_actuals(tasks) -> dict:
     """task id → its indicators, each with `actual`: the latest accepted figure (one query)."""
     by_task = {}
-    for indicator in INDICATORS_WITH_ACTUALS([t.pk for t in tasks]):
+    for indicator in with_actuals(Indicator.objects.filter(task__in=[t.pk for t in tasks])):
         by_task.setdefault(indicator.task_id, []).append(indicator)
     return by_task
 

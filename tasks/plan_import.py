@@ -3,13 +3,11 @@
 import unicodedata
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tasks.models import Indicator, Plan, Responsibility, Section, Task
 from tasks.plan_parser import ParsedPlan
-from tasks.standing import refresh_standing
+from tasks.standing import refreshing
 from units.models import Unit
 
 
@@ -40,7 +38,7 @@ def plan_names(parsed: ParsedPlan):
     return [n for t in parsed.tasks for n in t.lead + t.support]
 
 
-@transaction.atomic
+@refreshing()
 def plan_create(
     *,
     parsed: ParsedPlan,
@@ -75,7 +73,6 @@ def plan_create(
         for parsed_task in parsed_section.tasks:
             seq += 1
             task_create(plan, section, seq, parsed_task, units)
-    refresh_standing(plan.tasks.all(), timezone.localdate())
     return plan
 
 

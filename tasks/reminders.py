@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from tasks.lights import assess_tasks, reporting
 from tasks.models import Reminder, Task
 from tasks.periods import Period
-from tasks.standing import touch_units
 from units.models import Membership
 
 
@@ -78,7 +77,6 @@ def reminders_send(items: list[Due], *, today, sent_by=None) -> list[Reminder]:
             for i in unit_items
         ]
     reminders = Reminder.objects.bulk_create(reminders)
-    touch_units([unit.pk for unit in by_unit])  # their pages list the 催办 they were sent
     return reminders
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
 from tasks.models import Plan, ProgressReport, Responsibility, Section, Task
+from tasks.standing import touched
 from units.models import Unit
 from units.roles import reads_everything, unit_ids
 
@@ -93,7 +94,7 @@ class TaskResource(resources.ModelResource):
                     seen.add(unit.pk)
                     rows.append(Responsibility(task=instance, unit=unit, role=role, seq=order))
         Responsibility.objects.bulk_create(rows)
-        instance.responsibilities.place()  # bulk_create saves none of them
+        touched(instance.pk)  # bulk_create sends no signals
 
 
 class PlanResource(resources.ModelResource):

@@ -11,8 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
 
 from tasks.models import (
     Indicator,
@@ -23,7 +21,7 @@ from tasks.models import (
     Section,
     Task,
 )
-from tasks.standing import refresh_standing
+from tasks.standing import refreshing
 from units.models import Unit
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"
@@ -54,14 +52,13 @@ def parse_date(value):
     return date.fromisoformat(value) if value else None
 
 
-@transaction.atomic
+@refreshing()
 def load_seed() -> Counter:
     changes = Counter()
     units = load_units(read("units.json"), changes)
-    plans = [load_plan(read(name), units, changes) for name in PLAN_FILES]
+    for name in PLAN_FILES:
+        load_plan(read(name), units, changes)
     load_reports(read("reports.json"), units, changes)
-    if changes:
-        refresh_standing(Task.objects.filter(plan__in=plans), timezone.localdate())
     return changes
 
 

@@ -8,14 +8,14 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tasks.models import Attachment, ProgressReport, ReportFigure, Task
-from tasks.standing import refresh_ids
+from tasks.standing import refreshing, touched
 
 State = ProgressReport.State
 
@@ -77,7 +77,7 @@ def report_save(*, task: Task, unit, report: ProgressReport | None = None, **kwa
         raise
 
 
-@transaction.atomic
+@refreshing()
 def report_write(
     *,
     task: Task,
@@ -111,14 +111,11 @@ def report_write(
     report.save()
     if not created:
         report.figures.all().delete()
-    # What its article shows (selectors.article_reports), at hand for a new report.
-    report.figure_list = ReportFigure.objects.bulk_create(
+    ReportFigure.objects.bulk_create(
         ReportFigure(report=report, seq=order, **figure) for order, figure in enumerate(figures)
     )
-    added = [attachment_add(report=report, upload=upload, user=author) for upload in files]
-    if created:
-        report.file_list = added
-    standing_refresh(task.pk)
+    for upload in files:
+        attachment_add(report=report, upload=upload, user=author)
     return report
 
 
@@ -157,28 +154,26 @@ def take_report(task, report):
     task.version += 1
 
 
-@transaction.atomic
+@refreshing()
 def report_accept(*, report: ProgressReport, reviewer, version: int, comment: str = ""):
     """Accepts a report; the task takes its status, percent and reporting date."""
     review(report, reviewer=reviewer, version=version, state=State.ACCEPTED, comment=comment)
     task = Task.objects.select_for_update().get(pk=report.task_id)
     take_report(task, report)
     task.save()
-    standing_refresh(task.pk)
     return report
 
 
-@transaction.atomic
+@refreshing()
 def report_return(*, report: ProgressReport, reviewer, version: int, comment: str):
     """Returns a report to its unit with a comment saying what to fix."""
     if not comment.strip():
         raise ValidationError(_("退回时必须填写审核意见。"))
     review(report, reviewer=reviewer, version=version, state=State.RETURNED, comment=comment)
-    standing_refresh(report.task_id)
     return report
 
 
-@transaction.atomic
+@refreshing()
 def task_close(*, task: Task, user, version: int):
     """办结: the office closes a task whose accepted report says it is done."""
     if task.is_closed:
@@ -192,11 +187,10 @@ def task_close(*, task: Task, user, version: int):
     task.closed_at = timezone.now()
     task.closed_by = user
     task.save()
-    standing_refresh(task.pk)
     return task
 
 
-@transaction.atomic
+@refreshing()
 def task_reopen(*, task: Task, user, version: int):
     """Reopens a closed task, e.g. when the office finds the work incomplete."""
     if not task.is_closed:
@@ -206,11 +200,10 @@ def task_reopen(*, task: Task, user, version: int):
     task.closed_at = None
     task.closed_by = None
     task.save()
-    standing_refresh(task.pk)
     return task
 
 
-@transaction.atomic
+@refreshing()
 def reports_import(*, result, user, accept: bool, today) -> list[ProgressReport]:
     """Writes a checked import (`tasks.progress_import.ImportResult`): every row or none.
 
@@ -262,13 +255,8 @@ def reports_import(*, result, user, accept: bool, today) -> list[ProgressReport]
     replace_figures(saved, result)
     if accept:
         tasks_take_reports(saved, user=user)
-    standing_refresh(*{r.task_id for r in saved})
+    touched(*{r.task_id for r in saved})  # written in bulk: no signals
     return saved
-
-
-def standing_refresh(*task_ids):
-    """Stores the new light and reporting standing of the tasks a write changed."""
-    refresh_ids(sorted(set(task_ids)), timezone.localdate(), adjust_units=True)
 
 
 def claim_versions(reports):

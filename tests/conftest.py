@@ -5,20 +5,15 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.core.management import call_command
 
-from reform import prepared
 from tasks.models import Plan, Responsibility, Section, Task
-from tasks.models.plans import place
 from tasks.seed import load_seed
 from units.models import Membership, Unit
 from units.roles import LEADER, OFFICE, ensure_groups
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-# Every prepared read of every test is compared with its queryset's own SQL.
-prepared.CHECK = True
 
 LVJIAN = "2023年绿建区新时代产业工人队伍建设改革工作要点及责任分工方案"
 
@@ -75,13 +70,6 @@ def make_task(plan=None, lead=(), support=(), **overrides):
     return task
 
 
-def misplaced():
-    """The responsibilities whose `sort_key` is not where their task stands in its units'
-    lists (tasks.models.plans.place)."""
-    rows = Responsibility.objects.select_related("task__plan")
-    return [r for r in rows if r.sort_key != place(r.task.plan.year, r.task.plan_id, r.task.seq)]
-
-
 def make_section(plan, **overrides):
     seq = plan.sections.count() + 1
     return Section.objects.create(**({"plan": plan, "seq": seq, "title": f"板块{seq}"} | overrides))
@@ -124,20 +112,6 @@ def browser_type_launch_args(browser_type_launch_args):
 def artifacts():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
-
-
-@pytest.fixture(autouse=True)
-def _no_cache(settings):
-    """Pages are rendered afresh in tests, and show every write at once; `page_cache` turns
-    the cache on for its own tests, and they set PAGE_STALE_SECONDS where they test it."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    settings.PAGE_STALE_SECONDS = 0
-
-
-@pytest.fixture
-def page_cache(settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    cache.clear()  # a local-memory cache outlives its settings: start each test empty
 
 
 @pytest.fixture(autouse=True)

@@ -371,9 +371,7 @@ def test_the_template_is_for_the_period_still_owed(lvjian, chanye_unit, demo_use
     assert "2023年第1季度" in sheet["A2"].value
 
 
-def test_the_task_page_shows_a_report_the_import_updated(
-    lvjian, chanye_unit, demo_users, page_cache
-):
+def test_the_task_page_shows_a_report_the_import_updated(lvjian, chanye_unit, demo_users):
     chanye = demo_users["chanye"]
     task = lvjian_task("6")
     ProgressReport.objects.create(

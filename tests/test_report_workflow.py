@@ -1,10 +1,12 @@
 """Reporting, review and 办结 through the pages, with bad input refused and nothing saved."""
 
+import io
 import re
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -367,8 +369,13 @@ def test_the_task_page_shows_history_with_changed_fields(chanye, task6, demo_use
     assert "状态、完成进度" in html and "最近填报" in html
 
 
+def daily_refresh():
+    call_command("refresh_standing", stdout=io.StringIO(), stderr=io.StringIO())
+
+
 def test_the_unit_page_shows_what_is_owed(chanye, task6, time_machine):
     time_machine.move_to("2023-02-10 10:00 +0800", tick=False)
+    daily_refresh()
     unit = task6.lead_units[0]
     html = chanye.get(unit.get_absolute_url()).content.decode()
     assert html.count("2023年第1季度待报") == 5  # 产业处 leads 4 tasks and supports 1
@@ -388,8 +395,10 @@ def test_the_unit_page_shows_what_is_owed(chanye, task6, time_machine):
 def test_a_missed_report_turns_overdue_after_the_grace_days(chanye, task6, time_machine):
     unit = task6.lead_units[0]
     time_machine.move_to("2023-04-08 10:00 +0800", tick=False)  # due 04-05, 3 grace days
+    daily_refresh()
     assert "2023年第1季度待报" in chanye.get(unit.get_absolute_url()).content.decode()
     time_machine.move_to("2023-04-09 10:00 +0800", tick=False)
+    daily_refresh()
     assert "2023年第1季度逾期未报" in chanye.get(unit.get_absolute_url()).content.decode()
 
 

@@ -3,6 +3,8 @@
 import io
 from datetime import date
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -10,10 +12,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from reform.bulk import update_rows, upsert_rows
+from reform.bulk import update_rows
 from tasks import services
-from tasks.models import PlanTally, ProgressReport, Responsibility, StandingClock, Task, UnitTally
-from tasks.standing import ADJUSTED, refresh_stale, refresh_standing, tally_units
+from tasks.models import Indicator, ProgressReport, ReportFigure, Responsibility, Task
+from tasks.standing import refresh_standing
 from tests.conftest import make_plan, make_task, make_unit, make_user
 from units.roles import LEADER
 
@@ -51,9 +53,6 @@ def test_a_submitted_report_refreshes_the_task_at_once(db, time_machine):
     )
     # sent, though late: the Q1 report is no longer overdue; Q2 is due by 2023-07-05
     assert standing(task, unit)[:3] == ("green", date(2023, 5, 20), "due")
-    tally = UnitTally.objects.get(unit=unit)
-    assert (tally.led, tally.owed, tally.expected, tally.on_time, tally.red) == (1, 1, 1, 0, 0)
-    assert PlanTally.objects.get(plan=task.plan).light_green == 1
 
 
 def test_the_daily_refresh_moves_lights_with_time(db, time_machine):
@@ -83,7 +82,7 @@ def test_the_refresh_runs_a_fixed_number_of_queries_per_chunk(db):
     small = count()
     for _ in range(40):
         make_task(plan=plan, lead=[units[1]], support=[units[0]])
-    assert count() == small <= 13  # ids, a chunk, its updates, and the two tallies
+    assert count() == small <= 8  # ids, a chunk's four reads and its updates
 
 
 def test_a_tasks_latest_report_is_its_latest_accepted_one(db):
@@ -149,25 +148,6 @@ def test_the_unit_page_is_paged(db, time_machine):
     assert "配合任务" in second and second.count('class="item-title"') == 6
 
 
-def test_deleting_in_the_admin_recounts_the_tallies(db, time_machine):
-    time_machine.move_to(MAY, tick=False)
-    unit = make_unit()
-    plan = make_plan(year=2023)
-    first, second = make_task(plan=plan, lead=[unit]), make_task(plan=plan, lead=[unit])
-    refresh_standing(Task.objects.all(), date(2023, 5, 20))
-    client = Client()
-    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
-    client.post(reverse("admin:tasks_task_delete", args=[first.pk]), {"post": "yes"})
-    assert (PlanTally.objects.get(plan=plan).total, UnitTally.objects.get(unit=unit).led) == (1, 1)
-    changelist = reverse("admin:tasks_task_changelist")
-    client.post(
-        changelist, {"action": "delete_selected", "_selected_action": [second.pk], "post": "yes"}
-    )
-    assert (PlanTally.objects.get(plan=plan).total, UnitTally.objects.get(unit=unit).led) == (0, 0)
-    client.post(reverse("admin:tasks_plan_delete", args=[plan.pk]), {"post": "yes"})
-    assert not PlanTally.objects.filter(plan_id=plan.pk).exists()
-
-
 def test_the_reasons_are_stored_with_the_light_and_read_in_the_readers_language(db, time_machine):
     time_machine.move_to(MAY, tick=False)
     unit = make_unit(name="宣传部")
@@ -180,63 +160,6 @@ def test_the_reasons_are_stored_with_the_light_and_read_in_the_readers_language(
         assert "Q1 2023" in task.reasons[0] and "宣传部" in task.reasons[0]
     resp = Responsibility.objects.get(task=task)
     assert (resp.reporting, resp.reporting_period) == ("overdue", date(2023, 1, 1))
-
-
-def test_the_task_list_shows_todays_lights_before_the_daily_refresh(db, time_machine):
-    unit = make_unit(name="宣传部")
-    task = make_task(plan=make_plan(year=2023), lead=[unit], title="宣传任务")
-    time_machine.move_to("2023-04-01 10:00 +0800", tick=False)
-    refresh_standing(Task.objects.all(), date(2023, 4, 1))  # Q1 not yet due: green
-    time_machine.move_to(MAY, tick=False)  # no refresh since
-    client = Client()
-    client.force_login(make_user("member", unit=unit))
-    html = client.get(f"/tasks/?plan={task.plan_id}").content.decode()
-    assert "宣传部2023年第1季度进展逾期未报" in html and "light-red" in html
-
-
-def test_once_every_light_is_todays_pages_look_at_the_clock_alone(db, time_machine):
-    unit = make_unit(name="宣传部")
-    task = make_task(plan=make_plan(year=2023), lead=[unit])
-    time_machine.move_to("2023-04-01 10:00 +0800", tick=False)
-    call_command("refresh_standing", stdout=io.StringIO(), stderr=io.StringIO())
-    assert StandingClock.objects.get().refreshed_on == date(2023, 4, 1)
-    with CaptureQueriesContext(connection) as ctx:
-        assert refresh_stale(Task.objects.all(), date(2023, 4, 1)) == 0
-    assert len(ctx.captured_queries) == 1 and "tasks_task" not in ctx.captured_queries[0]["sql"]
-    # A new day and no daily refresh yet: a page refreshes its own tasks.
-    time_machine.move_to(MAY, tick=False)
-    assert refresh_stale(Task.objects.filter(pk=task.pk), date(2023, 5, 20)) == 1
-    assert standing(task, unit)[:3] == ("red", date(2023, 5, 20), "overdue")
-    assert StandingClock.objects.get().refreshed_on == date(2023, 4, 1)
-    # The first page that finds nothing stale anywhere records the day.
-    assert refresh_stale(Task.objects.all(), date(2023, 5, 20)) == Task.objects.count() - 1
-    assert refresh_stale(Task.objects.all(), date(2023, 5, 20)) == 0
-    assert StandingClock.objects.get().refreshed_on == date(2023, 5, 20)
-
-
-def test_writes_move_unit_tallies_by_what_they_changed_as_a_recount_would(db, time_machine):
-    time_machine.move_to(MAY, tick=False)
-    units = [make_unit(name="甲"), make_unit(name="乙")]
-    plan = make_plan(year=2023)
-    tasks = [make_task(plan=plan, lead=[units[0]], support=[units[1]]) for _ in range(3)]
-    office_user = make_user("reviewer")
-    refresh_standing(Task.objects.all(), date(2023, 5, 20))
-    for n, (task, status) in enumerate(zip(tasks[:2], ["in_progress", "done"], strict=True)):
-        report = services.report_save(
-            task=task,
-            unit=units[n],
-            author=make_user(f"member{n}", unit=units[n]),
-            values={"period": date(2023, 1, 1), "status": status, "progress": "推进中"},
-            figures=[],
-            submit=True,
-        )
-    services.report_accept(report=report, reviewer=office_user, version=report.version)
-    task = Task.objects.get(pk=tasks[1].pk)
-    services.task_close(task=task, user=office_user, version=task.version)
-    adjusted = list(UnitTally.objects.order_by("unit").values_list("unit", *ADJUSTED))
-    tally_units([u.pk for u in units])
-    assert adjusted == list(UnitTally.objects.order_by("unit").values_list("unit", *ADJUSTED))
-    assert UnitTally.objects.get(unit=units[0]).red < 3  # the writes did change the counts
 
 
 def test_rows_written_at_once_keep_dates_reasons_and_links(db):
@@ -269,13 +192,82 @@ def test_rows_written_at_once_keep_dates_reasons_and_links(db):
     ]
 
 
-def test_tallies_written_at_once_are_inserted_or_updated_and_count_their_versions(db):
-    """reform.bulk.upsert_rows: one statement for the counts and the versions."""
-    plan, other = make_plan(), make_plan()
-    upsert_rows([PlanTally(plan=plan, total=3)], PlanTally.COUNTS, bump="version")
-    tallies = [PlanTally(plan=plan, total=5), PlanTally(plan=other, light_red=2)]
-    upsert_rows(tallies, PlanTally.COUNTS, bump="version")
-    rows = PlanTally.objects.filter(plan__in=[plan, other]).values_list(
-        "plan_id", "total", "light_red", "version"
+def admin_client():
+    client = Client()
+    client.force_login(make_user("admin", is_staff=True, is_superuser=True))
+    return client
+
+
+def test_an_indicator_edited_in_the_admin_changes_the_light_at_once(db, time_machine):
+    """序时进度: halfway through the year an indicator with nothing reported is behind pace."""
+    time_machine.move_to("2023-07-01 10:00 +0800", tick=False)
+    unit = make_unit()
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    ProgressReport.objects.create(
+        task=task, unit=unit, period=date(2023, 4, 1), state="accepted", progress="—"
     )
-    assert sorted(rows) == sorted([(plan.pk, 5, 0, 2), (other.pk, 0, 2, 1)])
+    assert standing(task, unit)[0] == "green"
+    client = admin_client()
+    add = reverse("admin:tasks_indicator_add")
+    data = {"task": task.pk, "name": "培训人次", "comparator": ">=", "target": "100", "seq": 0}
+    assert client.post(add, data).status_code == 302
+    assert standing(task, unit)[0] == "yellow"
+    indicator = Indicator.objects.get(task=task)
+    change = reverse("admin:tasks_indicator_change", args=[indicator.pk])
+    assert client.post(change, data | {"comparator": "<="}).status_code == 302
+    assert standing(task, unit)[0] == "green"
+
+
+def test_a_figure_edited_in_the_admin_changes_the_light_at_once(db, time_machine):
+    time_machine.move_to("2023-07-01 10:00 +0800", tick=False)
+    unit = make_unit()
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    indicator = Indicator.objects.create(task=task, name="培训人次", target=100)
+    report = ProgressReport.objects.create(
+        task=task, unit=unit, period=date(2023, 4, 1), state="accepted", progress="—"
+    )
+    figure = ReportFigure.objects.create(report=report, indicator=indicator, name="培训", value=10)
+    assert standing(task, unit)[0] == "yellow"
+    change = reverse("admin:tasks_reportfigure_change", args=[figure.pk])
+    data = {"report": report.pk, "indicator": indicator.pk, "name": "培训", "value": "80"}
+    assert admin_client().post(change, data | {"unit": "", "seq": 0}).status_code == 302
+    assert standing(task, unit)[0] == "green"
+
+
+def test_deleting_in_the_admin_refreshes_what_is_left(db, time_machine):
+    time_machine.move_to(MAY, tick=False)
+    unit = make_unit()
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    report = ProgressReport.objects.create(
+        task=task, unit=unit, period=date(2023, 1, 1), state="submitted", progress="—"
+    )
+    assert standing(task, unit)[0] == "green"
+    client = admin_client()
+    changelist = reverse("admin:tasks_progressreport_changelist")
+    selected = {"action": "delete_selected", "_selected_action": [report.pk], "post": "yes"}
+    assert client.post(changelist, selected).status_code == 302
+    assert standing(task, unit)[:3] == ("red", date(2023, 5, 20), "overdue")
+
+
+def test_a_write_that_fails_leaves_the_standing_as_it_was(db, time_machine):
+    """The refresh is in the write's transaction: a refused write moves nothing."""
+    time_machine.move_to(MAY, tick=False)
+    unit = make_unit()
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    author = make_user("member", unit=unit)
+    values = {"period": date(2023, 1, 1), "status": "in_progress", "progress": "已部署"}
+    kwargs = {"task": task, "unit": unit, "author": author, "figures": [], "submit": True}
+    services.report_save(values=values, **kwargs)
+    before = standing(task, unit)
+    with pytest.raises(ValidationError):
+        services.report_save(values=values | {"percent": 101}, **kwargs)
+    assert standing(task, unit) == before
+
+
+def test_a_unit_renamed_is_named_in_its_tasks_reasons(db, time_machine):
+    time_machine.move_to(MAY, tick=False)
+    unit = make_unit(name="宣传部")
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    unit.name = "宣传统战部"
+    unit.save()
+    assert Task.objects.get(pk=task.pk).reasons == ["宣传统战部2023年第1季度进展逾期未报"]

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Least
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -99,20 +98,8 @@ class Plan(models.Model):
     def __str__(self):
         return self.title
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if getattr(self, "_placed", self.year) != self.year:
-            Responsibility.objects.filter(task__plan=self).place()
-        self._placed = self.year
-
     def get_absolute_url(self):
         return reverse("tasks:plan", args=[self.pk])
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        plan = super().from_db(db, field_names, values)
-        plan._placed = plan.__dict__.get("year")  # as read: a change re-places its tasks
-        return plan
 
     def clean(self):
         if self.reporting_cycle == self.Cycle.CUSTOM and not self.cycle_months:
@@ -290,21 +277,8 @@ class Task(models.Model):
     def __str__(self):
         return f"{self.code}. {self.title}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        if getattr(self, "_placed", None) not in (None, (self.plan_id, self.seq)):
-            self.responsibilities.place()
-        self._placed = (self.plan_id, self.seq)
-
     def get_absolute_url(self):
         return reverse("tasks:task", args=[self.pk])
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        task = super().from_db(db, field_names, values)
-        # As read: a task moved to another plan or 序号 is re-placed in its units' lists.
-        task._placed = (task.__dict__.get("plan_id"), task.__dict__.get("seq"))
-        return task
 
     @property
     def is_closed(self):
@@ -316,14 +290,6 @@ class Task(models.Model):
         from tasks.lights import Reason  # the rules import the models
 
         return [Reason(code, params, self.plan) for code, params in self.light_reasons]
-
-    def keep_responsibilities(self, responsibilities):
-        """Holds the task's responsibilities as `prefetch_related` would."""
-        for r in responsibilities:
-            r.task = self
-        held = self.responsibilities.all()
-        held._result_cache, held._prefetch_done = responsibilities, True
-        self._prefetched_objects_cache = {"responsibilities": held}
 
     def units_in_role(self, role):
         """Units in one role, in document order; uses prefetched responsibilities."""
@@ -338,25 +304,7 @@ class Task(models.Model):
         return self.units_in_role(Responsibility.Role.SUPPORT)
 
 
-# Where a task stands in a unit's list (Responsibility.sort_key): its plan's year, its plan and
-# its 序号, as one number. A year past four digits or a 序号 past six counts as the largest, so
-# that no value the admin accepts overflows the key (plan ids stay under a hundred million).
-YEAR_PLACE, PLAN_PLACE = 10**14, 10**6
-LAST_YEAR, LAST_SEQ = 9999, PLAN_PLACE - 1
-
-
-def place(year, plan_id, seq):
-    return min(year, LAST_YEAR) * YEAR_PLACE + plan_id * PLAN_PLACE + min(seq, LAST_SEQ)
-
-
 class ResponsibilityQuerySet(models.QuerySet):
-    def place(self):
-        """Stores where each of these tasks stands in its units' lists (`sort_key`)."""
-        task = Task.objects.filter(pk=OuterRef("task_id"))
-        year, seq = Least("plan__year", Value(LAST_YEAR)), Least("seq", Value(LAST_SEQ))
-        key = year * YEAR_PLACE + F("plan_id") * PLAN_PLACE + seq
-        return self.update(sort_key=Subquery(task.annotate(key=key).values("key")))
-
     def visible_to(self, user):
         """Responsibilities on the tasks a user may read (the rule of `Task.visible_to`)."""
         if not user.is_authenticated:
@@ -395,9 +343,6 @@ class Responsibility(models.Model):
     reporting_period = models.DateField(_("应报周期"), null=True, blank=True, editable=False)
     reports_expected = models.PositiveIntegerField(_("应报"), default=0, editable=False)
     reports_on_time = models.PositiveIntegerField(_("按时报送"), default=0, editable=False)
-    # Where the task stands in the unit's list (`place`): a unit page reads a page of its
-    # items along an index instead of joining all of them to their tasks and plans to sort.
-    sort_key = models.BigIntegerField(_("排序"), default=0, editable=False)
 
     objects = ResponsibilityQuerySet.as_manager()
 
@@ -410,19 +355,17 @@ class Responsibility(models.Model):
                 fields=["task", "unit"], name="%(app_label)s_%(class)s_unique_task_unit"
             ),
         ]
-        indexes = [
-            models.Index(fields=["unit", "role", "sort_key"], name="tasks_resp_unit_list"),
-        ]
 
     def __str__(self):
         return f"{self.unit}（{self.get_role_display()}）"
 
-    def save(self, *args, **kwargs):
-        task = self.task
-        self.sort_key = place(task.plan.year, task.plan_id, task.seq)
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "sort_key"}
-        super().save(*args, **kwargs)
+    @property
+    def owed_period(self):
+        """The period of the report the unit owes, as the last refresh stored it."""
+        from tasks.periods import period_containing  # the periods import the models
+
+        start = self.reporting_period
+        return start and period_containing(self.task.plan, start)
 
 
 class Indicator(models.Model):

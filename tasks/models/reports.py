@@ -145,6 +145,15 @@ class ProgressReport(models.Model):
         return f"{self.task.get_absolute_url()}#report-{self.pk}"
 
     @property
+    def period_label(self):
+        """The period the report is for, as people name it (2024年第1季度)."""
+        from tasks.periods import period_containing  # the periods import the models
+
+        if self.period is None:
+            return _("不定期报送")
+        return period_containing(self.task.plan, self.period).label
+
+    @property
     def is_editable(self):
         return self.state in self.EDITABLE_STATES
 

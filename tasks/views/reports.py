@@ -14,16 +14,8 @@ from tasks.access import get_report_or_404, get_task_or_404, office_required, re
 from tasks.forms import FigureFormSet, ReportForm
 from tasks.lights import proposed_period
 from tasks.models import Attachment, ProgressReport, Task
-from tasks.pages import all_versions, cached_body, with_csrf
 from tasks.reminders import reminders_due, reminders_send
-from tasks.selectors import (
-    page_of_ids,
-    reported_periods,
-    review_card_heads,
-    review_queue,
-    unit_draft,
-)
-from tasks.templatetags.marks import keep_article
+from tasks.selectors import reported_periods, review_queue, unit_draft
 from units.models import Unit
 
 REVIEW_PAGE = 20
@@ -83,7 +75,6 @@ def report_form(request, task, unit, report, taken):
     )
     figures = FigureFormSet(request.POST or None, prefix="figures", initial=free_figures(report))
     conflict = None
-    created = report.pk is None
     if request.method == "POST" and form.is_valid() and figures.is_valid():
         try:
             saved = services.report_save(
@@ -103,8 +94,6 @@ def report_form(request, task, unit, report, taken):
             form.add_error(None, exc)
         else:
             if saved.state == ProgressReport.State.SUBMITTED:
-                if created:  # the task page it lands on shows it: its article is at hand
-                    keep_article(saved, reporting_units(request.user, task))
                 messages.success(request, _("进展报告已提交，等待产改办审核。"))
                 return redirect(task)
             messages.success(request, _("草稿已保存。"))
@@ -135,14 +124,8 @@ def free_figures(report):
 @require_safe
 def review_list(request):
     """The office's queue, oldest first, a page at a time however long it grows."""
-    number = request.GET.get("page")
-
-    def context():
-        page, ids = page_of_ids(review_queue(), number, REVIEW_PAGE)
-        return {"page": page, "reports": review_card_heads(ids)}
-
-    body = cached_body([number], "tasks/_review_list.html", context, request, state=all_versions)
-    return render(request, "tasks/review_list.html", {"body": with_csrf(body, request)})
+    page = review_queue(request.GET.get("page"), REVIEW_PAGE)
+    return render(request, "tasks/review_list.html", {"page": page, "reports": page.object_list})
 
 
 def attempt(request, action, *, done, stale):

@@ -19,5 +19,6 @@ class Command(BaseCommand):
             plan = Plan.objects.get(pk=plan)
         except Plan.DoesNotExist:
             raise CommandError(f"No plan with id {plan}.") from None
-        Path(output).write_bytes(plan_workbook(plan, today=timezone.localdate()))
+        with Path(output).open("wb") as out:
+            plan_workbook(plan, today=timezone.localdate(), output=out)
         self.stdout.write(f"Wrote {plan.tasks.count()} tasks of “{plan}” to {output}")

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from tasks.models import Task
-from tasks.standing import mark_refreshed, refresh_standing, tally_all, vacuum
+from tasks.standing import refresh_standing, vacuum
 
 
 class Command(BaseCommand):
@@ -24,9 +24,6 @@ class Command(BaseCommand):
         if stale:
             tasks = tasks.exclude(light_on=today)
         count = refresh_standing(tasks, today, progress=self.progress)
-        if not stale:
-            tally_all()
-        mark_refreshed(today)
         vacuum()
         sys.stderr.write("\n")
         self.stdout.write(f"Refreshed the standing of {count} tasks as of {today}.")

@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from reform.bulk import values_row
 from tasks.models import Indicator, Plan, ProgressReport, ReportFigure, Responsibility, Task
-from tasks.models.plans import place
 from tasks.periods import add_months
 from tasks.standing import refresh_standing, vacuum
 from units.models import Unit
@@ -107,13 +106,7 @@ class Command(BaseCommand):
         for task in tasks:
             chosen = rng.sample(units, k=min(len(units), rng.randint(1, 3)))
             responsibilities += [
-                Responsibility(
-                    task=task,
-                    unit=u,
-                    role="lead" if i == 0 else "support",
-                    seq=i,
-                    sort_key=place(plan.year, plan.pk, task.seq),
-                )
+                Responsibility(task=task, unit=u, role="lead" if i == 0 else "support", seq=i)
                 for i, u in enumerate(chosen)
             ]
         Responsibility.objects.bulk_create(responsibilities, batch_size=BATCH)
