@@ -208,6 +208,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
-
-# The load run's floor page (scripts/loadrun.py); off everywhere else.
-BENCH_FLOOR = env_bool("BENCH_FLOOR", False)

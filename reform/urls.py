@@ -1,9 +1,7 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from reform.views import floor
 from tasks.views import plans as task_views
 
 urlpatterns = [
@@ -14,6 +12,3 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("tasks.urls")),
 ]
-
-if settings.BENCH_FLOOR:
-    urlpatterns.append(path("bench-floor/", floor, name="bench-floor"))

@@ -1,37 +1,35 @@
 """The load run: office staff, leaders and department users at once, against gunicorn and
-PostgreSQL on 127.0.0.1, bounded in time (docs/performance.md).
+PostgreSQL on 127.0.0.1 (docs/performance.md).
 
     .venv/bin/python scripts/loadrun.py [--database reform_load] [--tasks 2000]
-                                        [--clients 16] [--seconds 60] [--floor-seconds 20]
-                                        [--turns 4] [--workers 4] [--keep-cache]
-                                        [--cache-url redis://127.0.0.1:6379/1]
+                                        [--rates 10,20,40] [--seconds 30] [--workers 4]
+
+Open loop, as people arrive: for each rate of `--rates`, for `--seconds`, a person starts
+something at a fixed rate (that many a second, evenly spaced), whether or not the server has
+answered the ones before. Latency runs from when a request was due to start, so that a server
+falling behind shows as waiting, not as fewer requests. The mix: department users open their
+unit page, task pages and the list of their tasks, and report (open the form, send the
+period it proposes with a figure, land on the task page); office staff open the overview,
+dashboards, the review queue and the task list and now and then download a plan's ledger;
+leaders read the overview, dashboards and red-light lists.
 
 Uses the database if it holds tasks (say, one seeded with `seed_scale --tasks 100000`),
-otherwise creates it and seeds `--tasks`. The clients request the floor page (the base
-template and nothing else) for `--floor-seconds`: what the server manages on an empty page;
-and they run the mix for `--seconds`; the two phases take `--turns` turns each, so that both
-see the machine at the same speeds. The mix: department users open their unit page, task
-pages and the list of their tasks and report (open the form, send the period it proposes with
-a figure, land on the task page); office staff open the overview, dashboards, the review
-queue and the task list and now and then download a plan's ledger; leaders read the overview,
-dashboards and red-light lists.
-The workers share the page cache through Redis (`--cache-url ""`: a cache each, as also when
-Redis is not there). Prints one JSON line: requests per second of both phases and
-their ratio, latency percentiles per kind of request, errors, and acknowledged submissions
-against stored ones (lost must be 0). Exit status 1 on any error or lost submission.
+otherwise creates it and seeds `--tasks`. Prints one JSON line: per rate, the requests made,
+latency percentiles per kind of request, errors, and acknowledged submissions against stored
+ones (lost and partial must be 0); and the capacity: the highest rate at which every kind's
+p95 stayed under 250 ms. Exit status 1 on any error, lost or partial submission.
 """
 
 import argparse
 import json
+import queue
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
-import urllib.parse
+from concurrent.futures import ThreadPoolExecutor
 
 from soak import ENV, PASSWORD, Client, manage, percentile, report_data, start_server, stop
 
@@ -39,16 +37,11 @@ SETUP = """
 import json
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.cache import cache
 from django.db.models import Count
-from django.utils import timezone
-from tasks.models import Plan, ProgressReport, Responsibility, Task
-from tasks.standing import refresh_standing
+from tasks.models import Plan, ProgressReport, Responsibility
 from units.models import Membership
 from units.roles import LEADER, OFFICE, ensure_groups
 ensure_groups()
-if {clear_cache}:
-    cache.clear()  # the run starts with no page rendered
 User = get_user_model()
 def user(name, group=None):
     u = User.objects.filter(username=name).first()
@@ -60,9 +53,7 @@ user("load-office", OFFICE)
 user("load-leader", LEADER)
 # Each run starts from the seeded data: the reports of earlier runs go.
 earlier = ProgressReport.objects.filter(author__username__startswith="load-dept")
-touched = list(earlier.values_list("task_id", flat=True).distinct())
-earlier.delete()
-refresh_standing(Task.objects.filter(pk__in=touched), timezone.localdate())
+earlier.delete()  # each report deleted refreshes its task
 plans = Plan.objects.annotate(n=Count("tasks")).filter(n__gte=20)
 plans = list(plans.values_list("pk", flat=True)[:20])
 supports = Responsibility.objects.filter(role="support").order_by("unit_id", "task_id")
@@ -77,8 +68,6 @@ red = list(Plan.objects.filter(tasks__light="red").values_list("pk", flat=True).
 print(json.dumps({{"plans": plans, "units": units, "red_plans": red or plans}}))
 """
 
-FLOOR = "/bench-floor/"
-
 STORED = """
 import json
 from tasks.models import ProgressReport
@@ -88,24 +77,11 @@ print(json.dumps([[r.task_id, r.unit_id, str(r.period), r.figures.count()]
 """
 
 
-def environment(database, cache_url):
-    return ENV | {
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
-        "BENCH_FLOOR": "true",
-        "CACHE_URL": cache_url,
-    }
+def environment(database):
+    return ENV | {"DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}"}
 
 
-def reachable(url):
-    parts = urllib.parse.urlsplit(url)
-    try:
-        socket.create_connection((parts.hostname, parts.port or 6379), timeout=2).close()
-    except OSError:
-        return False
-    return True
-
-
-def setup(env, database, tasks, departments, clear_cache):
+def setup(env, database, tasks, departments):
     databases = subprocess.run(  # noqa: S603
         ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", "select datname from pg_database"],  # noqa: S607
         capture_output=True,
@@ -122,7 +98,7 @@ def setup(env, database, tasks, departments, clear_cache):
     if int(count.strip().splitlines()[-1]) == 0:
         manage("seed_scale", "--tasks", str(tasks), env=env)
     manage("refresh_standing", "--stale", env=env)
-    script = SETUP.format(password=PASSWORD, departments=departments, clear_cache=clear_cache)
+    script = SETUP.format(password=PASSWORD, departments=departments)
     out = manage("shell", stdin=script, env=env)
     return json.loads(out.strip().splitlines()[-1])
 
@@ -135,9 +111,16 @@ class Visitor:
         self.username = username
         self.results = results
         self.rng = rng
+        self.due = None  # when the step under way was due to start (time.perf_counter)
+
+    def started(self):
+        """When the request about to be sent counts from: the step's due time for its first
+        request, now for the others."""
+        started, self.due = self.due or time.perf_counter(), None
+        return started
 
     def get(self, kind, path, ok=(200,)):
-        started = time.perf_counter()
+        started = self.started()
         try:
             status, body, headers = self.client.request(path)
         except OSError as exc:
@@ -181,7 +164,7 @@ class Department(Visitor):
             unit=self.unit,
             percent="60",
         )
-        started = time.perf_counter()
+        started = self.started()
         try:
             status, _body, headers = self.client.request(
                 f"/tasks/{task}/report/?unit={self.unit}", data
@@ -235,11 +218,11 @@ class Leader(Visitor):
             )
 
 
-def visitors(data, clients, results):
-    """Of every sixteen clients, three office staff, three leaders, ten department users."""
+def visitors(data, count, results):
+    """Of every sixteen people, three office staff, three leaders, ten department users."""
     rng = random.Random(2026)  # noqa: S311 - a reproducible mix, not a secret
     people = []
-    for n in range(clients):
+    for n in range(count):
         own = random.Random(rng.randrange(1 << 30))  # noqa: S311
         if n % 16 in (0, 5, 10):
             people.append(Office("load-office", data["plans"], results, own))
@@ -251,20 +234,27 @@ def visitors(data, clients, results):
     return people
 
 
-def run(people, seconds, step):
-    deadline = time.time() + seconds
+def run(people, rate, seconds):
+    """Starts a step of an idle person every 1/rate seconds for `seconds`. Each person is
+    signed in once and does one thing at a time; there are enough of them that one is idle
+    whenever a step is due."""
+    idle = queue.Queue()
+    for person in people:
+        idle.put(person)
 
-    def loop(person):
-        while time.time() < deadline:
-            step(person)
+    def step(person, due):
+        person.due = due
+        try:
+            person.step()
+        finally:
+            idle.put(person)
 
-    threads = [threading.Thread(target=loop, args=(p,)) for p in people]
-    started = time.time()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=seconds + 120)
-    return time.time() - started
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=len(people)) as pool:
+        for n in range(int(rate * seconds)):
+            due = start + n / rate
+            time.sleep(max(0, due - time.perf_counter()))
+            pool.submit(step, idle.get(), due)
 
 
 def latency(results):
@@ -293,80 +283,59 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", default="reform_load")
     parser.add_argument("--tasks", type=int, default=2000, help="seeded if the database is empty")
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--floor-seconds", type=int, default=20)
-    parser.add_argument("--turns", type=int, default=4, help="floor and mixed phases alternate")
+    parser.add_argument("--rates", default="10,20,40", help="steps a second, one run each")
+    parser.add_argument("--seconds", type=int, default=30, help="of each rate")
+    parser.add_argument("--people", type=int, default=64)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument(
-        "--cache-url",
-        default="redis://127.0.0.1:6379/1",
-        help="the page cache the workers share; empty for one per worker",
-    )
-    parser.add_argument(
-        "--keep-cache",
-        action="store_true",
-        help="start with what earlier runs rendered, as a server that has been up a while",
-    )
     args = parser.parse_args()
-    if args.cache_url and not reachable(args.cache_url):
-        print(f"{args.cache_url} unreachable: one cache per worker", file=sys.stderr)
-        args.cache_url = ""
-    env = environment(args.database, args.cache_url)
-    data = setup(
-        env, args.database, args.tasks, departments=args.clients, clear_cache=not args.keep_cache
-    )
+    env = environment(args.database)
+    data = setup(env, args.database, args.tasks, departments=args.people)
     server = start_server(args.workers, env=env)
+    runs, results = [], []
     try:
-        floor_results, results = [], []
-        people = visitors(data, args.clients, floor_results)
+        people = visitors(data, args.people, results)
         for person in people:
             person.client.login(person.username)
-
-        def phase(into, seconds, step):
-            for person in people:
-                person.results = into
-            return run(people, seconds / args.turns, step)
-
-        floor_s = mixed_s = 0
-        # The phases take turns: this machine's speed drifts within minutes, and a floor
-        # measured before the whole mixed run would measure the drift as well.
-        for _ in range(args.turns):
-            floor_s += phase(floor_results, args.floor_seconds, lambda p: p.get("floor", FLOOR))
-            mixed_s += phase(results, args.seconds, lambda p: p.step())
+        for rate in [float(r) for r in args.rates.split(",")]:
+            results.clear()
+            started = time.perf_counter()
+            run(people, rate, args.seconds)
+            runs.append(summary(rate, time.perf_counter() - started, list(results)))
     finally:
         stop(server)
     stored = json.loads(manage("shell", stdin=STORED, env=env).strip().splitlines()[-1])
     stored_keys = {(t, u, p): figures for t, u, p, figures in stored}
-    acknowledged = {r[3] for r in results if r[3]}
-    errors = [r for r in floor_results + results if not isinstance(r[1], int) or r[1] >= 500]
-    floor_rps = len(floor_results) / floor_s
-    rps = len(results) / mixed_s
+    acknowledged = {key for run_ in runs for key in run_.pop("acknowledged")}
+    within = [r["rate"] for r in runs if r["errors"] == 0 and r["max_p95_ms"] <= 250]
     report = {
         "database": args.database,
-        "clients": args.clients,
-        "turns": args.turns,
         "workers": args.workers,
-        "cache": args.cache_url or "per worker",
-        "cache_kept": args.keep_cache,
-        "floor": {
-            "seconds": round(floor_s, 1),
-            "requests": len(floor_results),
-            "rps": round(floor_rps, 1),
-        },
-        "mixed": {"seconds": round(mixed_s, 1), "requests": len(results), "rps": round(rps, 1)},
-        "ratio_to_floor": round(rps / floor_rps, 2) if floor_rps else None,
-        "latency": latency(results),
-        "floor_latency": latency(floor_results)["floor"] if floor_results else None,
-        "outcomes": outcomes(results),
-        "errors": len(errors),
-        "error_kinds": sorted({f"{r[0]} {r[1]}" for r in errors}),
+        "runs": runs,
+        "capacity": max(within, default=None),
         "acknowledged": len(acknowledged),
         "lost": len(acknowledged - set(stored_keys)),
         "partial": sum(1 for key in acknowledged if stored_keys.get(key, 1) != 1),
     }
     print(json.dumps(report, ensure_ascii=False))
-    sys.exit(1 if report["errors"] or report["lost"] or report["partial"] else 0)
+    errors = sum(r["errors"] for r in runs)
+    sys.exit(1 if errors or report["lost"] or report["partial"] else 0)
+
+
+def summary(rate, seconds, results):
+    errors = [r for r in results if not isinstance(r[1], int) or r[1] >= 500]
+    by_kind = latency(results)
+    return {
+        "rate": rate,
+        "seconds": round(seconds, 1),
+        "requests": len(results),
+        "rps": round(len(results) / seconds, 1),
+        "latency": by_kind,
+        "max_p95_ms": max((k["p95_ms"] for k in by_kind.values()), default=0),
+        "outcomes": outcomes(results),
+        "errors": len(errors),
+        "error_kinds": sorted({f"{r[0]} {r[1]}" for r in errors}),
+        "acknowledged": [r[3] for r in results if r[3]],
+    }
 
 
 if __name__ == "__main__":

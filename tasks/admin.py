@@ -3,6 +3,7 @@ from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from reform.formats import FORMATS
+from tasks.excel.resources import PlanResource, ProgressReportResource, TaskResource
 from tasks.models import (
     Attachment,
     Indicator,
@@ -14,13 +15,12 @@ from tasks.models import (
     Section,
     Task,
 )
-from tasks.resources import PlanResource, ProgressReportResource, TaskResource
-from tasks.standing import refreshing
+from tasks.standing.refresh import refreshing
 
 
 class StandingAdmin:
     """Whatever one admin page saves, deletes or imports is written in one transaction with
-    the refresh of the tasks it touched, each refreshed once (tasks.standing)."""
+    the refresh of the tasks it touched, each refreshed once (tasks.standing.refresh)."""
 
     def changeform_view(self, *args, **kwargs):
         with refreshing():

@@ -8,7 +8,7 @@ class TasksConfig(AppConfig):
     verbose_name = _("任务督办")
 
     def ready(self):
-        from tasks.standing import TASKS_OF, row_written
+        from tasks.standing.refresh import TASKS_OF, row_written
 
         for label in TASKS_OF:
             model = apps.get_model(label)

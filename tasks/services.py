@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from tasks.models import Attachment, ProgressReport, ReportFigure, Task
-from tasks.standing import refreshing, touched
+from tasks.standing.refresh import refreshing, touched
 
 State = ProgressReport.State
 
@@ -205,7 +205,7 @@ def task_reopen(*, task: Task, user, version: int):
 
 @refreshing()
 def reports_import(*, result, user, accept: bool, today) -> list[ProgressReport]:
-    """Writes a checked import (`tasks.progress_import.ImportResult`): every row or none.
+    """Writes a checked import (`tasks.excel.progress.ImportResult`): every row or none.
 
     Bulk writes with history, so the number of queries does not grow with the rows.
     """

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
+from tasks.documents.seed import load_seed
 from tasks.models import Plan, Responsibility, Section, Task
-from tasks.seed import load_seed
 from units.models import Membership, Unit
 from units.roles import LEADER, OFFICE, ensure_groups
 
@@ -145,7 +145,7 @@ def report_data(**overrides):
     """A valid POST for the report form of a task without indicators."""
     from django.utils import timezone
 
-    from tasks.periods import period_containing
+    from tasks.standing.periods import period_containing
 
     data = {
         "period": period_containing(Plan(year=2023), timezone.localdate()).start.isoformat(),

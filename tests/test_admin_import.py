@@ -218,8 +218,8 @@ def test_admin_progress_import_refuses_an_unknown_task(office_client, lvjian):
 
 
 def test_the_report_resource_is_scoped_to_the_users_units(demo_users, lvjian):
+    from tasks.excel.resources import ProgressReportResource
     from tasks.models import ProgressReport
-    from tasks.resources import ProgressReportResource
 
     task6 = Task.objects.with_units().get(plan=lvjian, code="6")
     ProgressReport.objects.create(task=task6, unit=task6.lead_units[0], progress="草稿")

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tasks.alignment import align
+from tasks.documents.alignment import align
 from tasks.models import Plan, Task
 from tests.conftest import lvjian_task, queries_for
 

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 
+from tasks.documents.seed import load_seed
 from tasks.models import ProgressReport
-from tasks.seed import load_seed
 from tasks.services import attachment_add
 from tests.conftest import lvjian_task
 

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tasks import services
-from tasks.dashboard import plan_dashboard
 from tasks.models import ProgressReport, Task
-from tasks.periods import period_containing
-from tasks.standing import refresh_standing
+from tasks.pages.dashboard import plan_dashboard
+from tasks.standing.periods import period_containing
+from tasks.standing.refresh import refresh_standing
 from tests.conftest import (
     make_plan,
     make_section,
@@ -209,7 +209,7 @@ def test_task_list_by_role_alone_counts_each_task_once(leader_client, lvjian):
 
 
 def test_a_units_task_list_keeps_plan_and_document_order(leader_client, db):
-    """Filtered by a unit the list is sorted by an expression (tasks/filters.py): still plan
+    """Filtered by a unit the list is sorted by an expression (tasks/pages/filters.py): still plan
     by plan, each in its document's order."""
     unit, other = make_unit(), make_unit()
     first, second = make_plan(title="甲方案"), make_plan(title="乙方案")
@@ -230,7 +230,7 @@ def test_where_plans_are_too_many_to_list_the_list_finds_them_by_title(
     """A province's thousands of plans made every task list page a select of 150 KB: past
     PLANS_LISTED the 方案 filter is a search by title (the exact title, else a part of it),
     and a plan chosen by its id (the dashboards' links) shows as its title, to clear."""
-    monkeypatch.setattr("tasks.filters.PLANS_LISTED", 2)
+    monkeypatch.setattr("tasks.pages.filters.PLANS_LISTED", 2)
     unit = make_unit()
     plans = [make_plan(title=title) for title in ["规模方案1", "规模方案12", "另一方案"]]
     for plan in plans:

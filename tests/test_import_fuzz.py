@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from tasks import services
+from tasks.excel.progress import Refused, read_progress
 from tasks.models import ProgressReport, ReportFigure
-from tasks.progress_import import Refused, read_progress
 from tests.test_progress_import import FIRST_ROW, PERIOD, template
 
 FUZZ = settings(

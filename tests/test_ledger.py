@@ -13,9 +13,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from reform.xlsx import Column, add_sheet, display_width, new_workbook, write_sheet
-from tasks.ledger import LEDGER_COLUMNS, export_ledger
+from tasks.excel.ledger import LEDGER_COLUMNS, export_ledger
 from tasks.models import ProgressReport, Task
-from tasks.standing import refresh_standing
+from tasks.standing.refresh import refresh_standing
 from tests.conftest import LVJIAN, lvjian_task, make_plan, make_section, make_task, make_unit
 
 TODAY = date(2023, 5, 20)

@@ -6,9 +6,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tasks.lights import Light, assess
 from tasks.models import Indicator, Plan, Task
-from tasks.periods import period_containing, recent_periods
+from tasks.standing.lights import Light, assess
+from tasks.standing.periods import period_containing, recent_periods
 from units.models import Unit
 
 UNIT = Unit(pk=1, name="产业处")

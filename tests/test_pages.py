@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tasks.models import Plan, ProgressReport, ReportFigure, Task
-from tasks.standing import refresh_standing
+from tasks.standing.refresh import refresh_standing
 from tests.conftest import make_plan, make_task, make_unit, make_user, queries_for
 from units.models import Unit
 from units.roles import OFFICE

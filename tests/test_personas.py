@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tasks.models import ProgressReport, Task
-from tasks.periods import period_containing
+from tasks.standing.periods import period_containing
 from tests.conftest import lvjian_task, report_data
 
 OK, FOUND, FORBIDDEN, NOT_FOUND = 200, 302, 403, 404

@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tasks.documents.create import match_units
+from tasks.documents.docx import document_text
+from tasks.documents.parser import ParseError, parse_plan
 from tasks.models import Plan, Task
-from tasks.plan_documents import document_text
-from tasks.plan_import import match_units
-from tasks.plan_parser import ParseError, parse_plan
 from tests.conftest import make_unit
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -12,10 +12,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tasks import services
-from tasks.fill_template import write_template
+from tasks.excel.progress import Refused, read_progress
+from tasks.excel.template import write_template
 from tasks.models import ProgressReport, Task
-from tasks.periods import period_containing
-from tasks.progress_import import Refused, read_progress
+from tasks.standing.periods import period_containing
 from tests.conftest import lvjian_task
 
 PERIOD = date(2023, 1, 1)

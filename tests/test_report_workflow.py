@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tasks import services
 from tasks.models import Attachment, ProgressReport
-from tasks.periods import period_containing, recent_periods
+from tasks.standing.periods import period_containing, recent_periods
 from tests.conftest import lvjian_task, report_data
 from units.models import Unit
 

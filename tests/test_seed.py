@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tasks.documents.seed import load_seed
 from tasks.models import Indicator, Plan, ProgressReport, ReportFigure, Responsibility, Task
-from tasks.seed import load_seed
 from units.models import Unit
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

@@ -15,7 +15,7 @@ from django.utils import translation
 from reform.bulk import update_rows
 from tasks import services
 from tasks.models import Indicator, ProgressReport, ReportFigure, Responsibility, Task
-from tasks.standing import refresh_standing
+from tasks.standing.refresh import refresh_standing
 from tests.conftest import make_plan, make_task, make_unit, make_user
 from units.roles import LEADER
 

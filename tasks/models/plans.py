@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from tasks.standing.periods import period_containing
+from tasks.standing.reasons import Reason
 from units.models import Unit
 
 PERCENT_VALIDATORS = [MaxValueValidator(100)]
@@ -149,7 +151,7 @@ class Section(models.Model):
 
 
 class Light(models.TextChoices):
-    """红黄绿灯 (the rules: tasks/lights.py and the help page)."""
+    """红黄绿灯 (the rules: tasks/standing/lights.py and the help page)."""
 
     RED = "red", _("红灯")
     YELLOW = "yellow", _("黄灯")
@@ -231,13 +233,14 @@ class Task(models.Model):
     # Bumped on every save through the services; a form posted from an older version is
     # refused (no lost updates). Kept in the history so a conflict can show what changed.
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
-    # The light as last computed (tasks/standing.py), so that lists filter and overviews count
-    # lights in SQL; refreshed on every change to the task or its reports, and daily.
+    # The light as last computed (tasks/standing/refresh.py), so that lists filter and
+    # dashboards count lights in SQL; refreshed on every change to the task or its reports,
+    # and daily.
     light = models.CharField(
         _("红黄绿灯"), max_length=10, choices=Light, default=Light.GREEN, editable=False
     )
     light_on = models.DateField(_("灯号计算日"), null=True, blank=True, editable=False)
-    # Why: [code, params] pairs (tasks.lights.Reason), shown in the reader's language.
+    # Why: [code, params] pairs (tasks.standing.lights.Reason), shown in the reader's language.
     light_reasons = models.JSONField(_("灯号原因"), default=list, blank=True, editable=False)
     # The latest accepted report, kept with the light so that lists and the ledger read its
     # texts through a join rather than a subquery per task.
@@ -287,8 +290,6 @@ class Task(models.Model):
     @property
     def reasons(self):
         """Why the task has its stored light, in the reader's language."""
-        from tasks.lights import Reason  # the rules import the models
-
         return [Reason(code, params, self.plan) for code, params in self.light_reasons]
 
     def units_in_role(self, role):
@@ -335,7 +336,7 @@ class Responsibility(models.Model):
     role = models.CharField(_("职责"), max_length=10, choices=Role)
     seq = models.PositiveSmallIntegerField(_("顺序"), default=0)
     # Where the unit stands with its reports on the task, stored with the task's light
-    # (tasks/standing.py): the report it owes now, and its on-time record so far.
+    # (tasks/standing/refresh.py): the report it owes now, and its on-time record so far.
     reporting = models.CharField(
         _("报送情况"), max_length=10, choices=Reporting, default=Reporting.NONE, editable=False
     )
@@ -362,8 +363,6 @@ class Responsibility(models.Model):
     @property
     def owed_period(self):
         """The period of the report the unit owes, as the last refresh stored it."""
-        from tasks.periods import period_containing  # the periods import the models
-
         start = self.reporting_period
         return start and period_containing(self.task.plan, start)
 

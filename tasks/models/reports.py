@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from tasks.models.plans import PERCENT_VALIDATORS, Indicator, Task
+from tasks.standing.periods import period_containing
 from units.models import Unit
 from units.roles import reads_everything, unit_ids
 
@@ -147,8 +148,6 @@ class ProgressReport(models.Model):
     @property
     def period_label(self):
         """The period the report is for, as people name it (2024年第1季度)."""
-        from tasks.periods import period_containing  # the periods import the models
-
         if self.period is None:
             return _("不定期报送")
         return period_containing(self.task.plan, self.period).label

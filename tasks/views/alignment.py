@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tasks.access import get_plan_or_404
-from tasks.alignment import align
+from tasks.documents.alignment import align
 from tasks.models import Plan, Task
 from tasks.views.reports import int_or_none
 from units.roles import is_office, reads_everything

@@ -17,10 +17,10 @@ from django.views.decorators.http import require_safe
 
 from tasks import services
 from tasks.access import get_plan_or_404
-from tasks.fill_template import write_template
-from tasks.lights import owed_period
-from tasks.periods import recent_periods
-from tasks.progress_import import MAX_UPLOAD, Refused, read_progress
+from tasks.excel.progress import MAX_UPLOAD, Refused, read_progress
+from tasks.excel.template import write_template
+from tasks.standing.lights import owed_period
+from tasks.standing.periods import recent_periods
 from tasks.views.lists import xlsx_response
 from units.models import Unit
 from units.roles import is_office, unit_ids

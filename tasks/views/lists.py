@@ -6,10 +6,10 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404
-from tasks.filters import TaskFilter
-from tasks.ledger import export_ledger, plan_workbook
+from tasks.excel.ledger import export_ledger, plan_workbook
 from tasks.models import Task
-from tasks.selectors import tasks_page
+from tasks.pages.filters import TaskFilter
+from tasks.pages.selectors import tasks_page
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -9,16 +9,16 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tasks.access import office_required
-from tasks.plan_documents import document_text
-from tasks.plan_forms import (
+from tasks.documents.create import match_units, plan_create, plan_names
+from tasks.documents.docx import document_text
+from tasks.documents.forms import (
     PlanPreviewForm,
     PlanSourceForm,
     TaskPreviewFormSet,
     edited_plan,
     preview_initial,
 )
-from tasks.plan_import import match_units, plan_create, plan_names
-from tasks.plan_parser import ParseError, parse_plan
+from tasks.documents.parser import ParseError, parse_plan
 
 
 @login_required

@@ -6,10 +6,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404, get_task_or_404, reporting_units
-from tasks.dashboard import overview, plan_dashboard
-from tasks.history import history_rows
 from tasks.models import Plan, Task
-from tasks.selectors import (
+from tasks.pages.dashboard import overview, plan_dashboard
+from tasks.pages.selectors import (
     indicator_progress,
     open_reminders,
     task_reports,
@@ -17,6 +16,7 @@ from tasks.selectors import (
     unit_items,
     unit_open_reports,
 )
+from tasks.reporting.history import history_rows
 from units.models import Unit
 from units.roles import is_office, reads_everything, unit_ids
 

@@ -11,11 +11,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from tasks import services
 from tasks.access import get_report_or_404, get_task_or_404, office_required, reporting_units
-from tasks.forms import FigureFormSet, ReportForm
-from tasks.lights import proposed_period
 from tasks.models import Attachment, ProgressReport, Task
-from tasks.reminders import reminders_due, reminders_send
-from tasks.selectors import reported_periods, review_queue, unit_draft
+from tasks.pages.selectors import reported_periods, review_queue, unit_draft
+from tasks.reporting.forms import FigureFormSet, ReportForm
+from tasks.reporting.reminders import reminders_due, reminders_send
+from tasks.standing.lights import proposed_period
 from units.models import Unit
 
 REVIEW_PAGE = 20

@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 
 from reform import urls
 from reform.views import floor
-from tasks.ledger import export_ledger
+from tasks.excel.ledger import export_ledger
 from tasks.models import Plan, ProgressReport, Responsibility, Task
 from units.roles import OFFICE, ensure_groups
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tasks.ledger import plan_workbook
+from tasks.excel.ledger import plan_workbook
 from tasks.models import Plan
 
 

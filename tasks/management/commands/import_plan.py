@@ -4,10 +4,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from tasks.documents.create import match_units, plan_create, plan_names
+from tasks.documents.docx import document_text
+from tasks.documents.parser import ParseError, parse_plan
 from tasks.models import Plan
-from tasks.plan_documents import document_text
-from tasks.plan_import import match_units, plan_create, plan_names
-from tasks.plan_parser import ParseError, parse_plan
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from tasks import services
-from tasks.progress_import import Refused, read_progress
+from tasks.excel.progress import Refused, read_progress
 
 ACTIONS = {"create": "新建", "update": "更新", "unchanged": "已导入，跳过", "skip": "未填写，跳过"}
 

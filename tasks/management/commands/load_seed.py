@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from tasks.seed import load_seed
+from tasks.documents.seed import load_seed
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from tasks.models import Task
-from tasks.standing import refresh_standing, vacuum
+from tasks.standing.refresh import refresh_standing, vacuum
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from reform.bulk import values_row
 from tasks.models import Indicator, Plan, ProgressReport, ReportFigure, Responsibility, Task
-from tasks.periods import add_months
-from tasks.standing import refresh_standing, vacuum
+from tasks.standing.periods import add_months
+from tasks.standing.refresh import refresh_standing, vacuum
 from units.models import Unit
 
 BATCH = 5000

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from tasks.models import Task
-from tasks.reminders import reminders_due, reminders_send
+from tasks.reporting.reminders import reminders_due, reminders_send
 
 
 class Command(BaseCommand):

@@ -19,8 +19,8 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from tasks.plan_dates import last_date, safe_date
-from tasks.plan_targets import find_targets
+from tasks.documents.dates import last_date, safe_date
+from tasks.documents.targets import find_targets
 
 SENTENCE_END = tuple("。；！？：:”’）)…")
 CN = "一二三四五六七八九十"

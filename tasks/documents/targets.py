@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from tasks.plan_numbers import chinese_number
+from tasks.documents.numbers import chinese_number
 
 CN = "一二三四五六七八九十"
 

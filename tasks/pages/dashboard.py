@@ -10,8 +10,8 @@ from django.db.models import Count, F, FloatField, Min, Q, Sum
 from django.db.models.functions import Cast, TruncMonth
 from django.urls import get_script_prefix, reverse
 
-from tasks.lights import OWING, SENT, Light, indicators_with_actuals
 from tasks.models import Plan, ProgressReport, Responsibility, Task
+from tasks.standing.lights import OWING, SENT, Light, indicators_with_actuals
 
 PLANS_PER_PAGE = 20
 UNITS_PER_PAGE = 30

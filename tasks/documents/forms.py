@@ -9,10 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tasks.documents.docx import MAX_DOCUMENT
+from tasks.documents.parser import NAME_SPLIT, ParsedPlan, ParsedSection, ParsedTask
+from tasks.documents.targets import ParsedIndicator
 from tasks.models import Plan
-from tasks.plan_documents import MAX_DOCUMENT
-from tasks.plan_parser import NAME_SPLIT, ParsedPlan, ParsedSection, ParsedTask
-from tasks.plan_targets import ParsedIndicator
 from units.models import Unit
 
 INDICATOR_LINE = re.compile(

@@ -3,8 +3,8 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
-from tasks.lights import OWING, SENT, indicators_with_actuals
 from tasks.models import ProgressReport, Reminder, Responsibility, Task
+from tasks.standing.lights import OWING, SENT, indicators_with_actuals
 
 UNIT_PAGE_SIZE = 50
 

@@ -10,8 +10,6 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from tasks.models import Plan
-
 
 @dataclass(frozen=True)
 class Period:
@@ -34,15 +32,16 @@ class Period:
         }
 
 
-def months_in(plan: Plan) -> int:
-    if plan.reporting_cycle == Plan.Cycle.MONTHLY:
+def months_in(plan) -> int:
+    """A plan's period in months (`Plan.Cycle`: monthly, quarterly, or every N months)."""
+    if plan.reporting_cycle == "monthly":
         return 1
-    if plan.reporting_cycle == Plan.Cycle.CUSTOM and plan.cycle_months:
+    if plan.reporting_cycle == "custom" and plan.cycle_months:
         return plan.cycle_months
     return 3
 
 
-def period_containing(plan: Plan, day: date) -> Period:
+def period_containing(plan, day: date) -> Period:
     months = months_in(plan)
     # Periods are aligned on the calendar year: a half-year runs Jan–Jun and Jul–Dec.
     start = date(day.year, (day.month - 1) // months * months + 1, 1)
@@ -55,11 +54,11 @@ def period_containing(plan: Plan, day: date) -> Period:
     )
 
 
-def previous_period(plan: Plan, period: Period) -> Period:
+def previous_period(plan, period: Period) -> Period:
     return period_containing(plan, period.start - timedelta(days=1))
 
 
-def recent_periods(plan: Plan, today: date, count=4) -> list[Period]:
+def recent_periods(plan, today: date, count=4) -> list[Period]:
     """The current period and the ones before it, newest first: what a report may be for."""
     periods = [period_containing(plan, today)]
     while len(periods) < count:

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from openpyxl import load_workbook
 
-from tasks.fill_template import (
+from tasks.excel.template import (
     FILL_IN,
     FORMAT,
     IDENTITY,
@@ -24,7 +24,7 @@ from tasks.fill_template import (
     status_labels,
 )
 from tasks.models import Indicator, Plan, ProgressReport, Task
-from tasks.periods import period_containing
+from tasks.standing.periods import period_containing
 from units.models import Unit
 from units.roles import is_office, unit_ids
 

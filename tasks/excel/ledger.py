@@ -1,7 +1,7 @@
 """The supervision workbook (台账): 汇总, 台账, and one sheet per responsible unit.
 
 Rows are built from values fetched in a fixed number of queries, so the number of queries is
-the same for 19 tasks or 10,000; lights are the stored standing (tasks/standing.py).
+the same for 19 tasks or 10,000; lights are the stored standing (tasks/standing/refresh.py).
 """
 
 from collections import defaultdict
@@ -13,8 +13,8 @@ from openpyxl.chart import BarChart, Reference
 
 from reform import xlsx
 from reform.xlsx import Column
-from tasks.dashboard import Row
 from tasks.models import Light, Responsibility, Section, Task
+from tasks.pages.dashboard import Row
 
 # The workbook is a Chinese document whatever the reader's language: its headers and sheet
 # names are the format offices exchange, and the fill-in import reads them back.

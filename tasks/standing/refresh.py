@@ -1,8 +1,8 @@
 """Stored standing: each task's light, its reasons and its latest accepted report, and each
 responsible unit's reporting and on-time record.
 
-The rules are in tasks/lights.py; this module stores what they give, so that lists filter and
-sort and dashboards count in SQL at any size. Every save and delete of a plan, task,
+The rules are in tasks/standing/lights.py; this module stores what they give, so that lists
+filter and sort and dashboards count in SQL at any size. Every save and delete of a plan, task,
 responsibility, indicator, report or figure refreshes the tasks concerned (`touched`, connected
 in tasks/apps.py), whichever path made it: services, the admin, imports, the seed, a shell.
 Writes of many rows run in `refreshing()`, which refreshes each task they touched once, at the
@@ -20,9 +20,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from reform.bulk import update_rows
-from tasks.lights import SENT, assess_tasks, is_finished, reporting
 from tasks.models import ProgressReport, Responsibility, Task
-from tasks.periods import period_containing, previous_period
+from tasks.standing.lights import SENT, assess_tasks, is_finished, reporting
+from tasks.standing.periods import period_containing, previous_period
 
 CHUNK = 1000
 MAX_PERIODS = 120  # ten years of monthly reports is more than any plan runs

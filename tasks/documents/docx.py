@@ -5,7 +5,7 @@ import re
 
 from docx import Document
 
-from tasks.plan_parser import ParseError
+from tasks.documents.parser import ParseError
 
 MAX_DOCUMENT = 10 * 1024 * 1024
 TASK_HEADERS = ("工作任务", "主要任务", "任务内容", "工作内容", "工作要点", "重点任务", "任务")

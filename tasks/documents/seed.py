@@ -21,7 +21,7 @@ from tasks.models import (
     Section,
     Task,
 )
-from tasks.standing import refreshing
+from tasks.standing.refresh import refreshing
 from units.models import Unit
 
 FIXTURES = Path(settings.BASE_DIR) / "fixtures"

@@ -6,8 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from tasks.models import ProgressReport, ReportFigure, Task
-from tasks.periods import recent_periods
-from tasks.uploads import MultipleFileField
+from tasks.reporting.uploads import MultipleFileField
+from tasks.standing.periods import recent_periods
 
 
 class ReportForm(forms.ModelForm):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
 from tasks.models import Plan, ProgressReport, Responsibility, Section, Task
-from tasks.standing import touched
+from tasks.standing.refresh import touched
 from units.models import Unit
 from units.roles import reads_everything, unit_ids
 

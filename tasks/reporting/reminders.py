@@ -9,9 +9,9 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from tasks.lights import assess_tasks, reporting
 from tasks.models import Reminder, Task
-from tasks.periods import Period
+from tasks.standing.lights import assess_tasks, reporting
+from tasks.standing.periods import Period
 from units.models import Membership
 
 

@@ -1,0 +1,1 @@
+"""Reads for pages: selectors, dashboards and overview counts, the task list's filters."""
