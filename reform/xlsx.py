@@ -1,52 +1,55 @@
-"""One writer that turns rows into a styled, printable, write-only workbook.
+"""One writer that turns rows into a styled, printable workbook, through XlsxWriter.
 
 Exporters build plain rows of values; this module owns every style decision, so the ledger,
 the task list export and the fill-in template look alike and stay safe: text is always written
-as text (never a formula), and control characters pasted from Word are dropped.
+as text (never a formula, a number or a link), and characters no XML can hold are dropped.
 
-Rows may be any iterable and are written as they come, so an export of ten thousand tasks
-holds one chunk of rows in memory, not all of them: column widths are measured on the first
-`WIDTH_SAMPLE` rows (every row of a plan's ledger).
+Rows may be any iterable and are written as they come: a large export (`streamed`) keeps one
+row in memory at a time. Column widths are measured on the first `WIDTH_SAMPLE` rows (every
+row of a plan's ledger).
 """
 
+import datetime
 import io
+import math
 import re
 import unicodedata
 from dataclasses import dataclass
+from decimal import Decimal
 from itertools import chain, islice
 
+import xlsxwriter
 from django.utils.functional import Promise
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 MAX_WIDTH = 50  # long texts wrap at about 25 Chinese characters
 MIN_WIDTH = 6
+MAX_TEXT = 32767  # characters a cell holds
 WIDTH_SAMPLE = 1000
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
-# What no XML file can hold: control characters (openpyxl's list), U+FFFE and U+FFFF, which
-# a browser sends like any other character, and lone surrogates.
-UNWRITABLE = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ud800-\udfff\ufffe\uffff]")
-
-THIN = Side(style="thin", color="8C959F")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_FILL = PatternFill("solid", fgColor="8E1515")
-TITLE_FONT = Font(bold=True, size=14)
-WRAP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(horizontal="center", vertical="top", wrap_text=True)
-HEADER_ALIGN = Alignment(horizontal="center", vertical="center", wrap_text=True)
-LOCKED = Protection(locked=True)
-UNLOCKED = Protection(locked=False)
-FILLS = {
-    "red": (PatternFill("solid", fgColor="C62828"), Font(color="FFFFFF", bold=True)),
-    "yellow": (PatternFill("solid", fgColor="F2C14E"), Font(color="1F2933", bold=True)),
-    "green": (PatternFill("solid", fgColor="2E7D32"), Font(color="FFFFFF", bold=True)),
-    "done": (PatternFill("solid", fgColor="CBD2D9"), Font(color="1F2933")),
+# What no XML file can hold: control characters but tab and newline, U+FFFE and U+FFFF (a
+# browser sends them like any other character), and lone surrogates.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+A4 = 9
+BORDER = {"border": 1, "border_color": "#8C959F"}
+TITLE = {"bold": True, "font_size": 14}
+HEADER = {
+    **BORDER,
+    "bold": True,
+    "font_color": "#FFFFFF",
+    "bg_color": "#8E1515",
+    "align": "center",
+    "valign": "vcenter",
+    "text_wrap": True,
 }
+WRAP = {**BORDER, "valign": "top", "text_wrap": True}
+CENTER = {**WRAP, "align": "center"}
+FILLS = {
+    "red": {"bg_color": "#C62828", "font_color": "#FFFFFF", "bold": True},
+    "yellow": {"bg_color": "#F2C14E", "font_color": "#1F2933", "bold": True},
+    "green": {"bg_color": "#2E7D32", "font_color": "#FFFFFF", "bold": True},
+    "done": {"bg_color": "#CBD2D9", "font_color": "#1F2933"},
+}
+DATE = {"num_format": "yyyy-mm-dd"}
 
 
 @dataclass
@@ -58,13 +61,46 @@ class Column:
     editable: bool = False  # left unlocked in a protected fill-in template
 
 
+class Book:
+    """A workbook written to `output` (a path or a file) when closed, and the formats it has
+    made. `streamed`: each row goes to a temporary file as it is written (a list of ten
+    thousand tasks), instead of the whole workbook being held in memory until then."""
+
+    def __init__(self, output, *, streamed=False):
+        options = {
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "remove_timezone": True,
+            "constant_memory": streamed,
+            "in_memory": not streamed,
+        }
+        self.workbook = xlsxwriter.Workbook(output, options)
+        self.formats = {}
+
+    def add_sheet(self, title):
+        return self.workbook.add_worksheet(title)
+
+    def format(self, *parts):
+        """The format made of these parts (dicts of properties), made once."""
+        key = repr(parts)
+        if key not in self.formats:
+            merged = {name: value for part in parts for name, value in part.items()}
+            self.formats[key] = self.workbook.add_format(merged)
+        return self.formats[key]
+
+    def close(self):
+        self.workbook.close()
+
+
 def clean(value):
     """A value as it may be stored: text without what XML cannot hold, numbers as they are."""
     if isinstance(value, Promise):
         value = str(value)
     if isinstance(value, str):
-        # Word's \r\n become plain line breaks: one kind of newline whichever XML parser reads it.
-        return UNWRITABLE.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+        # Word's \r\n become plain line breaks: one kind of newline whichever program reads it.
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        return UNWRITABLE.sub("", text)[:MAX_TEXT]
     return value
 
 
@@ -94,15 +130,6 @@ def sheet_name(name, taken):
     return candidate
 
 
-def new_workbook():
-    return Workbook(write_only=True)
-
-
-def add_sheet(book, title):
-    """A sheet for `write_sheet`, added at the end of the workbook."""
-    return book.create_sheet(title)
-
-
 def sampled(rows):
     """(the first rows, all rows): widths are measured on the first, the second is written."""
     rows = iter(rows)
@@ -111,17 +138,16 @@ def sampled(rows):
 
 
 def prepare_print(ws, header_row):
-    ws.freeze_panes = f"A{header_row + 1}"
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    """A4 landscape, one page wide, the header row (0-based) frozen and repeated."""
+    ws.freeze_panes(header_row + 1, 0)
+    ws.repeat_rows(header_row)
+    ws.set_landscape()
+    ws.set_paper(A4)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&C第 &P 页，共 &N 页")
 
 
-def write_sheet(ws, *tables, title_rows=(), light_labels=None, protect=False):
+def write_sheet(book, ws, *tables, title_rows=(), light_labels=None, protect=False):
     """Writes title rows, then each (columns, rows) table with its header, styled for print.
 
     The first table's header is frozen and repeated on every printed page; a sheet with one
@@ -130,74 +156,66 @@ def write_sheet(ws, *tables, title_rows=(), light_labels=None, protect=False):
     tables = [(columns, sampled(rows)) for columns, rows in tables]
     widths = {}
     for columns, (head, _rows) in tables:
-        for i, width in enumerate(column_widths(columns, head), start=1):
+        for i, width in enumerate(column_widths(columns, head)):
             widths[i] = max(widths.get(i, 0), width)
     for i, width in widths.items():
-        ws.column_dimensions[get_column_letter(i)].width = width
-    header_row = len(title_rows) + 1
+        ws.set_column(i, i, width)
+    header_row = len(title_rows)
     prepare_print(ws, header_row)
     for n, line in enumerate(title_rows):
-        ws.append([cell(ws, line, "标题", font=TITLE_FONT) if n == 0 else cell(ws, line)])
-    last_row = header_row
-    for n, (columns, (_head, rows)) in enumerate(tables):
-        if n:
-            ws.append([])
-        ws.append([header_cell(ws, c.header) for c in columns])
-        count = 0
-        for row in rows:
-            cells = zip(columns, row, strict=True)
-            ws.append([data_cell(ws, col, value, light_labels, protect) for col, value in cells])
-            count += 1
-        if n == 0:
-            last_row = header_row + max(count, 1)
+        ws.write_string(n, 0, clean(line), book.format(TITLE) if n == 0 else None)
+    row_index = header_row - 2  # the row before each table's blank row
+    for columns, (_head, rows) in tables:
+        header = row_index + 2
+        for col, column in enumerate(columns):
+            ws.write_string(header, col, column.header, book.format(HEADER))
+        styles = [column_style(book, column, protect) for column in columns]
+        row_index = header
+        for row_index, row in enumerate(rows, start=header + 1):
+            for col, (style, value) in enumerate(zip(styles, row, strict=True)):
+                write_cell(ws, row_index, col, value, style, light_labels)
     if len(tables) == 1:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(tables[0][0]))}{last_row}"
+        ws.autofilter(header_row, 0, max(row_index, header_row + 1), len(tables[0][0]) - 1)
     if protect:
-        ws.protection.sheet = True
-        ws.protection.autoFilter = False
-        ws.protection.sort = False
+        ws.protect("", {"autofilter": True, "sort": True})
 
 
-def cell(ws, value, style_name=None, **attributes):
-    """A cell of `value`: text is always text, never a formula, whatever it starts with. Its
-    style is named, registered with the workbook on first use and shared by its cells."""
-    written = WriteOnlyCell(ws)
-    if style_name:
-        if style_name not in ws.parent.named_styles:
-            ws.parent.add_named_style(NamedStyle(style_name, **attributes))
-        written.style = style_name
-    written.value = clean(value)  # after the style: a date sets its number format on the cell
-    if isinstance(written.value, str):
-        written.data_type = "s"
-    return written
-
-
-def header_cell(ws, text):
-    return cell(
-        ws, text, "表头", font=HEADER_FONT, fill=HEADER_FILL, border=BORDER, alignment=HEADER_ALIGN
-    )
-
-
-def data_cell(ws, column, value, light_labels, protect):
-    light = value if column.fill_key and value in FILLS else None
-    attributes = {"border": BORDER, "alignment": CENTER if column.center else WRAP}
-    name = ["台账", "居中" if column.center else ""]
-    if light:
-        attributes["fill"], attributes["font"] = FILLS[light]
-        name.append(light)
+def column_style(book, column, protect):
+    """(the format of a column's cells, of its dates, and of each light for a light column)."""
+    parts = [CENTER if column.center else WRAP]
     if protect:
-        attributes["protection"] = UNLOCKED if column.editable else LOCKED
-        name.append("可填" if column.editable else "锁定")
-    shown = light_labels[light] if light and light_labels else value
-    return cell(ws, shown, "-".join(filter(None, name)), **attributes)
+        parts.append({"locked": not column.editable})
+    lights = {}
+    if column.fill_key:
+        lights = {light: book.format(*parts, fill) for light, fill in FILLS.items()}
+    return book.format(*parts), book.format(*parts, DATE), lights
+
+
+def write_cell(ws, row, col, value, style, light_labels):
+    """One cell of a table: text as text, numbers as numbers, a date as a date, a light as its
+    coloured label; nothing (no text, or a number no cell can hold) as a blank with borders."""
+    plain, date, lights = style
+    value = clean(value)
+    if value in lights:
+        ws.write_string(row, col, light_labels[value] if light_labels else value, lights[value])
+    elif isinstance(value, str) and value:
+        ws.write_string(row, col, value, plain)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, col, value, plain)
+    elif isinstance(value, int | float | Decimal) and math.isfinite(value):
+        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, plain)
+    elif isinstance(value, datetime.date):
+        ws.write_datetime(row, col, value, date)
+    else:
+        ws.write_blank(row, col, None, plain)
 
 
 def dataset_to_xlsx(dataset) -> bytes:
     """A tablib dataset (django-import-export's exports) through the same safe writer."""
-    book = new_workbook()
-    sheet = add_sheet(book, sheet_name(dataset.title or "Sheet1", set()))
-    columns = [Column(str(h), wrap=True) for h in dataset.headers or []]
-    write_sheet(sheet, (columns, [list(row) for row in dataset]))
     out = io.BytesIO()
-    book.save(out)
+    book = Book(out)
+    sheet = book.add_sheet(sheet_name(dataset.title or "Sheet1", set()))
+    columns = [Column(str(h), wrap=True) for h in dataset.headers or []]
+    write_sheet(book, sheet, (columns, [list(row) for row in dataset]))
+    book.close()
     return out.getvalue()

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 from django.utils import translation
-from openpyxl.chart import BarChart, Reference
 
 from reform import xlsx
 from reform.xlsx import Column
@@ -131,21 +130,22 @@ def export_ledger(tasks, *, title, today, output, unit_sheets=True):
     ledger; the rows are then held in memory once). Five queries whatever the size.
     """
     by_task, units = responsibilities(tasks)
-    book = xlsx.new_workbook()
+    book = xlsx.Book(output, streamed=not unit_sheets)
     write_summary(book, tasks, units, title=title, today=today)
     title_rows = [title, f"导出日期：{today.isoformat()}"]
     rows = ledger_rows(tasks, by_task, units)
     if unit_sheets:
         rows = list(rows)
     xlsx.write_sheet(
-        xlsx.add_sheet(book, "台账"),
+        book,
+        book.add_sheet("台账"),
         (LEDGER_COLUMNS, (row for _pk, row in rows)),
         title_rows=title_rows,
         light_labels=LIGHT_LABELS,
     )
     if unit_sheets:
         write_unit_sheets(book, rows, by_task, units, title_rows)
-    book.save(output)
+    book.close()
 
 
 def plan_workbook(plan, *, today, output):
@@ -163,10 +163,14 @@ def write_unit_sheets(book, rows, by_task, units, title_rows):
     columns = [Column("职责", center=True), *LEDGER_COLUMNS]
     for unit_id in sorted(by_unit, key=lambda u: (units[u].sort_order, units[u].name)):
         unit = units[unit_id]
-        sheet = xlsx.add_sheet(book, xlsx.sheet_name(unit.display_name, taken))
+        sheet = book.add_sheet(xlsx.sheet_name(unit.display_name, taken))
         unit_title = [f"{title_rows[0]} · {unit.name}", title_rows[1]]
         xlsx.write_sheet(
-            sheet, (columns, by_unit[unit_id]), title_rows=unit_title, light_labels=LIGHT_LABELS
+            book,
+            sheet,
+            (columns, by_unit[unit_id]),
+            title_rows=unit_title,
+            light_labels=LIGHT_LABELS,
         )
 
 
@@ -233,7 +237,7 @@ def summary_rows(tasks, units):
 def write_summary(book, tasks, units, *, title, today):
     """汇总: counts per section and per unit, and a chart of status by unit."""
     total, sections, unit_rows = summary_rows(tasks, units)
-    sheet = xlsx.add_sheet(book, "汇总")
+    sheet = book.add_sheet("汇总")
     title_rows = [
         title,
         f"导出日期：{today.isoformat()}；任务{total.total}项，已完成{total.done}项，"
@@ -241,23 +245,27 @@ def write_summary(book, tasks, units, *, title, today):
     ]
     section_table = (count_columns("板块"), [count_row(r) for r in sections])
     unit_table = (count_columns("责任单位"), [count_row(r) for r in unit_rows])
-    xlsx.write_sheet(sheet, section_table, unit_table, title_rows=title_rows)
+    xlsx.write_sheet(book, sheet, section_table, unit_table, title_rows=title_rows)
     if unit_rows:
-        # The unit table's header sits after the titles, the section table and a blank row.
-        header = len(title_rows) + 1 + len(sections) + 2
-        add_status_chart(sheet, header_row=header, count=len(unit_rows))
+        # The unit table's header (0-based) sits after the titles, the section table and a
+        # blank row.
+        header = len(title_rows) + len(sections) + 2
+        add_status_chart(book, sheet, header_row=header, count=len(unit_rows))
 
 
-def add_status_chart(sheet, *, header_row, count):
+def add_status_chart(book, sheet, *, header_row, count):
     """A native Excel chart: tasks by status for each unit (rows of the unit table)."""
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = "各责任单位任务状态"
-    chart.height, chart.width = max(6, count * 0.9), 16
-    data = Reference(sheet, min_col=3, max_col=6, min_row=header_row, max_row=header_row + count)
-    labels = Reference(sheet, min_col=1, min_row=header_row + 1, max_row=header_row + count)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(labels)
-    sheet.add_chart(chart, "J3")
+    chart = book.workbook.add_chart({"type": "bar", "subtype": "stacked"})
+    first, last = header_row + 1, header_row + count
+    for col in range(2, 6):  # 已完成, 推进中, 未启动, 滞后
+        chart.add_series(
+            {
+                "name": ["汇总", header_row, col],
+                "categories": ["汇总", first, 0, last, 0],
+                "values": ["汇总", first, col, last, col],
+                "overlap": 100,
+            }
+        )
+    chart.set_title({"name": "各责任单位任务状态"})
+    chart.set_size({"width": 605, "height": 38 * max(6, count * 0.9)})
+    sheet.insert_chart("J3", chart)

@@ -5,9 +5,6 @@ hidden sheet names the plan, the unit and the period, so the import can refuse a
 belongs elsewhere.
 """
 
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from reform import xlsx
 from reform.xlsx import Column
 from tasks.models import Task
@@ -59,17 +56,18 @@ def write_template(*, plan, unit, period, output):
     )
     columns = IDENTITY + FILL_IN + [Column(indicator_header(i), editable=True) for i in indicators]
     rows = [template_row(task, unit, indicators) for task in tasks]
-    book = xlsx.new_workbook()
-    sheet = xlsx.add_sheet(book, SHEET)
+    book = xlsx.Book(output)
+    sheet = book.add_sheet(SHEET)
     title_rows = [
         f"{plan.title} · {unit.name} · 进展填报模板",
         f"填报周期：{period.label}，请于{period.deadline.isoformat()}前报送。"
         "灰色列请勿修改；状态请从下拉列表选择；不填写的任务留空即可。",
     ]
-    add_validations(sheet, first=TITLE_ROWS + 2, last=TITLE_ROWS + 1 + max(len(rows), 1))
-    xlsx.write_sheet(sheet, (columns, rows), title_rows=title_rows, protect=True)
+    # Rows below the header (0-based), at least one.
+    add_validations(sheet, first=TITLE_ROWS + 1, last=TITLE_ROWS + max(len(rows), 1))
+    xlsx.write_sheet(book, sheet, (columns, rows), title_rows=title_rows, protect=True)
     write_meta(book, plan=plan, unit=unit, period=period, indicators=indicators)
-    book.save(output)
+    book.close()
 
 
 def template_row(task, unit, indicators):
@@ -81,40 +79,47 @@ def template_row(task, unit, indicators):
 
 
 def add_validations(sheet, *, first, last):
-    status_col = get_column_letter(len(IDENTITY) + 1)
-    percent_col = get_column_letter(len(IDENTITY) + 2)
-    statuses = DataValidation(
-        type="list",
-        formula1='"{}"'.format(",".join(status_labels())),
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="状态",
-        error="请从下拉列表中选择状态。",
+    """A drop-down of statuses, and whole percents from 0 to 100 (rows 0-based)."""
+    status_col, percent_col = len(IDENTITY), len(IDENTITY) + 1
+    sheet.data_validation(
+        first,
+        status_col,
+        last,
+        status_col,
+        {
+            "validate": "list",
+            "source": status_labels(),
+            "error_title": "状态",
+            "error_message": "请从下拉列表中选择状态。",
+        },
     )
-    statuses.add(f"{status_col}{first}:{status_col}{last}")
-    percent = DataValidation(
-        type="whole",
-        operator="between",
-        formula1="0",
-        formula2="100",
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle="完成进度",
-        error="请输入0到100之间的整数。",
+    sheet.data_validation(
+        first,
+        percent_col,
+        last,
+        percent_col,
+        {
+            "validate": "integer",
+            "criteria": "between",
+            "minimum": 0,
+            "maximum": 100,
+            "error_title": "完成进度",
+            "error_message": "请输入0到100之间的整数。",
+        },
     )
-    percent.add(f"{percent_col}{first}:{percent_col}{last}")
-    sheet.data_validations.append(statuses)
-    sheet.data_validations.append(percent)
 
 
 def write_meta(book, *, plan, unit, period, indicators):
-    meta = book.create_sheet(META_SHEET)
-    meta.sheet_state = "veryHidden"
-    for key, value in [
-        ("format", FORMAT),
-        ("plan", plan.pk),
-        ("unit", unit.pk),
-        ("period", period.start.isoformat()),
-        ("indicators", ",".join(str(i.pk) for i in indicators)),
-    ]:
-        meta.append([key, value])
+    meta = book.add_sheet(META_SHEET)
+    meta.very_hidden()
+    for row, (key, value) in enumerate(
+        [
+            ("format", FORMAT),
+            ("plan", plan.pk),
+            ("unit", unit.pk),
+            ("period", period.start.isoformat()),
+            ("indicators", ",".join(str(i.pk) for i in indicators)),
+        ]
+    ):
+        meta.write_string(row, 0, key)
+        meta.write(row, 1, value)

@@ -27,7 +27,7 @@ from tasks.standing.periods import period_containing, previous_period
 CHUNK = 1000
 MAX_PERIODS = 120  # ten years of monthly reports is more than any plan runs
 LIGHT_FIELDS = ["light", "light_reasons", "latest_report", "light_on"]
-REPORTING_FIELDS = ["reporting", "reporting_period", "reports_expected", "reports_on_time"]
+REPORTING_FIELDS = ["reporting", "reporting_period", "reports_expected", "reports_on_time", "light"]
 
 # The ids of the tasks, and of the reports, touched within the `refreshing()` block, if any.
 _touched = ContextVar("touched", default=None)
@@ -178,6 +178,7 @@ def reassessed(tasks, today, history):
             resp.reports_expected, resp.reports_on_time = on_time_record(
                 task, resp.unit_id, periods[task.plan_id], history
             )
+            resp.light = task.light
             if before != [getattr(resp, name) for name in REPORTING_FIELDS]:
                 changed.append(resp)
     return changed
