@@ -1,13 +1,11 @@
-from functools import cached_property
-
 from django.contrib import admin
 from django.core.paginator import Paginator
-from django.db import connection
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from reform.formats import FORMATS
+from reform.paging import EstimatedCount
 from tasks.excel.resources import PlanResource, ProgressReportResource, TaskResource
 from tasks.models import (
     Attachment,
@@ -22,8 +20,6 @@ from tasks.models import (
 )
 from tasks.standing.refresh import refreshing
 from units.roles import reads_everything
-
-LARGE_TABLE = 10_000  # rows from which an estimate serves
 
 
 class StandingAdmin:
@@ -60,27 +56,10 @@ class ScopedAdmin(StandingAdmin):
         return super().get_export_resource_kwargs(request, **kwargs) | {"user": request.user}
 
 
-class EstimatedCount(Paginator):
-    """A whole table's rows counted by PostgreSQL's estimate (kept by ANALYZE and autovacuum):
-    an exact count of a province's million reports took most of a changelist's time."""
-
-    @cached_property
-    def count(self):
-        table = self.object_list.model._meta.db_table
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
-                estimate = int(cursor.fetchone()[0])
-            if estimate >= LARGE_TABLE:
-                return estimate
-        return super().count
-
-
 class LargeTableAdmin:
-    """The changelist of a table of hundreds of thousands of rows: fifty to a page, counted by
-    estimate when it shows the whole table (no filter or search, and a reader of every row)."""
+    """The changelist of a table of hundreds of thousands of rows, counted by estimate when it
+    shows the whole table (no filter or search, and a reader of every row)."""
 
-    list_per_page = 50
     show_full_result_count = False  # a second COUNT of every row on each filtered page
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):

@@ -228,9 +228,9 @@ def test_where_plans_are_too_many_to_list_the_list_finds_them_by_title(
     leader_client, db, monkeypatch
 ):
     """A province's thousands of plans made every task list page a select of 150 KB: past
-    PLANS_LISTED the 方案 filter is a search by title (the exact title, else a part of it),
+    LISTED the 方案 filter is a search by title (the exact title, else a part of it),
     and a plan chosen by its id (the dashboards' links) shows as its title, to clear."""
-    monkeypatch.setattr("tasks.pages.filters.PLANS_LISTED", 2)
+    monkeypatch.setattr("tasks.pages.filters.LISTED", 2)
     unit = make_unit()
     plans = [make_plan(title=title) for title in ["规模方案1", "规模方案12", "另一方案"]]
     for plan in plans:
@@ -278,3 +278,27 @@ def test_a_dashboards_count_of_finished_tasks_links_to_the_tasks_it_counts(leade
         f'href="{reverse("tasks:list")}?plan={plan.pk}&amp;light=done"><span class="kpi-value">2'
     )
     assert light in html
+
+
+def test_where_units_are_too_many_to_list_the_list_finds_them_by_name(
+    leader_client, db, monkeypatch
+):
+    monkeypatch.setattr("tasks.pages.filters.LISTED", 2)
+    units = [make_unit(name=name) for name in ["发展改革局", "发展和改革委员会", "财政局"]]
+    plan = make_plan()
+    for unit in units:
+        make_task(plan=plan, lead=[unit], title=f"{unit.name}牵头的任务")
+    make_task(plan=plan, support=[units[2]], title="财政局配合的任务")
+    url = reverse("tasks:list")
+    assert 'name="unit_name"' in leader_client.get(url).content.decode()
+    for query, shown in {
+        "unit_name=财政局": ["财政局牵头的任务", "财政局配合的任务"],
+        "unit_name=财政局&role=support": ["财政局配合的任务"],
+        "unit_name=发展": ["发展改革局牵头的任务", "发展和改革委员会牵头的任务"],
+        "unit_name=没有": [],
+    }.items():
+        html = leader_client.get(f"{url}?{query}").content.decode()
+        found = [t.title for t in Task.objects.all() if f">{t.title}<" in html]
+        assert sorted(found) == sorted(shown), query
+    html = leader_client.get(f"{url}?unit={units[2].pk}").content.decode()
+    assert "共 2 项任务" in html and 'class="chosen-plan"><span>财政局</span>' in html

@@ -41,9 +41,9 @@ class ProgressReportQuerySet(models.QuerySet):
         return self.select_related("task__plan").defer("task__plan__source_text")
 
     def with_article(self):
-        """What a report's article shows besides its fields (tasks.articles) and its
-        figures and attachments (`selectors.article_reports`): its unit and people, its
-        plan's reporting cycle (for the period's name)."""
+        """What a report's article (templates/tasks/_report.html) shows besides its fields,
+        figures and files: its unit and people, its plan's reporting cycle (for the period's
+        name)."""
         return self.with_task().select_related("unit", "author", "reviewed_by")
 
     def awaiting_review(self):

@@ -9,9 +9,11 @@ from tasks.models import Light, Plan, Responsibility, Section, Task
 from units.models import Unit
 
 ALL = _("全部")
-# More plans than this are found by their title, not chosen from a list: a province's
-# thousands made every task list page a select of 150 KB that nobody could scroll.
-PLANS_LISTED = 200
+# More plans or units than this are found by their name, not chosen from a list: a province's
+# thousands of plans made every task list page a select of 150 KB that nobody could scroll.
+LISTED = 200
+# The filter of a row chosen by its id (the dashboards' links), and its search by name.
+SEARCHED = {"plan": "plan_title", "unit": "unit_name"}
 
 
 def row_id(text):
@@ -44,6 +46,11 @@ class TaskFilter(filters.FilterSet):
         queryset=Unit.objects.none(),
         method="filter_unit",
         empty_label=ALL,
+    )
+    unit_name = filters.CharFilter(
+        label=_("责任部门"),
+        method="filter_unit_name",
+        widget=forms.TextInput(attrs={"placeholder": _("输入单位名称查找")}),
     )
     role = filters.ChoiceFilter(
         label=_("职责"),
@@ -96,11 +103,24 @@ class TaskFilter(filters.FilterSet):
         self.filters["section"].queryset = sections
         answering = Responsibility.objects.filter(unit=OuterRef("pk"))
         self.filters["unit"].queryset = Unit.objects.filter(Exists(answering)).only("pk", "name")
-        if plans.count() > PLANS_LISTED:
-            # Chosen by its title; a plan's id (the dashboards' links) still filters.
-            self.filters["plan"].extra["widget"] = forms.HiddenInput
-        else:
-            del self.filters["plan_title"]
+        listed = {"plan": plans.count(), "unit": Unit.objects.count()}  # the answering, at most
+        for name, search in SEARCHED.items():
+            if listed[name] > LISTED:
+                # Found by name; an id (the dashboards' links) still filters.
+                self.filters[name].extra["widget"] = forms.HiddenInput
+            else:
+                del self.filters[search]
+
+    def searches(self):
+        """The lists searched by name: each search field, the errors of the id it stands in
+        for (a link to a row that is gone), and the row chosen by that id, shown by name."""
+        form = self.form
+        chosen = form.cleaned_data if form.is_valid() else {}
+        return [
+            {"field": form[search], "errors": form[name].errors, "chosen": chosen.get(name)}
+            for name, search in SEARCHED.items()
+            if search in form.fields
+        ]
 
     def filter_plan_title(self, queryset, name, text):
         """The tasks of the plan with this title, or of every plan whose title contains it."""
@@ -112,6 +132,20 @@ class TaskFilter(filters.FilterSet):
             return queryset.filter(plan__in=named)
         return queryset.filter(plan__title__icontains=text)
 
+    def filter_unit_name(self, queryset, name, text):
+        """The tasks of the unit with this name, or of every unit whose name contains it (in
+        a role)."""
+        text = text.strip()
+        if not text:
+            return queryset
+        units = Unit.objects.filter(name=text)
+        if not units.exists():
+            units = Unit.objects.filter(Q(name__icontains=text) | Q(short_name__icontains=text))
+        answering = Responsibility.objects.filter(unit__in=units)
+        if role := self.form.cleaned_data.get("role"):
+            answering = answering.filter(role=role)
+        return queryset.filter(pk__in=answering.values("task"))
+
     def filter_unit(self, queryset, name, unit):
         """The unit's tasks (in a role). A task answers to a unit once (`Responsibility`'s
         unique task and unit), so joined to the unit's responsibilities each task comes once."""
@@ -122,7 +156,7 @@ class TaskFilter(filters.FilterSet):
         return queryset.filter(**wanted)
 
     def filter_role(self, queryset, name, role):
-        if self.form.cleaned_data.get("unit"):
+        if self.form.cleaned_data.get("unit") or self.form.cleaned_data.get("unit_name"):
             return queryset  # applied together with the unit
         # A semi-join, as for the unit: DISTINCT over the join sorted 100,000 tasks' rows.
         return queryset.filter(pk__in=Responsibility.objects.filter(role=role).values("task"))

@@ -3,6 +3,7 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 
+from reform.paging import EstimatedCount
 from tasks.models import ProgressReport, Reminder, Responsibility, Task
 from tasks.standing.lights import OWING, SENT, indicators_with_actuals
 
@@ -89,19 +90,20 @@ def indicator_progress(task):
     return indicators_with_actuals([task]).get(task.pk, [])
 
 
-def page_of(ordered, number, size, rows):
+def page_of(ordered, number, size, rows, *, whole=False):
     """Page `number` of the rows of `ordered` (a queryset in its order), read from `rows`
     with what they join. The page's ids are found first: a deep page skips ids along an
-    index, not joined rows."""
-    page = Paginator(ordered.values_list("pk", flat=True), size).get_page(number)
+    index, not joined rows. `whole`: `ordered` is the whole table, counted by estimate."""
+    paginator = EstimatedCount if whole else Paginator
+    page = paginator(ordered.values_list("pk", flat=True), size).get_page(number)
     found = rows.in_bulk(list(page.object_list))
     page.object_list = [found[pk] for pk in page.object_list if pk in found]
     return page
 
 
-def tasks_page(tasks, number, size):
+def tasks_page(tasks, number, size, *, whole=False):
     """A page of tasks with their plans and units."""
-    return page_of(tasks, number, size, Task.objects.with_units())
+    return page_of(tasks, number, size, Task.objects.with_units(), whole=whole)
 
 
 def review_queue(number, size):

@@ -10,6 +10,7 @@ from tasks.excel.ledger import export_ledger, plan_workbook
 from tasks.models import Task
 from tasks.pages.filters import TaskFilter
 from tasks.pages.selectors import tasks_page
+from units.roles import reads_everything
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -23,10 +24,10 @@ def task_list(request):
     filterset = TaskFilter(request.GET or None, queryset=tasks, user=request.user)
     if request.GET.get("export") == "xlsx":
         return task_list_export(filterset)
-    page = tasks_page(filterset.qs, request.GET.get("page"), PAGE_SIZE)
-    # A plan chosen by its id where plans are found by title shows as its title.
-    chosen = filterset.form.is_valid() and filterset.form.cleaned_data.get("plan")
-    ctx = {"filter": filterset, "chosen_plan": chosen, "page": page, "tasks": page.object_list}
+    # Every task, to a reader of every task: counted by estimate (共约 100,000 项).
+    whole = set(request.GET) <= {"page", "o"} and reads_everything(request.user)
+    page = tasks_page(filterset.qs, request.GET.get("page"), PAGE_SIZE, whole=whole)
+    ctx = {"filter": filterset, "page": page, "tasks": page.object_list}
     return render(request, "tasks/task_list.html", ctx)
 
 
