@@ -224,6 +224,14 @@ def test_a_units_task_list_keeps_plan_and_document_order(leader_client, db):
     assert "甲二" not in leader_client.get(f"/tasks/?unit={unit.pk}&role=lead").content.decode()
 
 
+def assert_lists(client, shown_by_query):
+    """The task list shows exactly these tasks (by title) for each query."""
+    for query, shown in shown_by_query.items():
+        html = client.get(f"{reverse('tasks:list')}?{query}").content.decode()
+        found = [t.title for t in Task.objects.all() if f">{t.title}<" in html]
+        assert sorted(found) == sorted(shown), query
+
+
 def test_where_plans_are_too_many_to_list_the_list_finds_them_by_title(
     leader_client, db, monkeypatch
 ):
@@ -239,14 +247,14 @@ def test_where_plans_are_too_many_to_list_the_list_finds_them_by_title(
     html = leader_client.get(url).content.decode()
     assert "<option" not in html.split('name="plan')[1].split("</div>")[0]
     assert 'name="plan_title"' in html and 'type="hidden" name="plan"' in html
-    for query, shown in {
-        "plan_title=规模方案1": ["规模方案1的任务"],  # that title exactly
-        "plan_title=规模": ["规模方案1的任务", "规模方案12的任务"],
-        "plan_title=没有": [],
-    }.items():
-        html = leader_client.get(f"{url}?{query}").content.decode()
-        found = [t.title for t in Task.objects.all() if f">{t.title}<" in html]
-        assert sorted(found) == sorted(shown), query
+    assert_lists(
+        leader_client,
+        {
+            "plan_title=规模方案1": ["规模方案1的任务"],  # that title exactly
+            "plan_title=规模": ["规模方案1的任务", "规模方案12的任务"],
+            "plan_title=没有": [],
+        },
+    )
     html = leader_client.get(f"{url}?plan={plans[2].pk}").content.decode()
     assert "共 1 项任务" in html and 'class="chosen-plan"><span>另一方案</span>' in html
     assert 'name="plan_title"' not in html
@@ -291,14 +299,35 @@ def test_where_units_are_too_many_to_list_the_list_finds_them_by_name(
     make_task(plan=plan, support=[units[2]], title="财政局配合的任务")
     url = reverse("tasks:list")
     assert 'name="unit_name"' in leader_client.get(url).content.decode()
-    for query, shown in {
-        "unit_name=财政局": ["财政局牵头的任务", "财政局配合的任务"],
-        "unit_name=财政局&role=support": ["财政局配合的任务"],
-        "unit_name=发展": ["发展改革局牵头的任务", "发展和改革委员会牵头的任务"],
-        "unit_name=没有": [],
-    }.items():
-        html = leader_client.get(f"{url}?{query}").content.decode()
-        found = [t.title for t in Task.objects.all() if f">{t.title}<" in html]
-        assert sorted(found) == sorted(shown), query
+    assert_lists(
+        leader_client,
+        {
+            "unit_name=财政局": ["财政局牵头的任务", "财政局配合的任务"],
+            "unit_name=财政局&role=support": ["财政局配合的任务"],
+            "unit_name=发展": ["发展改革局牵头的任务", "发展和改革委员会牵头的任务"],
+            "unit_name=没有": [],
+        },
+    )
     html = leader_client.get(f"{url}?unit={units[2].pk}").content.decode()
     assert "共 2 项任务" in html and 'class="chosen-plan"><span>财政局</span>' in html
+
+
+def test_the_whole_task_list_is_counted_by_estimate_where_the_table_is_large(
+    leader_client, lvjian, monkeypatch
+):
+    """PostgreSQL's estimate of a table's rows serves a list of every task (共约 N 项);
+    a filtered list, and SQLite, count exactly."""
+    from django.db import connection
+
+    monkeypatch.setattr("reform.paging.LARGE_TABLE", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE tasks_task" if connection.vendor == "postgresql" else "SELECT 1")
+    url = reverse("tasks:list")
+    html = leader_client.get(url).content.decode()
+    exact = Task.objects.count()
+    if connection.vendor == "postgresql":
+        assert re.search(r"共约 \d+ 项任务", html)
+    else:
+        assert f"共 {exact} 项任务" in html
+    filtered = leader_client.get(f"{url}?plan={lvjian.pk}").content.decode()
+    assert "共 19 项任务" in filtered

@@ -155,3 +155,15 @@ def test_report_submission(db):
     small = submit()
     add_work(unit, other, 25)
     assert submit() == small <= 23
+
+
+def test_admin_changelists_of_tasks_and_reports(db):
+    unit, other = make_unit(), make_unit()
+    client = Client()
+    client.force_login(make_user("it", is_staff=True, is_superuser=True))
+    add_work(unit, other, 2)
+    urls = ["/admin/tasks/task/", "/admin/tasks/progressreport/", "/admin/tasks/task/?year=2024"]
+    small = [queries_for(client, url) for url in urls]
+    add_work(unit, other, 25)
+    assert [queries_for(client, url) for url in urls] == small
+    assert max(small) <= 12

@@ -1,10 +1,10 @@
 """Stored standing: each task's light, its reasons and its latest accepted report, and each
-responsible unit's reporting and on-time record.
+responsible unit's reporting, on-time record and its task's light.
 
 The rules are in tasks/standing/lights.py; this module stores what they give, so that lists
-filter and sort and dashboards count in SQL at any size. Every save and delete of a plan, task,
-responsibility, indicator, report or figure refreshes the tasks concerned (`touched`, connected
-in tasks/apps.py), whichever path made it: services, the admin, imports, the seed, a shell.
+filter and sort and dashboards count in SQL at any size. Every save and delete of a unit, plan,
+task, responsibility, indicator, report or figure refreshes the tasks concerned (`touched`,
+connected in tasks/apps.py), whichever path made it: services, the admin, imports, the seed.
 Writes of many rows run in `refreshing()`, which refreshes each task they touched once, at the
 end, in their transaction. Time alone moves lights: `python manage.py refresh_standing`
 refreshes every task once a day.
