@@ -306,12 +306,14 @@ def main():
     stored = json.loads(manage("shell", stdin=STORED, env=env).strip().splitlines()[-1])
     stored_keys = {(t, u, p): figures for t, u, p, figures in stored}
     acknowledged = {key for run_ in runs for key in run_.pop("acknowledged")}
-    within = [r["rate"] for r in runs if r["errors"] == 0 and r["max_p95_ms"] <= 250]
+    within = [r for r in runs if r["errors"] == 0 and r["max_p95_ms"] <= 250]
+    capacity = max(within, key=lambda r: r["rate"], default=None)
     report = {
         "database": args.database,
         "workers": args.workers,
         "runs": runs,
-        "capacity": max(within, default=None),
+        # The highest rate at which every kind's p95 stayed within 250 ms, and its requests.
+        "capacity": capacity and {"rate": capacity["rate"], "rps": capacity["rps"]},
         "acknowledged": len(acknowledged),
         "lost": len(acknowledged - set(stored_keys)),
         "partial": sum(1 for key in acknowledged if stored_keys.get(key, 1) != 1),

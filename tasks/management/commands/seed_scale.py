@@ -27,7 +27,10 @@ PHRASES = [
 
 
 class Command(BaseCommand):
-    help = "Realistic data at scale for the benchmark: plans of 20–60 tasks, units, reports."
+    help = (
+        "Realistic data at scale for the benchmark: plans of 20–60 tasks among 8–20 of the "
+        "units each, and their reports."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--tasks", type=int, required=True)
@@ -102,9 +105,12 @@ class Command(BaseCommand):
             for n in range(1, size + 1)
         )
         Task.history.bulk_history_create(tasks, default_date=timezone.now())
+        # A plan assigns its tasks among the departments of the office that issues it: a
+        # dozen or so, not any of the province's hundreds.
+        departments = rng.sample(units, k=min(len(units), rng.randint(8, 20)))
         responsibilities = []
         for task in tasks:
-            chosen = rng.sample(units, k=min(len(units), rng.randint(1, 3)))
+            chosen = rng.sample(departments, k=min(len(departments), rng.randint(1, 3)))
             responsibilities += [
                 Responsibility(task=task, unit=u, role="lead" if i == 0 else "support", seq=i)
                 for i, u in enumerate(chosen)
