@@ -194,3 +194,20 @@ def test_the_plan_list_is_paged_and_counts_each_plans_tasks(client, db):
     second = client.get("/plans/?page=2").content.decode()
     assert second.count('class="card plan-card"') == Plan.objects.count() - 24
     assert "方案23" in second and "方案23" not in first
+
+
+def test_a_units_tasks_are_listed_in_the_unit_pages_order(client, db):
+    """Plan by plan (in the order plans were issued) and by 序号 within each: the unit page's
+    牵头 items and the task list of the unit's 牵头 tasks read alike."""
+    unit = make_unit()
+    later, earlier = make_plan(year=2025), make_plan(year=2024)
+    titles = []
+    for plan in (later, earlier):
+        for seq in (2, 1):
+            task = make_task(plan=plan, seq=seq, lead=[unit], title=f"{plan.year}-{seq}")
+            titles.append(task.title)
+    client.force_login(make_user("member", unit=unit))
+    expected = ["2025-1", "2025-2", "2024-1", "2024-2"]
+    for url in [unit.get_absolute_url(), f"{reverse('tasks:list')}?unit={unit.pk}&role=lead"]:
+        html = client.get(url).content.decode()
+        assert sorted(titles, key=html.index) == expected, url
