@@ -271,3 +271,19 @@ def test_a_unit_renamed_is_named_in_its_tasks_reasons(db, time_machine):
     unit.name = "宣传统战部"
     unit.save()
     assert Task.objects.get(pk=task.pk).reasons == ["宣传统战部2023年第1季度进展逾期未报"]
+
+
+def test_rows_loaded_as_they_were_saved_keep_their_standing(db, tmp_path):
+    """A restored backup (loaddata: raw saves) brings each task's standing with it; a
+    refresh per row on the way in would read tables half loaded."""
+    unit = make_unit()
+    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    Task.objects.filter(pk=task.pk).update(light="yellow")  # as a backup might hold it
+    fixture = tmp_path / "task.json"
+    with fixture.open("w") as out:
+        call_command("dumpdata", "tasks.task", "tasks.responsibility", stdout=out)
+    call_command("loaddata", fixture, verbosity=0)
+    assert Task.objects.get(pk=task.pk).light == "yellow"
+    task.title = "改名"
+    task.save()  # an ordinary save refreshes it
+    assert Task.objects.get(pk=task.pk).light != "yellow"
