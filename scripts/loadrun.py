@@ -31,7 +31,17 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from soak import ENV, PASSWORD, Client, manage, percentile, report_data, start_server, stop
+from soak import (
+    DROPPED,
+    ENV,
+    PASSWORD,
+    Client,
+    manage,
+    percentile,
+    report_data,
+    start_server,
+    stop,
+)
 
 SETUP = """
 import json
@@ -123,7 +133,7 @@ class Visitor:
         started = self.started()
         try:
             status, body, headers = self.client.request(path)
-        except OSError as exc:
+        except DROPPED as exc:
             self.results.append((kind, type(exc).__name__, time.perf_counter() - started, None))
             return None
         self.results.append((kind, status, time.perf_counter() - started, None))
@@ -169,7 +179,7 @@ class Department(Visitor):
             status, _body, headers = self.client.request(
                 f"/tasks/{task}/report/?unit={self.unit}", data
             )
-        except OSError as exc:
+        except DROPPED as exc:
             self.results.append(("submit", type(exc).__name__, time.perf_counter() - started, None))
             return
         acknowledged = status == 302 and f"/tasks/{task}/" in (headers.get("Location") or "")

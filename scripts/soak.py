@@ -12,6 +12,7 @@ without their figure, must be 0). Exit status 1 when anything was lost or partia
 """
 
 import argparse
+import http.client
 import http.cookiejar
 import json
 import os
@@ -35,6 +36,8 @@ DB = "reform_soak"
 TASKS = 120
 PASSWORD = "soak-Password-1"
 LOG = "/tmp/reform-soak-gunicorn.log"
+# What a request may end in when its worker is killed or the server restarts mid-response.
+DROPPED = (OSError, http.client.HTTPException)
 ENV = os.environ | {
     "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DB}",
     "DEBUG": "false",
@@ -228,7 +231,7 @@ def submitter(n, tasks, deadline, results):
             )
             if status in (200, 409):
                 pending.pop(0)  # refused with a message (e.g. the period is taken)
-        except OSError as exc:
+        except DROPPED as exc:
             results.append(("error", type(exc).__name__, time.perf_counter() - started, None))
             time.sleep(0.2)
 
