@@ -37,7 +37,7 @@ def leader_client(demo_users):
 def dashboard(plan, today):
     """The dashboard's numbers as a page shows them: the plan's standing refreshed first."""
     refresh_standing(Task.objects.filter(plan=plan), today)
-    return plan_dashboard(plan, today)
+    return plan_dashboard(plan)
 
 
 def report(task, unit, period, submitted_on, state="accepted", **fields):

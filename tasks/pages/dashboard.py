@@ -134,7 +134,7 @@ def summary(tasks, params):
     return total, list(sections.values()), units
 
 
-def plan_dashboard(plan, today):
+def plan_dashboard(plan):
     tasks = list(Task.objects.with_units().filter(plan=plan).order_by("seq"))
     total, sections, units = summary(tasks, {"plan": plan.pk})
     by_section = defaultdict(list)

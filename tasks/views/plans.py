@@ -72,7 +72,7 @@ def plan_list(request):
 def plan_detail(request, plan_id):
     """The plan dashboard: where the plan stands, by section and by unit, and every task."""
     plan = get_plan_or_404(request.user, plan_id)
-    ctx = plan_dashboard(plan, timezone.localdate()) | {
+    ctx = plan_dashboard(plan) | {
         "plan": plan,
         "can_review": is_office(request.user),
         "can_align": reads_everything(request.user),
