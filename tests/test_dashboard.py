@@ -331,3 +331,10 @@ def test_the_whole_task_list_is_counted_by_estimate_where_the_table_is_large(
         assert f"共 {exact} 项任务" in html
     filtered = leader_client.get(f"{url}?plan={lvjian.pk}").content.decode()
     assert "共 19 项任务" in filtered
+
+
+def test_a_name_no_database_can_hold_is_refused_with_its_message(leader_client, db, monkeypatch):
+    monkeypatch.setattr("tasks.pages.filters.LISTED", 0)
+    make_task(lead=[make_unit()])
+    html = leader_client.get(f"{reverse('tasks:list')}?unit_name=%00").content.decode()
+    assert re.search(r'name="unit_name"[^>]*>\s*<p class="error">[^<]+</p>', html)

@@ -112,12 +112,16 @@ class TaskFilter(filters.FilterSet):
                 del self.filters[search]
 
     def searches(self):
-        """The lists searched by name: each search field, the errors of the id it stands in
-        for (a link to a row that is gone), and the row chosen by that id, shown by name."""
+        """The lists searched by name: each search field, its errors and those of the id it
+        stands in for (a link to a row that is gone), and the row chosen by that id."""
         form = self.form
         chosen = form.cleaned_data if form.is_valid() else {}
         return [
-            {"field": form[search], "errors": form[name].errors, "chosen": chosen.get(name)}
+            {
+                "field": form[search],
+                "errors": [*form[search].errors, *form[name].errors],
+                "chosen": chosen.get(name),
+            }
             for name, search in SEARCHED.items()
             if search in form.fields
         ]
