@@ -1,5 +1,6 @@
 import io
 import os
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -145,10 +146,12 @@ def report_data(**overrides):
     """A valid POST for the report form of a task without indicators."""
     from django.utils import timezone
 
-    from tasks.standing.periods import period_containing
+    from tasks.standing.periods import plan_periods
 
+    # The 绿建区 plan runs through 2023: its latest period up to today.
+    lvjian = Plan(year=2023, starts_on=date(2023, 1, 1), ends_on=date(2023, 12, 31))
     data = {
-        "period": period_containing(Plan(year=2023), timezone.localdate()).start.isoformat(),
+        "period": plan_periods(lvjian, timezone.localdate())[0].start.isoformat(),
         "status": "in_progress",
         "percent": "40",
         "progress": "已召开部署会，制定激励办法。",

@@ -8,7 +8,7 @@ import pytest
 
 from tasks.models import Indicator, Plan, Task
 from tasks.standing.lights import Light, assess
-from tasks.standing.periods import period_containing, recent_periods
+from tasks.standing.periods import period_containing, plan_periods, reporting_periods
 from units.models import Unit
 
 UNIT = Unit(pk=1, name="产业处")
@@ -16,7 +16,8 @@ Q1, Q2 = date(2024, 1, 1), date(2024, 4, 1)
 
 
 def light(today, *, sent=(), status="in_progress", due=None, closed=False, indicators=(), **plan):
-    plan = Plan(**({"year": 2024, "reporting_cycle": "quarterly"} | plan))
+    year = {"year": 2024, "starts_on": date(2024, 1, 1), "ends_on": date(2024, 12, 31)}
+    plan = Plan(**(year | {"reporting_cycle": "quarterly"} | plan))
     task = Task(plan=plan, status=status, due_on=due)
     if closed:
         task.closed_at = datetime(2024, 5, 1, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -68,8 +69,12 @@ def indicator(actual, target=2000, comparator=">="):
             {"reporting_cycle": "custom", "cycle_months": 6, "sent": [date(2024, 1, 1)]},
             Light.GREEN,
         ),
-        # a plan issued mid-year owes nothing for the periods before it
-        (date(2024, 8, 1), {"issued_on": date(2024, 7, 15)}, Light.GREEN),
+        # a plan starting mid-year owes nothing for the periods before it
+        (date(2024, 8, 1), {"starts_on": date(2024, 7, 15)}, Light.GREEN),
+        # after its end: unfinished is red (逾期未完成), with no period after the end owed
+        (date(2024, 12, 31), {"sent": [Q1, Q2, date(2024, 7, 1)]}, Light.YELLOW),
+        (date(2025, 1, 1), {"sent": [Q1, Q2, date(2024, 7, 1)]}, Light.RED),
+        (date(2026, 12, 6), {"status": "done"}, Light.DONE),
         # the plan's own settings: due day 20, grace 0, warning 5
         (date(2024, 4, 21), {"report_due_day": 20, "grace_days": 0}, Light.RED),
         (date(2024, 4, 20), {"report_due_day": 20, "grace_days": 0}, Light.YELLOW),
@@ -119,7 +124,27 @@ def test_periods(cycle, months, day, label, deadline):
     assert period.start <= day <= period.end
 
 
-def test_recent_periods_cross_the_year():
-    plan = Plan(year=2024, reporting_cycle="quarterly")
-    starts = [p.start for p in recent_periods(plan, date(2024, 2, 1))]
+def test_a_plan_s_periods_run_from_its_start_to_today_or_its_end():
+    plan = Plan(year=2023, starts_on=date(2023, 5, 10), reporting_cycle="quarterly")
+    starts = [p.start for p in plan_periods(plan, date(2024, 2, 1))]
     assert starts == [date(2024, 1, 1), date(2023, 10, 1), date(2023, 7, 1), date(2023, 4, 1)]
+    plan.ends_on = date(2023, 12, 31)
+    starts = [p.start for p in plan_periods(plan, date(2026, 12, 6))]
+    assert starts == [date(2023, 10, 1), date(2023, 7, 1), date(2023, 4, 1)]
+    assert plan_periods(plan, date(2023, 1, 15)) == []
+
+
+@pytest.mark.parametrize(
+    ("today", "expected"),
+    [
+        (date(2022, 12, 20), (None, None)),  # before the plan starts
+        (date(2023, 2, 1), (None, date(2023, 1, 1))),  # its first period
+        (date(2023, 8, 15), (date(2023, 4, 1), date(2023, 7, 1))),
+        (date(2024, 1, 3), (date(2023, 10, 1), None)),  # ended: its last period is the last
+        (date(2026, 12, 6), (date(2023, 10, 1), None)),
+    ],
+)
+def test_the_periods_reported_on_stay_within_the_plan(today, expected):
+    plan = Plan(year=2023, starts_on=date(2023, 1, 1), ends_on=date(2023, 12, 31))
+    periods = reporting_periods(plan, today)
+    assert tuple(p and p.start for p in periods) == expected

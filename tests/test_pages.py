@@ -204,10 +204,10 @@ def test_a_units_tasks_are_listed_in_the_unit_pages_order(client, db):
     titles = []
     for plan in (later, earlier):
         for seq in (2, 1):
-            task = make_task(plan=plan, seq=seq, lead=[unit], title=f"{plan.year}-{seq}")
+            task = make_task(plan=plan, seq=seq, lead=[unit], title=f"任务{plan.year}-{seq}")
             titles.append(task.title)
     client.force_login(make_user("member", unit=unit))
-    expected = ["2025-1", "2025-2", "2024-1", "2024-2"]
+    expected = ["任务2025-1", "任务2025-2", "任务2024-1", "任务2024-2"]
     for url in [unit.get_absolute_url(), f"{reverse('tasks:list')}?unit={unit.pk}&role=lead"]:
         html = client.get(url).content.decode()
         assert sorted(titles, key=html.index) == expected, url

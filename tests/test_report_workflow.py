@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tasks import services
 from tasks.models import Attachment, ProgressReport
-from tasks.standing.periods import period_containing, recent_periods
+from tasks.standing.periods import plan_periods
 from tests.conftest import lvjian_task, report_data
 from units.models import Unit
 
@@ -67,8 +67,8 @@ def test_indicator_values_are_stored_against_the_indicator(client, demo_users):
         ({"progress": "   "}, "请填写工作进展"),
         ({"status": "done", "percent": "80"}, "完成进度应为100%"),
         ({"status": "bogus"}, "选择一个有效的选项"),
-        ({"period": "1999-01-01"}, "只能填报近期尚未报送的周期"),
-        ({"period": "2024-13-45"}, "只能填报近期尚未报送的周期"),
+        ({"period": "1999-01-01"}, "只能填报方案执行期内尚未报送的周期"),
+        ({"period": "2024-13-45"}, "只能填报方案执行期内尚未报送的周期"),
         ({"period": ""}, "这个字段是必填项"),
         ({"figures-0-value": "12"}, "请填写数据名称"),
         ({"figures-0-name": "x", "figures-0-value": "很多"}, "输入一个数字"),
@@ -106,7 +106,7 @@ def test_a_draft_can_be_saved_edited_and_submitted(chanye, task6):
 def test_one_report_per_unit_and_period(chanye, task6):
     submit(chanye, task6)
     response = submit(chanye, task6)
-    assert "只能填报近期尚未报送的周期" in response.content.decode()
+    assert "只能填报方案执行期内尚未报送的周期" in response.content.decode()
     assert ProgressReport.objects.filter(task=task6).count() == 1
 
 
@@ -116,7 +116,7 @@ def test_a_second_report_for_a_period_is_refused_wherever_it_comes_from(demo_use
     which checks Meta's constraints itself: a new one must be added there)."""
     author = demo_users["chanye"]
     unit = Unit.objects.get(name="产业处")
-    now, before = [p.start for p in recent_periods(task6.plan, timezone.localdate())][:2]
+    now, before = [p.start for p in plan_periods(task6.plan, timezone.localdate())][:2]
 
     def save(progress, period, **kwargs):
         values = {"period": period, "status": "in_progress", "percent": 40, "progress": progress}
@@ -143,7 +143,7 @@ def test_two_submissions_of_one_period_at_once_leave_one_and_say_why(
     is refused by the database and answered with the check's message (which the form
     shows), not an error page."""
     unit = Unit.objects.get(name="产业处")
-    period = period_containing(task6.plan, timezone.localdate()).start
+    period = plan_periods(task6.plan, timezone.localdate())[0].start
     check = ProgressReport.validate_constraints
     checked = []
 
@@ -175,7 +175,7 @@ def test_each_report_on_the_task_page_names_its_period(chanye, task6):
     """Two reports sent the same day differ by the period they are for, which heads each."""
     submit(chanye, task6)
     html = chanye.get(task6.get_absolute_url()).content.decode()
-    label = period_containing(task6.plan, timezone.localdate()).label
+    label = plan_periods(task6.plan, timezone.localdate())[0].label
     assert f'<span class="report-period">{label}</span>' in html
 
 
@@ -184,7 +184,7 @@ def test_the_form_proposes_a_period_the_unit_has_not_reported(chanye, task6):
     report sent twice for one period was refused, with nothing the user could do)."""
     submit(chanye, task6)
     html = chanye.get(reverse("tasks:report", args=[task6.pk])).content.decode()
-    sent = period_containing(task6.plan, timezone.localdate())
+    sent = plan_periods(task6.plan, timezone.localdate())[0]
     assert report_data()["period"] == sent.start.isoformat()
     assert f'value="{sent.start}"' not in html
     assert re.search(r'<option value="[-\d]+" selected>', html)
@@ -194,26 +194,26 @@ def test_the_form_proposes_a_period_the_unit_has_not_reported(chanye, task6):
 def test_a_draft_cannot_move_to_a_period_already_reported(chanye, task6):
     submit(chanye, task6)
     sent = report_data()["period"]
-    earlier = recent_periods(task6.plan, timezone.localdate())[1].start
+    earlier = plan_periods(task6.plan, timezone.localdate())[1].start
     draft = ProgressReport.objects.create(
         task=task6, unit=Unit.objects.get(name="产业处"), period=earlier, progress="草稿"
     )
     url = reverse("tasks:report_edit", args=[draft.pk])
     response = chanye.post(url, report_data(period=sent, version=draft.version))
-    assert "只能填报近期尚未报送的周期" in response.content.decode()
+    assert "只能填报方案执行期内尚未报送的周期" in response.content.decode()
     draft.refresh_from_db()
     assert (draft.period, draft.state) == (earlier, "draft")
 
 
-def test_once_every_recent_period_is_reported_the_form_says_so(chanye, task6):
+def test_once_every_period_of_the_plan_is_reported_the_form_says_so(chanye, task6):
     unit = Unit.objects.get(name="产业处")
-    for period in recent_periods(task6.plan, timezone.localdate()):
+    for period in plan_periods(task6.plan, timezone.localdate()):
         ProgressReport.objects.create(
             task=task6, unit=unit, period=period.start, state="accepted", progress="进展"
         )
     response = chanye.get(reverse("tasks:report", args=[task6.pk]), follow=True)
     assert response.redirect_chain == [(task6.get_absolute_url(), 302)]
-    assert "近期各周期的进展报告均已报送" in response.content.decode()
+    assert "方案执行期内各周期的进展报告均已报送" in response.content.decode()
 
 
 def test_review_return_then_accept_updates_the_task(chanye, task6, demo_users, client):

@@ -202,7 +202,7 @@ def test_an_indicator_edited_in_the_admin_changes_the_light_at_once(db, time_mac
     """序时进度: halfway through the year an indicator with nothing reported is behind pace."""
     time_machine.move_to("2023-07-01 10:00 +0800", tick=False)
     unit = make_unit()
-    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    task = make_task(plan=make_plan(year=2023, ends_on=date(2023, 12, 31)), lead=[unit])
     ProgressReport.objects.create(
         task=task, unit=unit, period=date(2023, 4, 1), state="accepted", progress="—"
     )
@@ -221,7 +221,7 @@ def test_an_indicator_edited_in_the_admin_changes_the_light_at_once(db, time_mac
 def test_a_figure_edited_in_the_admin_changes_the_light_at_once(db, time_machine):
     time_machine.move_to("2023-07-01 10:00 +0800", tick=False)
     unit = make_unit()
-    task = make_task(plan=make_plan(year=2023), lead=[unit])
+    task = make_task(plan=make_plan(year=2023, ends_on=date(2023, 12, 31)), lead=[unit])
     indicator = Indicator.objects.create(task=task, name="培训人次", target=100)
     report = ProgressReport.objects.create(
         task=task, unit=unit, period=date(2023, 4, 1), state="accepted", progress="—"

@@ -61,6 +61,8 @@ def plan_create(
         parent=parent,
         doc_number=doc_number or parsed.doc_number,
         issued_on=issued_on or parsed.issued_on,
+        starts_on=parsed.starts_on,
+        ends_on=parsed.ends_on,
     )
     plan.full_clean()
     plan.save()

@@ -61,8 +61,24 @@ class PlanPreviewForm(PlanSettingsForm):
     year = forms.IntegerField(label=_("年度"), min_value=1990, max_value=2100)
     doc_number = forms.CharField(label=_("文号"), max_length=50, required=False)
     issued_on = forms.DateField(label=_("印发日期"), required=False, widget=DATE_INPUT)
+    starts_on = forms.DateField(
+        label=_("执行起始"), required=False, widget=DATE_INPUT, help_text=_("空则为年度1月1日")
+    )
+    ends_on = forms.DateField(
+        label=_("执行截止"),
+        required=False,
+        widget=DATE_INPUT,
+        help_text=_("年度工作要点为当年12月31日；空表示长期执行"),
+    )
     source = forms.CharField(widget=forms.HiddenInput, strip=False)
     structure = forms.CharField(widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("执行截止不能早于执行起始。"))
+        return cleaned
 
     def clean_structure(self):
         try:
@@ -119,6 +135,8 @@ def preview_initial(parsed: ParsedPlan):
         "year": parsed.year or date.today().year,
         "doc_number": parsed.doc_number,
         "issued_on": parsed.issued_on,
+        "starts_on": parsed.starts_on,
+        "ends_on": parsed.ends_on,
         "structure": json.dumps(
             [{"code": s.code, "title": s.title, "tasks": len(s.tasks)} for s in parsed.sections],
             ensure_ascii=False,
@@ -172,4 +190,6 @@ def edited_plan(plan_form, task_formset) -> ParsedPlan:
         sections=sections,
         doc_number=data["doc_number"],
         issued_on=data["issued_on"],
+        starts_on=data["starts_on"],
+        ends_on=data["ends_on"],
     )

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from tasks.documents.dates import last_date, safe_date
+from tasks.documents.dates import last_date, plan_period, safe_date
 from tasks.documents.targets import find_targets
 
 SENTENCE_END = tuple("。；！？：:”’）)…")
@@ -76,6 +76,8 @@ class ParsedPlan:
     sections: list
     doc_number: str = ""
     issued_on: date | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
 
     def as_json(self):
         def number(value):
@@ -84,6 +86,8 @@ class ParsedPlan:
         return {
             "title": self.title,
             "year": self.year,
+            "starts_on": self.starts_on and self.starts_on.isoformat(),
+            "ends_on": self.ends_on and self.ends_on.isoformat(),
             "sections": [
                 {
                     "code": s.code,
@@ -181,12 +185,15 @@ def parse_plan(text: str) -> ParsedPlan:
         )
     title = plan_title(preamble) or (sections[0].title if sections else "")
     year, issued_on = plan_year(title, preamble, lines)
+    starts_on, ends_on = plan_period(title, year, issued_on, "\n".join(lines))
     plan = ParsedPlan(
         title=title,
         year=year,
         sections=[s for s in sections if s.tasks],
         doc_number=next((line for line in preamble if DOC_NUMBER.match(line)), ""),
         issued_on=issued_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
     )
     for task in plan.tasks:
         finish_task(task, year)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from tasks.documents.dates import plan_period
 from tasks.models import (
     Indicator,
     Plan,
@@ -80,15 +81,20 @@ def load_units(rows, changes):
 
 
 def load_plan(data, units, changes):
+    issued_on = parse_date(data["issued_on"])
+    source_text = (FIXTURES / data["source_file"]).read_text(encoding="utf-8")
+    starts_on, ends_on = plan_period(data["title"], data["year"], issued_on, source_text)
     plan = upsert(
         Plan,
         changes,
         {
             "doc_number": data["doc_number"],
             "issuing_unit": units[data["issuing_unit"]] if data["issuing_unit"] else None,
-            "issued_on": parse_date(data["issued_on"]),
+            "issued_on": issued_on,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
             "level": data["level"],
-            "source_text": (FIXTURES / data["source_file"]).read_text(encoding="utf-8"),
+            "source_text": source_text,
         },
         title=data["title"],
         year=data["year"],
@@ -148,6 +154,7 @@ def load_reports(rows, units, changes):
             plan__title__in={row["plan"] for row in rows}
         )
     }
+    accepted = []
     for row in rows:
         task = tasks[row["plan"], row["task"]]
         report = upsert(
@@ -177,3 +184,20 @@ def load_reports(rows, units, changes):
                 report=report,
                 name=fig["name"],
             )
+        if report.state == ProgressReport.State.ACCEPTED:
+            accepted.append(report)
+    # Each task takes its latest accepted report, the last of them in this order.
+    latest = {
+        r.task_id: r for r in sorted(accepted, key=lambda r: (r.submitted_on or date.min, r.pk))
+    }
+    for report in latest.values():
+        take_accepted(report, changes)
+
+
+def take_accepted(report, changes):
+    """A task takes the status and date of its latest accepted report, as on review
+    (`services.take_report`)."""
+    values = {"status": report.status, "last_reported_on": report.submitted_on}
+    if report.percent is not None:
+        values["percent"] = report.percent
+    upsert(Task, changes, values, pk=report.task_id)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from tasks.excel.template import (
@@ -24,7 +25,7 @@ from tasks.excel.template import (
     status_labels,
 )
 from tasks.models import Indicator, Plan, ProgressReport, Task
-from tasks.standing.periods import period_containing
+from tasks.standing.periods import period_containing, plan_periods
 from units.models import Unit
 from units.roles import is_office, unit_ids
 
@@ -128,6 +129,8 @@ def read_progress(file, *, user, plan=None) -> ImportResult:
     template_plan = Plan.objects.visible_to(user).filter(pk=meta_int(meta, "plan")).first()
     if template_plan is None:
         raise Refused("模板所属的方案不存在或无权访问。")
+    if template_plan.is_archived:
+        raise Refused("该方案已归档，不再接受进展报告。")
     if plan is not None and template_plan.pk != plan.pk:
         raise Refused(f"该模板属于另一个方案（{template_plan.title}），请在该方案下导入。")
     unit = Unit.objects.filter(pk=meta_int(meta, "unit")).first()
@@ -137,6 +140,10 @@ def read_progress(file, *, user, plan=None) -> ImportResult:
         period = period_containing(template_plan, date.fromisoformat(str(meta.get("period"))))
     except ValueError:
         raise Refused("模板信息已损坏，请重新下载填报模板。") from None
+    if period not in plan_periods(template_plan, timezone.localdate()):
+        raise Refused(
+            f"模板的填报周期（{period.label}）不在方案执行期内或尚未开始，请重新下载填报模板。"
+        )
     indicator_ids = [int(i) for i in str(meta.get("indicators") or "").split(",") if i.isdecimal()]
     header, body = rows[0], rows[1:]
     reader = RowReader(template_plan, unit, period.start, indicator_ids)

@@ -23,6 +23,10 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         return self
 
+    def current(self):
+        """Plans not archived: what pages show unless asked for the archive."""
+        return self.filter(archived_at__isnull=True)
+
 
 class Plan(models.Model):
     """One issued document: a 方案 or 实施意见 whose items become tracked tasks."""
@@ -34,6 +38,11 @@ class Plan(models.Model):
         PARK = "park", _("园区")
         STREET = "street", _("街道/乡镇")
         ENTERPRISE = "enterprise", _("企业")
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("执行中")
+        ENDED = "ended", _("已到期")
+        ARCHIVED = "archived", _("已归档")
 
     class Cycle(models.TextChoices):
         MONTHLY = "monthly", _("每月")
@@ -52,6 +61,26 @@ class Plan(models.Model):
     )
     issued_on = models.DateField(_("印发日期"), null=True, blank=True)
     year = models.PositiveIntegerField(_("年度"))
+    # The plan's period (执行期): reports are owed only within it, and a task without a
+    # deadline of its own is due at its end. Filled from the year when left empty: a yearly
+    # 工作要点 runs through its calendar year (tasks.documents.dates.plan_period).
+    starts_on = models.DateField(
+        _("执行起始"), null=True, blank=True, help_text=_("空则为年度1月1日")
+    )
+    ends_on = models.DateField(
+        _("执行截止"), null=True, blank=True, help_text=_("空表示长期执行，不设截止")
+    )
+    archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("归档人"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    archive_note = models.CharField(_("归档说明"), max_length=500, blank=True, editable=False)
     level = models.CharField(_("层级"), max_length=20, choices=Level)
     parent = models.ForeignKey(
         "self",
@@ -100,22 +129,33 @@ class Plan(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        if self.starts_on is None:
+            self.starts_on = date(self.year, 1, 1)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("tasks:plan", args=[self.pk])
 
     def clean(self):
         if self.reporting_cycle == self.Cycle.CUSTOM and not self.cycle_months:
             raise ValidationError({"cycle_months": _("自定义周期请填写每几个月报送一次。")})
+        if self.year and self.starts_on is None:
+            self.starts_on = date(self.year, 1, 1)
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("执行截止不能早于执行起始。")})
+
+    def state_on(self, today) -> str:
+        """执行中, 已到期 (its end has passed) or 已归档 (the office archived it)."""
+        if self.archived_at:
+            return self.State.ARCHIVED
+        if self.ends_on and self.ends_on < today:
+            return self.State.ENDED
+        return self.State.ACTIVE
 
     @property
-    def starts_on(self):
-        """When reporting starts: the issue date, or the first day of the plan's year."""
-        return self.issued_on or date(self.year, 1, 1)
-
-    @property
-    def ends_on(self):
-        """The end of the plan's year: the horizon for tasks without a deadline."""
-        return date(self.year, 12, 31)
+    def is_archived(self):
+        return self.archived_at is not None
 
 
 class Section(models.Model):
@@ -208,6 +248,26 @@ class Task(models.Model):
     percent = models.PositiveSmallIntegerField(
         _("完成进度（%）"), default=0, validators=PERCENT_VALIDATORS
     )
+    # 结转: the task of an earlier plan this one continues, and the first task of that chain
+    # (so that the whole chain is read in one query).
+    carried_from = models.OneToOneField(
+        "self",
+        verbose_name=_("承接自"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="carried_into",
+    )
+    origin = models.ForeignKey(
+        "self",
+        verbose_name=_("最初任务"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     parent_task = models.ForeignKey(
         "self",
         verbose_name=_("落实上级任务"),
@@ -253,8 +313,18 @@ class Task(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The latest report sent and not yet reviewed (待审核), shown beside the accepted state.
+    pending_report = models.ForeignKey(
+        "tasks.ProgressReport",
+        verbose_name=_("待审核报告"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     history = HistoricalRecords(
-        excluded_fields=["light", "light_on", "light_reasons", "latest_report"]
+        excluded_fields=["light", "light_on", "light_reasons", "latest_report", "pending_report"]
     )
 
     objects = TaskQuerySet.as_manager()
@@ -286,6 +356,11 @@ class Task(models.Model):
     @property
     def is_closed(self):
         return self.closed_at is not None
+
+    @property
+    def deadline(self):
+        """When the task is due: its own deadline, else its plan's end (none if neither)."""
+        return self.due_on or self.plan.ends_on
 
     @property
     def reasons(self):

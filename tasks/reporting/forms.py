@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tasks.models import ProgressReport, ReportFigure, Task
 from tasks.reporting.uploads import MultipleFileField
-from tasks.standing.periods import recent_periods
+from tasks.standing.periods import plan_periods
 
 
 class ReportForm(forms.ModelForm):
@@ -16,7 +16,9 @@ class ReportForm(forms.ModelForm):
     period = forms.TypedChoiceField(
         label=_("填报周期"),
         coerce=date.fromisoformat,
-        error_messages={"invalid_choice": _("请选择列出的填报周期：只能填报近期尚未报送的周期。")},
+        error_messages={
+            "invalid_choice": _("请选择列出的填报周期：只能填报方案执行期内尚未报送的周期。")
+        },
     )
     percent = forms.IntegerField(
         label=_("完成进度（%）"),
@@ -40,7 +42,7 @@ class ReportForm(forms.ModelForm):
         """`taken`: the periods the unit has reported on the task in other reports."""
         super().__init__(*args, **kwargs)
         self.task = task
-        periods = recent_periods(task.plan, today)
+        periods = plan_periods(task.plan, today)
         self.fields["period"].choices = [
             (p.start.isoformat(), p.label) for p in periods if p.start not in taken
         ]

@@ -1,8 +1,9 @@
 """红黄绿灯: how a task stands, computed in one place (the rules are on the help page).
 
 - done: the task is done or closed (办结), late or not;
-- red: past its deadline and not done, or a responsible unit's report for the last period is
-  still missing more than the plan's grace days after its due date;
+- red: past its deadline (its own, else its plan's end) and not done (逾期未完成), or a
+  responsible unit's report for the last period of the plan's period that has ended is still
+  missing more than the plan's grace days after its due date;
 - yellow: the deadline or a report due date is within the plan's warning window, or an
   indicator is behind pace (序时进度: latest actual below target × elapsed share);
 - green: otherwise.
@@ -14,7 +15,7 @@ from datetime import date, timedelta
 from django.db.models import OuterRef, Subquery
 
 from tasks.models import Indicator, Light, ProgressReport, ReportFigure, Responsibility, Task
-from tasks.standing.periods import Period, period_containing, previous_period, recent_periods
+from tasks.standing.periods import Period, in_plan, plan_periods, reporting_periods
 from tasks.standing.reasons import Reason
 
 SENT = (ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED)
@@ -35,9 +36,15 @@ class Assessment:
     reasons: list = field(default_factory=list)
 
 
-def owes(task: Task, period: Period) -> bool:
-    """A report is owed for periods from the plan's start, while the task is open."""
-    return period.end >= task.plan.starts_on and not is_finished(task)
+def owes(task: Task, period: Period | None) -> bool:
+    """A report is owed for the periods within the plan's period, while the task is open and
+    the plan not archived."""
+    return (
+        period is not None
+        and in_plan(task.plan, period)
+        and not task.plan.is_archived
+        and not is_finished(task)
+    )
 
 
 def is_finished(task: Task) -> bool:
@@ -46,10 +53,8 @@ def is_finished(task: Task) -> bool:
 
 def reporting(task: Task, unit_id, today: date, sent: set) -> Reporting:
     """The report a unit owes now: last period's if still missing, else this period's."""
-    plan = task.plan
-    current = period_containing(plan, today)
-    previous = previous_period(plan, current)
-    grace = timedelta(days=plan.grace_days)
+    previous, current = reporting_periods(task.plan, today)
+    grace = timedelta(days=task.plan.grace_days)
     if owes(task, previous) and (unit_id, previous.start) not in sent:
         return Reporting(previous, "overdue" if today > previous.deadline + grace else "due")
     if owes(task, current):
@@ -65,10 +70,11 @@ def assess(task: Task, today: date, *, units, sent: set, indicators) -> Assessme
     plan = task.plan
     red, yellow = [], []
     warning = plan.warning_days
-    if task.due_on and task.due_on < today:
-        red.append(Reason("late", {"date": task.due_on.isoformat()}, plan))
-    elif task.due_on and (task.due_on - today).days <= warning:
-        yellow.append(Reason("deadline_near", {"date": task.due_on.isoformat()}, plan))
+    deadline = task.deadline
+    if deadline and deadline < today:
+        red.append(Reason("late", {"date": deadline.isoformat()}, plan))
+    elif deadline and (deadline - today).days <= warning:
+        yellow.append(Reason("deadline_near", {"date": deadline.isoformat()}, plan))
     for unit in units:
         state = reporting(task, unit.pk, today, sent)
         if state.state not in ("overdue", "due"):
@@ -93,8 +99,8 @@ def behind_pace(task: Task, indicator: Indicator, today: date) -> bool:
     """序时进度: the actual should have reached the target times the share of time elapsed."""
     if indicator.comparator != Indicator.Comparator.AT_LEAST:
         return False
-    start, end = task.plan.starts_on, task.due_on or task.plan.ends_on
-    if today <= start or end <= start:
+    start, end = task.plan.starts_on, task.deadline
+    if end is None or today <= start or end <= start:
         return False
     elapsed, total = min(today - start, end - start).days, (end - start).days
     # actual < target × elapsed / total, in whole numbers to keep Decimal exact
@@ -135,11 +141,10 @@ def indicators_with_actuals(tasks) -> dict:
 
 
 def relevant_periods(tasks, today):
-    """The period starts that lights look at: this period and the last, for each plan."""
+    """The period starts that lights look at: the last ended and the current, for each plan."""
     starts = set()
     for plan in {t.plan for t in tasks}:
-        current = period_containing(plan, today)
-        starts |= {current.start, previous_period(plan, current).start}
+        starts |= {p.start for p in reporting_periods(plan, today) if p}
     return starts
 
 
@@ -167,13 +172,13 @@ def assess_tasks(tasks, today: date, sent=None):
     return tasks
 
 
-def owed_period(tasks, unit, today) -> Period:
+def owed_period(tasks, unit, today) -> Period | None:
     """The period a unit should report for now on these tasks of one plan: the last period
     while any of its reports is still missing, else the current one (one query)."""
     tasks = list(tasks)
-    plan = tasks[0].plan
-    current = period_containing(plan, today)
-    previous = previous_period(plan, current)
+    previous, current = reporting_periods(tasks[0].plan, today)
+    if previous is None:
+        return current
     sent = set(
         ProgressReport.objects.filter(
             task__in=tasks, unit=unit, period=previous.start, state__in=SENT
@@ -182,15 +187,14 @@ def owed_period(tasks, unit, today) -> Period:
         .values_list("task_id", flat=True)
     )
     missing = [t for t in tasks if owes(t, previous) and t.pk not in sent]
-    return previous if missing else current
+    return previous if missing or current is None else current
 
 
 def proposed_period(task, taken, today) -> Period | None:
     """The period a unit's new report on the task proposes, given the periods it has reported
-    (`taken`): the one it owes (owed_period), else the latest of the recent periods it has
-    not reported, else none."""
-    current = period_containing(task.plan, today)
-    previous = previous_period(task.plan, current)
+    (`taken`): the one it owes (owed_period), else the latest period of the plan it has not
+    reported, else none."""
+    previous, _current = reporting_periods(task.plan, today)
     if owes(task, previous) and previous.start not in taken:
         return previous
-    return next((p for p in recent_periods(task.plan, today) if p.start not in taken), None)
+    return next((p for p in plan_periods(task.plan, today) if p.start not in taken), None)

@@ -10,6 +10,8 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+MAX_PERIODS = 120  # ten years of monthly reports is more than any plan runs
+
 
 @dataclass(frozen=True)
 class Period:
@@ -58,12 +60,31 @@ def previous_period(plan, period: Period) -> Period:
     return period_containing(plan, period.start - timedelta(days=1))
 
 
-def recent_periods(plan, today: date, count=4) -> list[Period]:
-    """The current period and the ones before it, newest first: what a report may be for."""
-    periods = [period_containing(plan, today)]
-    while len(periods) < count:
-        periods.append(previous_period(plan, periods[-1]))
+def in_plan(plan, period: Period) -> bool:
+    """Whether the period falls within the plan's period (执行期), even in part."""
+    return period.end >= plan.starts_on and (plan.ends_on is None or period.start <= plan.ends_on)
+
+
+def plan_periods(plan, until: date, limit=MAX_PERIODS) -> list[Period]:
+    """The plan's periods from its start to the one containing `until` (or its end, if
+    earlier), newest first: the periods a report may be for."""
+    last = min(until, plan.ends_on) if plan.ends_on else until
+    periods = []
+    period = period_containing(plan, last)
+    while period.end >= plan.starts_on and len(periods) < limit:
+        periods.append(period)
+        period = previous_period(plan, period)
     return periods
+
+
+def reporting_periods(plan, today: date):
+    """(the last period that has ended, the period under way), within the plan's period;
+    either is None where there is none. After the plan's end, its last period is the last."""
+    current = period_containing(plan, today)
+    previous = previous_period(plan, current)
+    if plan.ends_on and current.start > plan.ends_on:
+        previous, current = period_containing(plan, plan.ends_on), None
+    return tuple(p if p and in_plan(plan, p) else None for p in (previous, current))
 
 
 def add_months(day: date, months: int) -> date:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from tasks.standing.periods import period_containing
 
 REASONS = {
-    "late": _("已超过完成时限（%(date)s）"),
+    "late": _("逾期未完成（完成时限%(date)s）"),
     "deadline_near": _("临近完成时限（%(date)s）"),
     "report_overdue": _("%(unit)s%(period)s进展逾期未报"),
     "report_due": _("%(unit)s%(period)s进展应于%(date)s前报送"),

@@ -22,11 +22,11 @@ from django.utils import timezone
 from reform.bulk import update_rows
 from tasks.models import ProgressReport, Responsibility, Task
 from tasks.standing.lights import SENT, assess_tasks, is_finished, reporting
-from tasks.standing.periods import period_containing, previous_period
+from tasks.standing.periods import plan_periods
 
 CHUNK = 1000
-MAX_PERIODS = 120  # ten years of monthly reports is more than any plan runs
-LIGHT_FIELDS = ["light", "light_reasons", "latest_report", "light_on"]
+STORED = ["light", "light_reasons", "latest_report_id", "pending_report_id"]
+LIGHT_FIELDS = ["light", "light_reasons", "latest_report", "pending_report", "light_on"]
 REPORTING_FIELDS = ["reporting", "reporting_period", "reports_expected", "reports_on_time", "light"]
 
 # The ids of the tasks, and of the reports, touched within the `refreshing()` block, if any.
@@ -72,13 +72,7 @@ def refreshing():
 
 def closed_periods(plan, today):
     """The plan's periods whose report due date has passed, newest first."""
-    periods = []
-    period = previous_period(plan, period_containing(plan, today))
-    while period.end >= plan.starts_on and len(periods) < MAX_PERIODS:
-        if period.deadline < today:
-            periods.append(period)
-        period = previous_period(plan, period)
-    return periods
+    return [p for p in plan_periods(plan, today) if p.deadline < today]
 
 
 @dataclass
@@ -88,12 +82,21 @@ class SentReports:
     by_task: dict  # task id → {(unit id, period start)}: `lights.sent_reports`
     history: dict  # (task id, unit id, period start) → the date it was sent
     latest: dict  # task id → the id of its latest accepted report
+    pending: dict  # task id → the id of its latest report awaiting review
+
+
+def latest_of(found, task_id, sent_on, pk):
+    """Keeps in `found` (task id → (date sent, id)) the latest report by date sent, then by
+    id, one without a date as the earliest."""
+    order = (sent_on or date.min, pk)
+    if order > found.get(task_id, (date.min, 0)):
+        found[task_id] = order
 
 
 def reports_sent(ids):
     """The reports sent on the tasks with these ids (one query)."""
-    sent = SentReports(defaultdict(set), {}, {})
-    accepted = {}
+    sent = SentReports(defaultdict(set), {}, {}, {})
+    accepted, pending = {}, {}
     rows = (
         ProgressReport.objects.filter(task__in=ids, state__in=SENT)
         .order_by()
@@ -103,12 +106,11 @@ def reports_sent(ids):
         if period is not None:
             sent.by_task[task_id].add((unit_id, period))
             sent.history[task_id, unit_id, period] = sent_on
-        if state == ProgressReport.State.ACCEPTED:
-            # The latest by date sent, then by id (one without a date as the earliest).
-            order = (sent_on or date.min, pk)
-            if order > accepted.get(task_id, (date.min, 0)):
-                accepted[task_id] = order
-                sent.latest[task_id] = pk
+        latest_of(
+            accepted if state == ProgressReport.State.ACCEPTED else pending, task_id, sent_on, pk
+        )
+    sent.latest = {task_id: pk for task_id, (_on, pk) in accepted.items()}
+    sent.pending = {task_id: pk for task_id, (_on, pk) in pending.items()}
     return sent
 
 
@@ -149,14 +151,15 @@ def refresh_chunk(ids, today):
     )
     if not tasks:
         return
-    stored = {t.pk: (t.light, t.light_reasons, t.latest_report_id) for t in tasks}
+    stored = {t.pk: [getattr(t, name) for name in STORED] for t in tasks}
     sent = reports_sent(ids)
     assess_tasks(tasks, today, sent.by_task)
     for task in tasks:
         task.latest_report_id = sent.latest.get(task.pk)
+        task.pending_report_id = sent.pending.get(task.pk)
         task.light_reasons = [reason.stored() for reason in task.assessment.reasons]
         task.light_on = today
-    changed = [t for t in tasks if stored[t.pk] != (t.light, t.light_reasons, t.latest_report_id)]
+    changed = [t for t in tasks if stored[t.pk] != [getattr(t, name) for name in STORED]]
     update_rows(changed, LIGHT_FIELDS)
     Task.objects.filter(pk__in=ids).exclude(pk__in=[t.pk for t in changed]).update(light_on=today)
     update_rows(reassessed(tasks, today, sent.history), REPORTING_FIELDS)

@@ -20,7 +20,7 @@ from tasks.access import get_plan_or_404
 from tasks.excel.progress import MAX_UPLOAD, Refused, read_progress
 from tasks.excel.template import write_template
 from tasks.standing.lights import owed_period
-from tasks.standing.periods import recent_periods
+from tasks.standing.periods import plan_periods
 from tasks.views.lists import xlsx_response
 from units.models import Unit
 from units.roles import is_office, unit_ids
@@ -34,18 +34,21 @@ def fill_template(request, unit_id, plan_id):
     tasks = list(plan.tasks.filter(responsibilities__unit=unit).with_plan())
     if not tasks:
         raise Http404
-    period = chosen_period(plan, request.GET.get("period")) or owed_period(
-        tasks, unit, timezone.localdate()
+    today = timezone.localdate()
+    period = chosen_period(plan, request.GET.get("period"), today) or owed_period(
+        tasks, unit, today
     )
+    if period is None:
+        messages.info(request, _("方案尚未开始执行，暂无需要填报的周期。"))
+        return redirect("tasks:unit", unit_id=unit.pk)
     response = xlsx_response(f"{unit.display_name}-进展填报-{period.label}.xlsx")
     write_template(plan=plan, unit=unit, period=period, output=response)
     return response
 
 
-def chosen_period(plan, value):
-    today = timezone.localdate()
-    periods = {p.start.isoformat(): p for p in recent_periods(plan, today)}
-    return periods.get(value)
+def chosen_period(plan, value, today):
+    """The period asked for, if it is one of the plan's up to today (else none)."""
+    return next((p for p in plan_periods(plan, today) if p.start.isoformat() == value), None)
 
 
 class UploadForm(forms.Form):

@@ -17,6 +17,7 @@ from tasks.pages.selectors import (
     unit_open_reports,
 )
 from tasks.reporting.history import history_rows
+from tasks.standing.periods import plan_periods
 from units.models import Unit
 from units.roles import is_office, reads_everything, unit_ids
 
@@ -113,14 +114,18 @@ def unit_detail(request, unit_id):
     is_member = unit.pk in unit_ids(request.user)
     page = unit_items(unit, request.GET.get("page"))
     items = page.object_list
+    # The plans of the page's items, each with the periods its fill-in template may be for.
+    plans = list({i.task.plan_id: i.task.plan for i in items}.values())
+    today = timezone.localdate()
+    for plan in plans:
+        plan.periods = plan_periods(plan, today)
     ctx = {
         "unit": unit,
         "counts": unit_counts(unit),
         "page": page,
         "lead_items": [i for i in items if i.role == "lead"],
         "support_items": [i for i in items if i.role == "support"],
-        # The plans of the page's items: their fill-in templates.
-        "plans": list({i.task.plan_id: i.task.plan for i in items}.values()),
+        "plans": plans,
         "reminders": open_reminders(unit),
         "open_reports": unit_open_reports(unit),
         "is_member": is_member,

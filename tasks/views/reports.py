@@ -39,15 +39,16 @@ def report_create(request, task_id):
     draft = unit_draft(task, unit)
     if draft is not None:
         return redirect("tasks:report_edit", report_id=draft.pk)
-    if task.is_closed:
-        messages.error(request, _("任务已办结，不再接受进展报告。"))
+    if task.is_closed or task.plan.is_archived:
+        closed = _("任务已办结，不再接受进展报告。")
+        messages.error(request, closed if task.is_closed else _("方案已归档，不再接受进展报告。"))
         return redirect(task)
     new = ProgressReport(task=task, unit=unit)
     taken = reported_periods(task, unit)
     if request.method != "POST":  # a new form proposes the period still owed
         period = proposed_period(task, taken, timezone.localdate())
         if period is None:
-            messages.info(request, _("本单位近期各周期的进展报告均已报送，无需再填报。"))
+            messages.info(request, _("本单位在方案执行期内各周期的进展报告均已报送（或方案尚未开始），无需再填报。"))
             return redirect(task)
         new.period = period.start
     return report_form(request, task, unit, new, taken)
