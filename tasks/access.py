@@ -20,8 +20,9 @@ def get_plan_or_404(user, plan_id):
 
 
 def get_task_or_404(user, task_id):
-    """The task with its plan, section and units."""
-    return get_object_or_404(Task.objects.visible_to(user).with_units(), pk=task_id)
+    """The task with its plan, section and units, and the report awaiting review if any."""
+    tasks = Task.objects.visible_to(user).with_units().select_related("pending_report__unit")
+    return get_object_or_404(tasks, pk=task_id)
 
 
 def reporting_units(user, task):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks.views import alignment, imports, lists, plan_import, plans, reports
+from tasks.views import alignment, imports, lists, plan_import, planning, plans, reports
 
 app_name = "tasks"
 urlpatterns = [
@@ -10,6 +10,9 @@ urlpatterns = [
     path("plans/<int:plan_id>/ledger.xlsx", lists.plan_ledger, name="ledger"),
     path("plans/<int:plan_id>/alignment/", alignment.plan_alignment, name="alignment"),
     path("plans/<int:plan_id>/import/", imports.progress_import, name="import"),
+    path("plans/<int:plan_id>/carry-over/", planning.plan_carry_over, name="carry_over"),
+    path("plans/<int:plan_id>/archive/", planning.plan_archive, name="archive"),
+    path("plans/<int:plan_id>/unarchive/", planning.plan_unarchive, name="unarchive"),
     path(
         "units/<int:unit_id>/plans/<int:plan_id>/template.xlsx",
         imports.fill_template,

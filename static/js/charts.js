@@ -37,21 +37,24 @@
         })
       };
     },
-    months: function (d) {
+    periods: function (d) {
       return {
-        tooltip: { trigger: "axis" },
-        grid: { left: 8, right: 16, top: 16, bottom: 8, containLabel: true },
-        xAxis: { type: "category", data: d.months },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        legend: { bottom: 0 },
+        grid: { left: 8, right: 16, top: 16, bottom: 36, containLabel: true },
+        xAxis: { type: "category", data: d.periods },
         yAxis: { type: "value", minInterval: 1 },
-        series: [{ type: "bar", data: d.counts, itemStyle: { color: "#1c4f9c" },
-                   label: { show: true, position: "top" } }]
+        series: d.series.map(function (s) {
+          return { name: s.name, type: "bar", stack: "reports", data: s.data,
+                   itemStyle: { color: s.key === "late" ? "#e0a526" : "#1c4f9c" } };
+        })
       };
     }
   };
 
   function isEmpty(d) {
     if (Array.isArray(d)) { return !d.some(function (x) { return x.value > 0; }); }
-    return !(d.names || d.months).length;
+    return !(d.names || d.periods).length;
   }
 
   document.querySelectorAll("[data-chart]").forEach(function (el) {

@@ -358,6 +358,12 @@ class Task(models.Model):
         return self.closed_at is not None
 
     @property
+    def pending_period(self):
+        """The period of the report awaiting review (待审核), if any (with `pending_report`)."""
+        report = self.pending_report
+        return report and report.period and period_containing(self.plan, report.period)
+
+    @property
     def deadline(self):
         """When the task is due: its own deadline, else its plan's end (none if neither)."""
         return self.due_on or self.plan.ends_on

@@ -6,12 +6,13 @@ from functools import cache
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, FloatField, Min, Q, Sum
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models import Count, Min, Q, Sum
 from django.urls import get_script_prefix, reverse
+from django.utils.translation import gettext as _
 
 from tasks.models import Plan, ProgressReport, Responsibility, Task
 from tasks.standing.lights import OWING, SENT, Light, indicators_with_actuals
+from tasks.standing.periods import period_containing
 from units.models import Unit
 
 PLANS_PER_PAGE = 20
@@ -150,7 +151,7 @@ def plan_dashboard(plan):
         "attention": [t for t in tasks if t.light in (Light.RED, Light.YELLOW)],
         "indicators": indicator_rows(tasks),
         "recent": recent_reports(plan),
-        "charts": charts(total, units, monthly_reports(plan)),
+        "charts": charts(total, units, period_reports(plan)),
     }
 
 
@@ -175,17 +176,24 @@ def recent_reports(plan, count=8):
     )
 
 
-def monthly_reports(plan):
-    return list(
-        ProgressReport.objects.filter(task__plan=plan, state__in=SENT, submitted_on__isnull=False)
-        .annotate(month=TruncMonth("submitted_on"))
-        .values("month")
+def period_reports(plan):
+    """The reports sent on the plan's tasks, per period and sent on or after its due date."""
+    rows = (
+        ProgressReport.objects.filter(task__plan=plan, state__in=SENT, period__isnull=False)
+        .values("period", "submitted_on")
         .annotate(n=Count("pk"))
-        .order_by("month")
+        .order_by("period")
     )
+    periods = {}
+    for row in rows:
+        period = period_containing(plan, row["period"])
+        counts = periods.setdefault(period.label, Counter())
+        late = row["submitted_on"] is None or row["submitted_on"] > period.deadline
+        counts["late" if late else "on_time"] += row["n"]
+    return periods
 
 
-def charts(total, units, months):
+def charts(total, units, periods):
     """Chart data for json_script: labels are translated here, numbers counted above."""
     return {
         "status": [
@@ -204,8 +212,11 @@ def charts(total, units, months):
             ],
         },
         "reports": {
-            "months": [m["month"].strftime("%Y-%m") for m in months],
-            "counts": [m["n"] for m in months],
+            "periods": list(periods),
+            "series": [
+                {"name": str(name), "key": key, "data": [c[key] for c in periods.values()]}
+                for key, name in [("on_time", _("按时报送")), ("late", _("逾期报送"))]
+            ],
         },
     }
 
@@ -225,11 +236,16 @@ UNIT_COUNTS = {
 }
 
 
-def overview(user, today, *, plan_page=None, unit_page=None):
-    """Totals over every plan, a page of plans, and a page of units ranked by on-time
-    reporting: six statements however many tasks there are."""
+def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
+    """Totals over the plans (those archived only if asked), a page of plans, and a page of
+    units ranked by on-time reporting: six statements however many tasks there are."""
     plans = Plan.objects.visible_to(user).defer("source_text").order_by("-year", "title", "pk")
     tasks = Task.objects.visible_to(user)
+    responsibilities = Responsibility.objects.visible_to(user)
+    if not archived:
+        plans = plans.current()
+        tasks = tasks.filter(plan__archived_at__isnull=True)
+        responsibilities = responsibilities.filter(task__plan__archived_at__isnull=True)
     total = plan_row(Row("", {}), tasks.aggregate(**PLAN_COUNTS))
     plan_page = Paginator(plans, PLANS_PER_PAGE).get_page(plan_page)
     counts = {
@@ -243,29 +259,38 @@ def overview(user, today, *, plan_page=None, unit_page=None):
         plan_row(Row(plan.title, {"plan": plan.pk}, obj=plan), counts.get(plan.pk))
         for plan in plan_page
     ]
-    ranked = (
-        Responsibility.objects.visible_to(user)
-        .values("unit_id")  # grouped by the unit alone: its name is read for the page
-        .annotate(**UNIT_COUNTS)
-        .filter(expected__gt=0)
-        .annotate(rate=Cast("on_time", FloatField()) / F("expected"))
-        .order_by("-rate", "-expected", "unit_id")
-    )
-    # Every unit's row at once, paged here: a page and the count of pages would group twice.
-    unit_page = Paginator(list(ranked), UNITS_PER_PAGE).get_page(unit_page)
-    units = Unit.objects.in_bulk([counts["unit_id"] for counts in unit_page])
+    for row in plan_rows:
+        row.state = row.obj.state_on(today)
+    ranked = ranking(responsibilities)
+    unit_page = Paginator(ranked, UNITS_PER_PAGE).get_page(unit_page)
     return {
         "total": total,
+        "archived": archived,
         "plan_page": plan_page,
         "plans": plan_rows,
         "unit_page": unit_page,
         "units": [
-            unit_row(units[counts["unit_id"]], counts, rank)
-            for rank, counts in enumerate(unit_page, start=unit_page.start_index())
+            unit_row(unit, counts, rank)
+            for rank, (unit, counts) in enumerate(unit_page, start=unit_page.start_index())
         ],
         "as_of": tasks.aggregate(as_of=Min("light_on"))["as_of"],
         "today": today,
     }
+
+
+def ranking(responsibilities):
+    """Every unit that has owed reports, best first: the higher on-time rate over the periods
+    it owed, then fewer red tasks, then its name (the rule the overview states)."""
+    rows = list(
+        responsibilities.values("unit_id")  # grouped by the unit alone: named below
+        .annotate(**UNIT_COUNTS)
+        .filter(expected__gt=0)
+        .order_by()
+    )
+    units = Unit.objects.in_bulk([row["unit_id"] for row in rows])
+    ranked = [(units[row["unit_id"]], row) for row in rows]
+    ranked.sort(key=lambda r: (-r[1]["on_time"] / r[1]["expected"], r[1]["red"], r[0].name))
+    return ranked
 
 
 def plan_row(row, counts):

@@ -66,6 +66,13 @@ class TaskFilter(filters.FilterSet):
     )
     q = filters.CharFilter(label=_("关键词"), method="filter_text")
     light = filters.ChoiceFilter(label=_("红黄绿灯"), choices=Light.choices, empty_label=ALL)
+    # Archived plans are left out unless asked for, or chosen by name or id.
+    archive = filters.ChoiceFilter(
+        label=_("方案范围"),
+        choices=[("archived", _("仅已归档方案")), ("all", _("含已归档方案"))],
+        method="filter_archive",
+        empty_label=_("未归档方案"),
+    )
     o = Ordering(
         fields=[
             ("plan__year", "year"),
@@ -110,6 +117,17 @@ class TaskFilter(filters.FilterSet):
                 self.filters[name].extra["widget"] = forms.HiddenInput
             else:
                 del self.filters[search]
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        if not (data.get("archive") or data.get("plan") or data.get("plan_title")):
+            queryset = queryset.filter(plan__archived_at__isnull=True)
+        return super().filter_queryset(queryset)
+
+    def filter_archive(self, queryset, name, value):
+        if value == "archived":
+            return queryset.filter(plan__archived_at__isnull=False)
+        return queryset
 
     def searches(self):
         """The lists searched by name: each search field, its errors and those of the id it

@@ -69,6 +69,28 @@ def task_reports(task, user):
     return with_article(reports).order_by("-submitted_on", "-updated_at")
 
 
+def task_chain(task):
+    """结转: the tasks the task continues (nearest first) and those continuing it, each with
+    its plan and its latest accepted report's figures (two queries, none if not carried)."""
+    root = task.origin_id or task.pk
+    chain = {
+        t.pk: t
+        for t in Task.objects.filter(Q(pk=root) | Q(origin_id=root))
+        .exclude(pk=task.pk)
+        .with_plan()
+        .select_related("latest_report__unit")
+        .prefetch_related("latest_report__figures")
+        .order_by()  # put in order here
+    }
+    earlier = []
+    pk = task.carried_from_id
+    while pk in chain:
+        earlier.append(chain.pop(pk))
+        pk = earlier[-1].carried_from_id
+    later = sorted(chain.values(), key=lambda t: (t.plan.starts_on, t.pk))
+    return earlier, later
+
+
 def reported_periods(task, unit, besides=None):
     """The periods the unit has a report for on the task (but the report `besides`)."""
     reports = ProgressReport.objects.filter(task=task, unit=unit)
@@ -102,8 +124,9 @@ def page_of(ordered, number, size, rows, *, whole=False):
 
 
 def tasks_page(tasks, number, size, *, whole=False):
-    """A page of tasks with their plans and units."""
-    return page_of(tasks, number, size, Task.objects.with_units(), whole=whole)
+    """A page of tasks with their plans and units, and the report awaiting review if any."""
+    rows = Task.objects.with_units().select_related("pending_report")
+    return page_of(tasks, number, size, rows, whole=whole)
 
 
 def review_queue(number, size):

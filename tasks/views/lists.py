@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404
 from tasks.excel.ledger import export_ledger, plan_workbook
-from tasks.models import Task
+from tasks.models import Plan, Task
 from tasks.pages.filters import TaskFilter
 from tasks.pages.selectors import tasks_page
 from units.roles import reads_everything
@@ -21,11 +21,15 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def task_list(request):
     # Plan by plan in document order: the (plan, seq) index serves any first page.
     tasks = Task.objects.visible_to(request.user).order_by("plan_id", "seq")
-    filterset = TaskFilter(request.GET or None, queryset=tasks, user=request.user)
+    filterset = TaskFilter(request.GET, queryset=tasks, user=request.user)
     if request.GET.get("export") == "xlsx":
         return task_list_export(filterset)
     # Every task, to a reader of every task: counted by estimate (共约 100,000 项).
-    whole = set(request.GET) <= {"page", "o"} and reads_everything(request.user)
+    whole = (
+        set(request.GET) <= {"page", "o"}
+        and reads_everything(request.user)
+        and not Plan.objects.filter(archived_at__isnull=False).exists()
+    )
     page = tasks_page(filterset.qs, request.GET.get("page"), PAGE_SIZE, whole=whole)
     ctx = {"filter": filterset, "page": page, "tasks": page.object_list}
     return render(request, "tasks/task_list.html", ctx)

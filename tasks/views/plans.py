@@ -11,6 +11,7 @@ from tasks.pages.dashboard import overview, plan_dashboard
 from tasks.pages.selectors import (
     indicator_progress,
     open_reminders,
+    task_chain,
     task_reports,
     unit_counts,
     unit_items,
@@ -18,6 +19,7 @@ from tasks.pages.selectors import (
 )
 from tasks.reporting.history import history_rows
 from tasks.standing.periods import plan_periods
+from tasks.views.planning import ArchiveForm
 from units.models import Unit
 from units.roles import is_office, reads_everything, unit_ids
 
@@ -35,6 +37,7 @@ def home(request):
         ctx = overview(
             request.user,
             timezone.localdate(),
+            archived=request.GET.get("archived") == "1",
             plan_page=request.GET.get("plans"),
             unit_page=request.GET.get("units"),
         )
@@ -50,8 +53,10 @@ def home(request):
 def plan_list(request):
     """The plans, newest year first, a page at a time (a province issues thousands), each
     with its number of tasks counted for the page alone."""
+    archived = request.GET.get("archived") == "1"
     plans = (
         Plan.objects.visible_to(request.user)
+        .filter(archived_at__isnull=not archived)
         .select_related("issuing_unit")
         .defer("source_text")
         .order_by("-year", "title", "pk")
@@ -63,9 +68,12 @@ def plan_list(request):
         .annotate(n=Count("pk"))
         .order_by()
     )
+    today = timezone.localdate()
     for plan in page:
         plan.task_count = counts.get(plan.pk, 0)
-    return render(request, "tasks/plan_list.html", {"page": page, "plans": page.object_list})
+        plan.state = plan.state_on(today)
+    ctx = {"page": page, "plans": page.object_list, "archived": archived}
+    return render(request, "tasks/plan_list.html", ctx)
 
 
 @login_required
@@ -73,8 +81,12 @@ def plan_list(request):
 def plan_detail(request, plan_id):
     """The plan dashboard: where the plan stands, by section and by unit, and every task."""
     plan = get_plan_or_404(request.user, plan_id)
+    today = timezone.localdate()
     ctx = plan_dashboard(plan) | {
         "plan": plan,
+        "state": plan.state_on(today),
+        "today": today,
+        "archive_form": ArchiveForm(),
         "can_review": is_office(request.user),
         "can_align": reads_everything(request.user),
     }
@@ -92,8 +104,11 @@ def help_lights(request):
 def task_detail(request, task_id):
     task = get_task_or_404(request.user, task_id)
     reports = task_reports(task, request.user)
+    earlier, later = task_chain(task)
     ctx = {
         "task": task,
+        "earlier": earlier,
+        "later": later,
         "reporting_units": reporting_units(request.user, task),
         "can_review": is_office(request.user),
         # The higher plan's task it carries out, if any: read here, not joined to every task.

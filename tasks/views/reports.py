@@ -48,7 +48,10 @@ def report_create(request, task_id):
     if request.method != "POST":  # a new form proposes the period still owed
         period = proposed_period(task, taken, timezone.localdate())
         if period is None:
-            messages.info(request, _("本单位在方案执行期内各周期的进展报告均已报送（或方案尚未开始），无需再填报。"))
+            messages.info(
+                request,
+                _("本单位在方案执行期内各周期的进展报告均已报送（或方案尚未开始），无需再填报。"),
+            )
             return redirect(task)
         new.period = period.start
     return report_form(request, task, unit, new, taken)
