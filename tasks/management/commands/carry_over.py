@@ -37,8 +37,8 @@ class Command(BaseCommand):
             to = f" → 第{task.code}项" if task is not old else ""
             self.stdout.write(f"  第{old.code}项 {old.title}（{old.get_status_display()}）{to}")
         for old in result.carried:
-            earlier = old.carried_into
-            self.stdout.write(f"  已结转过：第{old.code}项 {old.title} → {earlier.plan} 第{earlier.code}项")
+            new = old.carried_into
+            self.stdout.write(f"  已结转过：第{old.code}项 {old.title} → {new.plan} 第{new.code}项")
 
 
 def plan_or_error(pk):
