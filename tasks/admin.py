@@ -117,9 +117,20 @@ class TaskInline(admin.TabularInline):
 class PlanAdmin(ScopedAdmin, ImportExportModelAdmin):
     resource_classes = [PlanResource]
     formats = FORMATS
-    list_display = ["title", "doc_number", "issuing_unit", "year", "level", "reporting_cycle"]
-    list_filter = ["level", "year", "reporting_cycle"]
+    list_display = [
+        "title",
+        "doc_number",
+        "issuing_unit",
+        "year",
+        "starts_on",
+        "ends_on",
+        "level",
+        "reporting_cycle",
+        "archived_at",
+    ]
+    list_filter = ["level", "year", "reporting_cycle", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "doc_number"]
+    readonly_fields = ["archived_at", "archived_by", "archive_note"]
     list_select_related = ["issuing_unit"]
     autocomplete_fields = ["issuing_unit", "parent"]
     inlines = [SectionInline, TaskInline]

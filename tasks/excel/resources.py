@@ -109,6 +109,12 @@ class PlanResource(resources.ModelResource):
         attribute="issued_on", column_name="印发日期", widget=widgets.DateWidget("%Y-%m-%d")
     )
     year = fields.Field(attribute="year", column_name="年度", widget=widgets.IntegerWidget())
+    starts_on = fields.Field(
+        attribute="starts_on", column_name="执行起始", widget=widgets.DateWidget("%Y-%m-%d")
+    )
+    ends_on = fields.Field(
+        attribute="ends_on", column_name="执行截止", widget=widgets.DateWidget("%Y-%m-%d")
+    )
     level = fields.Field(attribute="level", column_name="层级", widget=TEXT)
     reporting_cycle = fields.Field(attribute="reporting_cycle", column_name="填报周期", widget=TEXT)
 
@@ -121,6 +127,8 @@ class PlanResource(resources.ModelResource):
             "issuing_unit",
             "issued_on",
             "year",
+            "starts_on",
+            "ends_on",
             "level",
             "reporting_cycle",
         ]

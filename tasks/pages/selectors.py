@@ -10,9 +10,15 @@ from tasks.standing.lights import OWING, SENT, indicators_with_actuals
 UNIT_PAGE_SIZE = 50
 
 
+def unit_responsibilities(unit):
+    """What a unit answers for in the plans not archived."""
+    return Responsibility.objects.filter(unit=unit, task__plan__archived_at__isnull=True)
+
+
 def unit_counts(unit):
-    """How many tasks a unit leads and supports, and how many reports it owes now."""
-    return Responsibility.objects.filter(unit=unit).aggregate(
+    """How many tasks a unit leads and supports, and how many reports it owes now (in the
+    plans not archived, as on its page)."""
+    return unit_responsibilities(unit).aggregate(
         lead=Count("pk", filter=Q(role=Responsibility.Role.LEAD)),
         support=Count("pk", filter=Q(role=Responsibility.Role.SUPPORT)),
         owed=Count("pk", filter=Q(reporting__in=OWING)),
@@ -29,7 +35,7 @@ def unit_items(unit, page_number):
         .values("submitted_on")[:1]
     )
     items = (
-        Responsibility.objects.filter(unit=unit)
+        unit_responsibilities(unit)
         .select_related("task__plan")
         .defer("task__content", "task__plan__source_text")
         .annotate(last_sent_on=Subquery(last_sent))
