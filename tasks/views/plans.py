@@ -88,6 +88,7 @@ def plan_detail(request, plan_id):
         "today": today,
         "archive_form": ArchiveForm(),
         "can_review": is_office(request.user),
+        "can_remind": is_office(request.user) and not plan.is_archived,
         "can_align": reads_everything(request.user),
     }
     return render(request, "tasks/plan_detail.html", ctx)
