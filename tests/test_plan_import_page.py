@@ -72,6 +72,16 @@ def test_a_corrected_plan_is_created_with_existing_units(office, seed):
     assert [u.name for u in task1.lead_units] == ["综合处"]  # matched, not created again
     assert Unit.objects.filter(name="综合处").count() == 1
     assert plan.tasks.count() == 4 and plan.level == "city" and plan.source_text == TEXT
+    assert (str(plan.starts_on), str(plan.ends_on)) == ("2024-01-01", "2024-12-31")
+
+
+def test_the_plan_s_period_is_corrected_in_the_preview(office, seed):
+    response = preview(office)
+    assert 'name="ends_on" value="2024-12-31"' in response.content.decode()
+    data = form_data(response, starts_on="2024-03-01", ends_on="2025-06-30", action="confirm")
+    office.post(reverse("tasks:plan_import"), data)
+    plan = Plan.objects.get(title="2024年常州市产业工人队伍建设改革重点任务")
+    assert (str(plan.starts_on), str(plan.ends_on)) == ("2024-03-01", "2025-06-30")
 
 
 @pytest.mark.parametrize(
@@ -82,6 +92,7 @@ def test_a_corrected_plan_is_created_with_existing_units(office, seed):
         ({"task-0-title": ""}, "这个字段是必填项"),
         ({"structure": "not json"}, "预览数据已损坏"),
         ({"task-TOTAL_FORMS": "2"}, "预览数据已损坏"),
+        ({"starts_on": "2024-06-01", "ends_on": "2024-01-31"}, "执行截止不能早于执行起始"),
     ],
 )
 def test_bad_corrections_are_refused_and_nothing_is_created(office, seed, changes, message):

@@ -6,7 +6,7 @@ import re
 from datetime import date
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -272,3 +272,59 @@ def test_the_unit_page_offers_every_period_for_the_template(chanye, demo_users):
     url = reverse("tasks:template", args=[unit.pk, plan.pk])
     response = chanye.get(url, {"period": "2023-07-01"})
     assert "2023%E5%B9%B4%E7%AC%AC3%E5%AD%A3%E5%BA%A6" in response["Content-Disposition"]
+
+
+def test_carry_over_moves_unfinished_work_once_with_its_chain(seed, office, time_machine):
+    travel(time_machine, "2024-01-10")
+    source = Plan.objects.get(title=LVJIAN)
+    done = lvjian_task("1")
+    Task.objects.filter(pk=done.pk).update(status="done")
+    into = make_plan(title="绿建区2024年工作要点", year=2024, issuing_unit=source.issuing_unit)
+    make_task(plan=into)  # a task of its own: the carried ones come after it
+    url = reverse("tasks:carry_over", args=[source.pk])
+    html = office.get(url, {"into": into.pk}).content.decode()
+    assert "将结转 18 项任务至“绿建区2024年工作要点”" in html
+    assert Task.objects.filter(plan=into).count() == 1  # a preview writes nothing
+    response = office.post(url, {"into": into.pk}, follow=True)
+    assert "已结转 18 项未完成任务" in response.content.decode()
+    new = Task.objects.with_units().get(plan=into, carried_from=lvjian_task("5"))
+    assert (new.code, new.seq, new.due_on, new.origin_id) == ("5", 5, None, new.carried_from_id)
+    assert [u.name for u in new.lead_units] == ["综合处"]
+    assert [str(i) for i in new.indicators.all()] == ["年度开展培训 ≥ 2000人次"]
+    assert str(new.section) == str(lvjian_task("5").section)
+    assert not Task.objects.filter(plan=into, title=done.title).exists()
+    page = office.get(new.get_absolute_url()).content.decode()
+    assert f"{LVJIAN} 第5项" in page and "承接前的进展" in page
+    again = office.post(url, {"into": into.pk}, follow=True).content.decode()
+    assert "已结转 0 项" in again and Task.objects.filter(plan=into).count() == 19
+    # the chain goes on: carried again into 2025, the page names where it started
+    later = make_plan(title="绿建区2025年工作要点", year=2025, issuing_unit=source.issuing_unit)
+    call_command("carry_over", plan=into.pk, into=later.pk, stdout=io.StringIO())
+    last = Task.objects.get(plan=later, carried_from=new)
+    assert last.origin_id == lvjian_task("5").pk
+    page = office.get(last.get_absolute_url()).content.decode()
+    chain = page[page.index("承接前的进展") :]
+    assert chain.index("绿建区2024年工作要点 第5项") < chain.index(f"{LVJIAN} 第5项")
+
+
+def test_the_carry_over_command_lists_what_moves_and_refuses_bad_targets(seed):
+    source = Plan.objects.get(title=LVJIAN)
+    out = io.StringIO()
+    call_command("carry_over", plan=source.pk, year=2024, dry_run=True, stdout=out)
+    assert "将结转 19 项任务" in out.getvalue() and "（新建）" in out.getvalue()
+    assert not Plan.objects.filter(year=2024).exists()
+    call_command("carry_over", plan=source.pk, year=2024, stdout=out)
+    created = Plan.objects.get(year=2024)
+    assert created.title == LVJIAN.replace("2023", "2024")
+    assert (created.starts_on, created.ends_on) == (date(2024, 1, 1), date(2024, 12, 31))
+    out = io.StringIO()
+    call_command("carry_over", plan=source.pk, year=2024, stdout=out)
+    assert "已结转 0 项任务" in out.getvalue() and out.getvalue().count("已结转过") == 19
+    assert created.tasks.count() == 19
+    for kwargs, message in [
+        ({"year": 2023}, "新方案的年度应晚于2023年"),
+        ({"into": source.pk}, "不能结转到本方案"),
+        ({"into": 999999}, "没有编号为 999999 的方案"),
+    ]:
+        with pytest.raises(CommandError, match=message):
+            call_command("carry_over", plan=source.pk, **kwargs)
