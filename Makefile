@@ -17,6 +17,7 @@ install: $(VENV)/.installed
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed
+	$(PY) manage.py demo_scenario
 	$(PY) manage.py refresh_standing
 	$(PY) manage.py demo_users
 	$(PY) manage.py runserver $(HOST)

@@ -328,3 +328,28 @@ def test_the_carry_over_command_lists_what_moves_and_refuses_bad_targets(seed):
     ]:
         with pytest.raises(CommandError, match=message):
             call_command("carry_over", plan=source.pk, **kwargs)
+
+
+def test_the_demo_scenario_is_marked_dated_in_2023_and_removed_whole(seed, office):
+    out = io.StringIO()
+    call_command("demo_scenario", stdout=out)
+    examples = ProgressReport.objects.filter(source="示例数据")
+    assert examples.count() > 50 and "添加示例报告" in out.getvalue()
+    assert {r.submitted_on.year for r in examples} == {2023}
+    assert {r.task.plan.title for r in examples} == {LVJIAN}
+    assert all(r.progress.startswith("【示例数据】") for r in examples)
+    call_command("demo_scenario", stdout=io.StringIO())  # twice: nothing more
+    assert ProgressReport.objects.filter(source="示例数据").count() == examples.count()
+    assert lvjian_task("6").status == "done"
+    plan = Plan.objects.get(title=LVJIAN)
+    for url in ["/", plan.get_absolute_url()]:
+        assert "含示例数据" in office.get(url).content.decode()
+    ledger = office.get(reverse("tasks:ledger", args=[plan.pk]))
+    from openpyxl import load_workbook
+
+    cells = [c for row in load_workbook(io.BytesIO(ledger.content))["台账"].values for c in row]
+    assert any(str(c).startswith("【示例数据】") for c in cells if c)
+    call_command("demo_scenario", remove=True, stdout=io.StringIO())
+    assert not ProgressReport.objects.filter(source="示例数据").exists()
+    assert (lvjian_task("6").status, lvjian_task("6").percent) == ("not_started", 0)
+    assert "含示例数据" not in office.get("/").content.decode()

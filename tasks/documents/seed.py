@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import F
 
 from tasks.documents.dates import plan_period
 from tasks.models import (
@@ -154,7 +155,7 @@ def load_reports(rows, units, changes):
             plan__title__in={row["plan"] for row in rows}
         )
     }
-    accepted = []
+    accepted = set()
     for row in rows:
         task = tasks[row["plan"], row["task"]]
         report = upsert(
@@ -185,19 +186,22 @@ def load_reports(rows, units, changes):
                 name=fig["name"],
             )
         if report.state == ProgressReport.State.ACCEPTED:
-            accepted.append(report)
-    # Each task takes its latest accepted report, the last of them in this order.
-    latest = {
-        r.task_id: r for r in sorted(accepted, key=lambda r: (r.submitted_on or date.min, r.pk))
-    }
-    for report in latest.values():
-        take_accepted(report, changes)
+            accepted.add(task.pk)
+    take_latest(accepted, changes)
 
 
-def take_accepted(report, changes):
-    """A task takes the status and date of its latest accepted report, as on review
-    (`services.take_report`)."""
-    values = {"status": report.status, "last_reported_on": report.submitted_on}
-    if report.percent is not None:
-        values["percent"] = report.percent
-    upsert(Task, changes, values, pk=report.task_id)
+def take_latest(task_ids, changes):
+    """Each task takes the status, percent and date of its latest accepted report, as on
+    review (`services.take_report`); with none left, it is not started."""
+    for task_id in sorted(task_ids):
+        latest = (
+            ProgressReport.objects.filter(task_id=task_id, state=ProgressReport.State.ACCEPTED)
+            .order_by(F("submitted_on").desc(nulls_last=True), "-pk")
+            .first()
+        )
+        values = {"status": Task.Status.NOT_STARTED, "percent": 0, "last_reported_on": None}
+        if latest is not None:
+            values = {"status": latest.status, "last_reported_on": latest.submitted_on}
+            if latest.percent is not None:
+                values["percent"] = latest.percent
+        upsert(Task, changes, values, pk=task_id)

@@ -10,6 +10,7 @@ from django.db.models import Count, Min, Q, Sum
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
+from tasks.documents.demo import DEMO_SOURCE
 from tasks.models import Plan, ProgressReport, Responsibility, Task
 from tasks.standing.lights import OWING, SENT, Light, indicators_with_actuals
 from tasks.standing.periods import period_containing
@@ -151,6 +152,7 @@ def plan_dashboard(plan):
         "attention": [t for t in tasks if t.light in (Light.RED, Light.YELLOW)],
         "indicators": indicator_rows(tasks),
         "recent": recent_reports(plan),
+        "examples": ProgressReport.objects.filter(task__plan=plan, source=DEMO_SOURCE).count(),
         "charts": charts(total, units, period_reports(plan)),
     }
 
@@ -275,6 +277,7 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
         ],
         "as_of": tasks.aggregate(as_of=Min("light_on"))["as_of"],
         "today": today,
+        "examples": ProgressReport.objects.filter(source=DEMO_SOURCE).exists(),
     }
 
 

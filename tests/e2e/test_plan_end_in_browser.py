@@ -12,7 +12,7 @@ def test_office_carries_over_and_archives_a_plan(sign_in, demo_users, page, arti
     sign_in(page, "office")
     page.goto(page.url.split("/login")[0] + "/plans/")
     page.get_by_role("link", name=LVJIAN).click()
-    expect(page.locator("h1")).to_contain_text("已到期")
+    expect(page.locator(".plan-state")).to_have_text("已到期")
     page.get_by_role("link", name="结转未完成任务").click()
     page.get_by_label("或新建方案的年度").fill("2024")
     page.get_by_role("button", name="预览").click()
@@ -34,7 +34,7 @@ def test_office_carries_over_and_archives_a_plan(sign_in, demo_users, page, arti
     page.get_by_label("归档说明").fill("2023年工作已总结，未完成事项结转2024年。")
     page.get_by_role("button", name="确认归档").click()
     expect(page.locator(".messages")).to_contain_text("方案已归档")
-    expect(page.locator("h1")).to_contain_text("已归档")
+    expect(page.locator(".plan-state")).to_have_text("已归档")
     page.screenshot(path=artifacts / "archived-plan.png", full_page=True)
     assert Plan.objects.get(title=LVJIAN).is_archived
     page.goto(page.url.split("/plans/")[0] + "/")
