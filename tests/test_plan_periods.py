@@ -353,3 +353,16 @@ def test_the_demo_scenario_is_marked_dated_in_2023_and_removed_whole(seed, offic
     assert not ProgressReport.objects.filter(source="示例数据").exists()
     assert (lvjian_task("6").status, lvjian_task("6").percent) == ("not_started", 0)
     assert "含示例数据" not in office.get("/").content.decode()
+
+
+def test_a_plan_is_archived_and_restored_from_the_command_line(seed):
+    plan = Plan.objects.get(title=LVJIAN)
+    with pytest.raises(CommandError, match="请填写归档说明"):
+        call_command("archive_plan", plan=plan.pk)
+    out = io.StringIO()
+    call_command("archive_plan", plan=plan.pk, note="2023年工作已总结", stdout=out)
+    assert "已归档" in out.getvalue() and Plan.objects.get(pk=plan.pk).is_archived
+    with pytest.raises(CommandError, match="方案已归档"):
+        call_command("archive_plan", plan=plan.pk, note="再次归档")
+    call_command("archive_plan", plan=plan.pk, restore=True, stdout=out)
+    assert not Plan.objects.get(pk=plan.pk).is_archived

@@ -142,6 +142,7 @@ def unit_detail(request, unit_id):
         "lead_items": [i for i in items if i.role == "lead"],
         "support_items": [i for i in items if i.role == "support"],
         "plans": plans,
+        "today": today,
         "reminders": open_reminders(unit),
         "open_reports": unit_open_reports(unit),
         "is_member": is_member,
