@@ -240,11 +240,13 @@ UNIT_COUNTS = {
 
 def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
     """Totals over the plans (those archived only if asked), a page of plans, and a page of
-    units ranked by on-time reporting: six statements however many tasks there are."""
+    units ranked by on-time reporting: the same statements however many tasks there are."""
     plans = Plan.objects.visible_to(user).defer("source_text").order_by("-year", "title", "pk")
     tasks = Task.objects.visible_to(user)
     responsibilities = Responsibility.objects.visible_to(user)
-    if not archived:
+    # Left out unless asked for: archived plans, if there are any (joining every task and
+    # responsibility to its plan only then).
+    if not archived and Plan.objects.filter(archived_at__isnull=False).exists():
         plans = plans.current()
         tasks = tasks.filter(plan__archived_at__isnull=True)
         responsibilities = responsibilities.filter(task__plan__archived_at__isnull=True)

@@ -1,5 +1,7 @@
 """One FilterSet for the task list, its export and the dashboards' links."""
 
+from functools import cached_property
+
 import django_filters as filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
@@ -118,9 +120,16 @@ class TaskFilter(filters.FilterSet):
             else:
                 del self.filters[search]
 
+    @cached_property
+    def has_archive(self):
+        """Whether any plan is archived: without one, nothing is left out (and no plan is
+        joined to leave it out)."""
+        return Plan.objects.filter(archived_at__isnull=False).exists()
+
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
-        if not (data.get("archive") or data.get("plan") or data.get("plan_title")):
+        chosen = data.get("archive") or data.get("plan") or data.get("plan_title")
+        if self.has_archive and not chosen:
             queryset = queryset.filter(plan__archived_at__isnull=True)
         return super().filter_queryset(queryset)
 

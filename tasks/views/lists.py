@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404
 from tasks.excel.ledger import export_ledger, plan_workbook
-from tasks.models import Plan, Task
+from tasks.models import Task
 from tasks.pages.filters import TaskFilter
 from tasks.pages.selectors import tasks_page
 from units.roles import reads_everything
@@ -28,7 +28,7 @@ def task_list(request):
     whole = (
         set(request.GET) <= {"page", "o"}
         and reads_everything(request.user)
-        and not Plan.objects.filter(archived_at__isnull=False).exists()
+        and not filterset.has_archive
     )
     page = tasks_page(filterset.qs, request.GET.get("page"), PAGE_SIZE, whole=whole)
     ctx = {"filter": filterset, "page": page, "tasks": page.object_list}
