@@ -8,10 +8,10 @@ from decimal import Decimal
 
 from tasks.documents.seed import read, take_latest
 from tasks.models import Plan, ProgressReport, ReportFigure, Task
+from tasks.models.reports import EXAMPLE_SOURCE
 from tasks.standing.periods import period_containing
 from tasks.standing.refresh import refreshing
 
-DEMO_SOURCE = "示例数据"
 MARK = "【示例数据】"
 # Task 5's target, 年度开展培训不少于2000人次: the trainings counted by the end of each quarter.
 TRAINED = [Decimal(450), Decimal(980), Decimal(1520), Decimal(2080)]
@@ -75,7 +75,7 @@ def example(task, unit, index, quarter):
         next_steps="" if done else f"{MARK}下一季度继续按计划推进。",
         state=ProgressReport.State.ACCEPTED,
         submitted_on=sent_on,
-        source=DEMO_SOURCE,
+        source=EXAMPLE_SOURCE,
     )
 
 
@@ -94,7 +94,7 @@ def add_figure(task, report, quarter):
 @refreshing()
 def remove_demo() -> int:
     """Removes every example report; the tasks take back what their own reports say."""
-    reports = ProgressReport.objects.filter(source=DEMO_SOURCE)
+    reports = ProgressReport.objects.filter(source=EXAMPLE_SOURCE)
     task_ids = set(reports.values_list("task_id", flat=True))
     removed = reports.count()
     reports.delete()

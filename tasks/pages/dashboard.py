@@ -10,8 +10,8 @@ from django.db.models import Count, Min, Q, Sum
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
-from tasks.documents.demo import DEMO_SOURCE
 from tasks.models import Plan, ProgressReport, Responsibility, Task
+from tasks.models.reports import EXAMPLE_SOURCE
 from tasks.standing.lights import OWING, SENT, Light, indicators_with_actuals
 from tasks.standing.periods import period_containing
 from units.models import Unit
@@ -152,7 +152,7 @@ def plan_dashboard(plan):
         "attention": [t for t in tasks if t.light in (Light.RED, Light.YELLOW)],
         "indicators": indicator_rows(tasks),
         "recent": recent_reports(plan),
-        "examples": ProgressReport.objects.filter(task__plan=plan, source=DEMO_SOURCE).count(),
+        "examples": ProgressReport.objects.filter(task__plan=plan, source=EXAMPLE_SOURCE).count(),
         "charts": charts(total, units, period_reports(plan)),
     }
 
@@ -279,7 +279,7 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
         ],
         "as_of": tasks.aggregate(as_of=Min("light_on"))["as_of"],
         "today": today,
-        "examples": ProgressReport.objects.filter(source=DEMO_SOURCE).exists(),
+        "examples": ProgressReport.objects.filter(source=EXAMPLE_SOURCE).exists(),
     }
 
 
@@ -292,7 +292,7 @@ def ranking(responsibilities):
         .filter(expected__gt=0)
         .order_by()
     )
-    units = Unit.objects.in_bulk([row["unit_id"] for row in rows])
+    units = Unit.objects.only("name", "short_name").in_bulk([row["unit_id"] for row in rows])
     ranked = [(units[row["unit_id"]], row) for row in rows]
     ranked.sort(key=lambda r: (-r[1]["on_time"] / r[1]["expected"], r[1]["red"], r[0].name))
     return ranked

@@ -134,7 +134,7 @@ def unit_detail(request, unit_id):
     plans = list({i.task.plan_id: i.task.plan for i in items}.values())
     today = timezone.localdate()
     for plan in plans:
-        plan.periods = plan_periods(plan, today)
+        plan.periods = [(p.start.isoformat(), p.label) for p in plan_periods(plan, today)]
     ctx = {
         "unit": unit,
         "counts": unit_counts(unit),

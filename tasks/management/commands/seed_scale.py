@@ -88,6 +88,7 @@ class Command(BaseCommand):
             level="city",
             reporting_cycle="monthly",
             issued_on=self.first,
+            starts_on=self.first,
         )
         tasks = Task.objects.bulk_create(
             Task(
