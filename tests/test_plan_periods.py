@@ -14,7 +14,7 @@ from tasks import services
 from tasks.documents.dates import plan_period
 from tasks.models import Plan, ProgressReport, Responsibility, Task
 from tasks.pages.dashboard import ranking
-from tasks.planning import plan_archive
+from tasks.planning import plan_archive, plan_unarchive
 from tests.conftest import LVJIAN, lvjian_task, make_plan, make_task, make_unit, report_data
 
 TRAVEL = "{} 10:00 +0800"
@@ -229,7 +229,10 @@ def test_an_archived_plan_owes_nothing(db):
     task = make_task(plan=make_plan(year=2023), lead=[unit])
     assert Responsibility.objects.get(task=task).reporting == "overdue"
     plan_archive(plan=task.plan, user=None, note="停止执行")
-    assert Responsibility.objects.get(task=task).reporting == "none"
+    row = Responsibility.objects.get(task=task)
+    assert (row.reporting, row.archived) == ("none", True)  # counted nowhere by default
+    plan_unarchive(plan=Plan.objects.get(pk=task.plan_id))
+    assert not Responsibility.objects.get(task=task).archived
 
 
 def test_the_plan_shows_its_state_period_and_cycle(office, time_machine):

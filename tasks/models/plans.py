@@ -429,6 +429,8 @@ class Responsibility(models.Model):
         _("红黄绿灯"), max_length=10, choices=Light, default=Light.GREEN, editable=False
     )
     reports_on_time = models.PositiveIntegerField(_("按时报送"), default=0, editable=False)
+    # Its plan is archived: counts leave it out without joining the task and the plan.
+    archived = models.BooleanField(_("方案已归档"), default=False, editable=False)
 
     objects = ResponsibilityQuerySet.as_manager()
 
@@ -444,7 +446,14 @@ class Responsibility(models.Model):
         indexes = [
             # Every unit's counts (the overview's ranking) read from the index alone.
             models.Index(
-                fields=["unit", "reporting", "light", "reports_expected", "reports_on_time"],
+                fields=[
+                    "unit",
+                    "archived",
+                    "reporting",
+                    "light",
+                    "reports_expected",
+                    "reports_on_time",
+                ],
                 name="tasks_resp_unit_counts",
             ),
         ]

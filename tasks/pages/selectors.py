@@ -12,7 +12,7 @@ UNIT_PAGE_SIZE = 50
 
 def unit_responsibilities(unit):
     """What a unit answers for in the plans not archived."""
-    return Responsibility.objects.filter(unit=unit, task__plan__archived_at__isnull=True)
+    return Responsibility.objects.filter(unit=unit, archived=False)
 
 
 def unit_counts(unit):

@@ -1,5 +1,6 @@
 """Stored standing: each task's light, its reasons and its latest accepted report, and each
-responsible unit's reporting, on-time record and its task's light.
+responsible unit's reporting, on-time record, its task's light and whether its plan is
+archived.
 
 The rules are in tasks/standing/lights.py; this module stores what they give, so that lists
 filter and sort and dashboards count in SQL at any size. Every save and delete of a unit, plan,
@@ -27,7 +28,14 @@ from tasks.standing.periods import plan_periods
 CHUNK = 1000
 STORED = ["light", "light_reasons", "latest_report_id", "pending_report_id"]
 LIGHT_FIELDS = ["light", "light_reasons", "latest_report", "pending_report", "light_on"]
-REPORTING_FIELDS = ["reporting", "reporting_period", "reports_expected", "reports_on_time", "light"]
+REPORTING_FIELDS = [
+    "reporting",
+    "reporting_period",
+    "reports_expected",
+    "reports_on_time",
+    "light",
+    "archived",
+]
 
 # The ids of the tasks, and of the reports, touched within the `refreshing()` block, if any.
 _touched = ContextVar("touched", default=None)
@@ -182,6 +190,7 @@ def reassessed(tasks, today, history):
                 task, resp.unit_id, periods[task.plan_id], history
             )
             resp.light = task.light
+            resp.archived = task.plan.is_archived
             if before != [getattr(resp, name) for name in REPORTING_FIELDS]:
                 changed.append(resp)
     return changed
