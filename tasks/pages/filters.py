@@ -121,21 +121,21 @@ class TaskFilter(filters.FilterSet):
                 del self.filters[search]
 
     @cached_property
-    def has_archive(self):
-        """Whether any plan is archived: without one, nothing is left out (and no plan is
-        joined to leave it out)."""
-        return Plan.objects.filter(archived_at__isnull=False).exists()
+    def archived_plans(self):
+        """The ids of the archived plans, whose tasks are left out by them (not by joining
+        every task to its plan)."""
+        return list(Plan.objects.filter(archived_at__isnull=False).values_list("pk", flat=True))
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
         chosen = data.get("archive") or data.get("plan") or data.get("plan_title")
-        if self.has_archive and not chosen:
-            queryset = queryset.filter(plan__archived_at__isnull=True)
+        if self.archived_plans and not chosen:
+            queryset = queryset.exclude(plan_id__in=self.archived_plans)
         return super().filter_queryset(queryset)
 
     def filter_archive(self, queryset, name, value):
         if value == "archived":
-            return queryset.filter(plan__archived_at__isnull=False)
+            return queryset.filter(plan_id__in=self.archived_plans)
         return queryset
 
     def searches(self):

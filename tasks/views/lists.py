@@ -28,7 +28,7 @@ def task_list(request):
     whole = (
         set(request.GET) <= {"page", "o"}
         and reads_everything(request.user)
-        and not filterset.has_archive
+        and not filterset.archived_plans
     )
     page = tasks_page(filterset.qs, request.GET.get("page"), PAGE_SIZE, whole=whole)
     ctx = {"filter": filterset, "page": page, "tasks": page.object_list}
