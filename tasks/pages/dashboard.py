@@ -179,7 +179,7 @@ def recent_reports(plan, count=8):
 
 
 def period_reports(plan):
-    """The reports sent on the plan's tasks, per period and sent on or after its due date."""
+    """The reports sent on the plan's tasks, per period: how many on time, how many late."""
     rows = (
         ProgressReport.objects.filter(task__plan=plan, state__in=SENT, period__isnull=False)
         .values("period", "submitted_on")
