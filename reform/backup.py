@@ -17,17 +17,22 @@ FORMAT = "exactjson"  # reform/serializers.py: JSON with timestamps to the micro
 MEDIA = "media/"
 # Rebuilt by migrations, or short-lived: not worth keeping.
 LEFT_OUT = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+SKIPPED_MEDIA = "imports/"  # uploads waiting for their confirmation (tasks/excel/pending.py)
 
 
 def backup(output):
     data = io.StringIO()
     call_command("dumpdata", exclude=LEFT_OUT, natural_foreign=True, format=FORMAT, stdout=data)
     media = Path(settings.MEDIA_ROOT)
+    files = sorted(p for p in media.rglob("*") if p.is_file()) if media.exists() else []
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(DATA, data.getvalue())
-        if media.exists():
-            for path in sorted(p for p in media.rglob("*") if p.is_file()):
-                archive.write(path, MEDIA + path.relative_to(media).as_posix())
+        # The files as they were before the archive was opened: an archive written into the
+        # media folder would otherwise copy itself while it grows.
+        for path in files:
+            name = path.relative_to(media).as_posix()
+            if not name.startswith(SKIPPED_MEDIA):
+                archive.write(path, MEDIA + name)
 
 
 @transaction.atomic

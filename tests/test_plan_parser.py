@@ -1,7 +1,9 @@
 """The plan parser: the seed plans, a corpus of other plans, and text it has never seen."""
 
+import io
 import json
 import sys
+import zipfile
 from io import StringIO
 from pathlib import Path
 
@@ -217,3 +219,40 @@ def test_targets(sentence, target):
 def test_numbers_that_are_not_targets(sentence):
     plan = parse_plan(f"某工作要点\n一、第一部分\n1、任务甲。{sentence}。")
     assert plan.as_json()["sections"][0]["tasks"][0]["indicators"] == []
+
+
+def rewritten(path, member, change):
+    """The .docx at `path` with one member's bytes changed, as a crafted file would be."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            dest.writestr(item, change(data) if item.filename == member else data)
+    return out.getvalue()
+
+
+def test_comments_and_processing_instructions_in_a_word_file_are_skipped(tmp_path):
+    """They answered 500 (the reader took every node for an element)."""
+    path = tmp_path / "plan.docx"
+    paragraph_docx(path)
+
+    def add_nodes(xml):
+        xml = xml.replace(b"<w:body>", b"<w:body><!-- note --><?mso-app x?>", 1)
+        return xml.replace(b"</w:p>", b"<!-- in a paragraph --></w:p>", 1)
+
+    text = document_text("plan.docx", rewritten(path, "word/document.xml", add_nodes))
+    assert text.splitlines()[0] == "溧阳市产业工人队伍建设改革2024年工作要点"
+    assert parse_plan(text).tasks
+
+
+def test_a_word_file_that_inflates_past_the_limits_is_refused(tmp_path):
+    """A 1.5 MB .docx inflated to 1.5 GB and took a worker to 3 GB for 23 s."""
+    path = tmp_path / "plan.docx"
+    paragraph_docx(path)
+    padding = b" " * (60 * 1024 * 1024)
+    bomb = rewritten(
+        path, "word/document.xml", lambda xml: xml.replace(b"<w:body>", b"<w:body>" + padding)
+    )
+    assert len(bomb) < 1024 * 1024
+    with pytest.raises(ParseError, match="解压后过大"):
+        document_text("plan.docx", bomb)

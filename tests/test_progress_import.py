@@ -1,6 +1,9 @@
 """The fill-in round trip: a unit's template, filled in and imported back, all rows or none."""
 
 import io
+import re
+import time
+import tracemalloc
 import zipfile
 from datetime import date
 
@@ -12,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from tasks import services
+from tasks.excel import pending
 from tasks.excel.progress import Refused, read_progress
 from tasks.excel.template import write_template
 from tasks.models import ProgressReport, Task
@@ -389,3 +393,97 @@ def test_the_task_page_shows_a_report_the_import_updated(lvjian, chanye_unit, de
     services.reports_import(result=result, user=chanye, accept=False, today=PERIOD)
     page = client.get(task.get_absolute_url()).content.decode()
     assert "已征集合理化建议36条。" in page and "旧的进展" not in page
+
+
+def with_declared_dimension(file, ref):
+    """The workbook with its sheets declaring the dimension `ref`, as a crafted file would."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(file) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dest:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(
+                    rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), data
+                )
+            dest.writestr(item, data)
+    out.seek(0)
+    return out
+
+
+def test_a_declared_sheet_dimension_is_not_trusted(lvjian, chanye_unit, demo_users):
+    """A1:XFD1048576 made each of 4,980 rows 16,384 cells long: 708 MB for a 45 KB file."""
+    book = load_workbook(fill(template(lvjian, chanye_unit), FILLED))
+    for row in range(FIRST_ROW + 30, FIRST_ROW + 4980):
+        book["填报"].cell(row=row, column=1, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    file = with_declared_dimension(out, "A1:XFD1048576")
+    tracemalloc.start()
+    result = read(file, demo_users["chanye"])
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 50 * 1024 * 1024
+    assert {r.task.code for r in result.writes} == {"6", "9"}
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def waiting(media):
+    return (
+        sorted(p.name for p in (media / "imports").glob("*"))
+        if (media / "imports").exists()
+        else []
+    )
+
+
+def test_uploads_wait_only_while_they_can_be_confirmed(lvjian, chanye_unit, demo_users, media):
+    client = Client()
+    client.force_login(demo_users["chanye"])
+    url = reverse("tasks:import", args=[lvjian.pk])
+
+    def upload(rows, day=PERIOD):
+        file = fill(template(lvjian, chanye_unit, day), rows)
+        file.name = "t.xlsx"
+        return client.post(url, {"file": file})
+
+    upload({"6": FILLED["6"] | {"完成进度（%）": 150}})
+    assert waiting(media) == []  # an upload with errors cannot be confirmed: gone at once
+    token = upload(FILLED).context["token"]
+    assert waiting(media) == [f"{token}.xlsx"]
+    response = client.post(url, {"token": token, "cancel": "1"}, follow=True)
+    assert "已取消" in response.content.decode() and waiting(media) == []
+    token = upload(FILLED).context["token"]
+    client.post(url, {"token": token, "confirm": "1"})
+    assert waiting(media) == []
+    upload(FILLED, date(2023, 4, 1))  # the next quarter's, left unconfirmed
+    assert len(waiting(media)) == 1
+    assert pending.discard_stale(now=time.time() + pending.MAX_AGE + 1) == 1
+    assert waiting(media) == []
+
+
+@pytest.mark.parametrize("token", ["a" * 5000, "../../settings", "", "A" * 32])
+def test_a_token_that_is_not_ours_is_refused_with_a_message(lvjian, demo_users, media, token):
+    """A 5,000-character token answered 500: its file name was too long."""
+    client = Client()
+    client.force_login(demo_users["chanye"])
+    url = reverse("tasks:import", args=[lvjian.pk])
+    response = client.post(url, {"token": token, "confirm": "1"}, follow=True)
+    assert response.status_code == 200 and "上传的文件已过期" in response.content.decode()
+
+
+def test_waiting_uploads_stay_out_of_backups(media, db, tmp_path):
+    from reform.backup import backup
+
+    (media / "imports").mkdir(parents=True)
+    (media / "imports" / f"{'a' * 32}.xlsx").write_bytes(b"waiting")
+    (media / "attachments").mkdir()
+    (media / "attachments" / "evidence.pdf").write_bytes(b"%PDF")
+    out = media / "backup.zip"  # written into the folder it copies: it must not copy itself
+    backup(out)
+    names = zipfile.ZipFile(out).namelist()
+    assert "media/attachments/evidence.pdf" in names
+    assert not [n for n in names if "imports" in n]

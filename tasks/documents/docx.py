@@ -5,7 +5,10 @@ import re
 
 from docx import Document
 
+from reform.archives import TooLarge, check_archive
 from tasks.documents.parser import ParseError
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 MAX_DOCUMENT = 10 * 1024 * 1024
 TASK_HEADERS = ("工作任务", "主要任务", "任务内容", "工作内容", "工作要点", "重点任务", "任务")
@@ -36,31 +39,33 @@ def document_text(name: str, data: bytes) -> str:
 
 
 def docx_text(data: bytes) -> str:
+    file = io.BytesIO(data)
     try:
-        document = Document(io.BytesIO(data))
+        check_archive(file)
+        document = Document(file)
+    except TooLarge:
+        raise ParseError("该Word文件解压后过大，已拒绝读取。") from None
     except Exception:  # noqa: BLE001 - python-docx raises many kinds on a broken file
         raise ParseError("无法读取该Word文件，请确认是.docx格式。") from None
     lines = []
-    for block in document.element.body.iterchildren():
-        tag = block.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(t.text or "" for t in block.iter() if t.tag.endswith("}t")))
-        elif tag == "tbl":
+    # Elements by their qualified names: comments and processing instructions are skipped.
+    for block in document.element.body.iterchildren(W + "p", W + "tbl"):
+        if block.tag == W + "p":
+            lines.append(text_of(block))
+        else:
             lines += table_lines(table_rows(block))
     return "\n".join(lines)
 
 
+def text_of(element):
+    return "".join(t.text or "" for t in element.iter(W + "t"))
+
+
 def table_rows(table):
-    rows = []
-    for row in table.iter():
-        if row.tag.endswith("}tr"):
-            cells = [
-                "".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t")).strip()
-                for cell in row
-                if cell.tag.endswith("}tc")
-            ]
-            rows.append(cells)
-    return rows
+    return [
+        [text_of(cell).strip() for cell in row.iterchildren(W + "tc")]
+        for row in table.iter(W + "tr")
+    ]
 
 
 def table_lines(rows):

@@ -1,10 +1,6 @@
 """The fill-in round trip in the browser: download a unit's template, upload it filled in."""
 
-import uuid
-from pathlib import Path
-
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +13,7 @@ from django.views.decorators.http import require_safe
 
 from tasks import services
 from tasks.access import get_plan_or_404
+from tasks.excel import pending
 from tasks.excel.progress import MAX_UPLOAD, Refused, read_progress
 from tasks.excel.template import write_template
 from tasks.standing.lights import owed_period
@@ -66,10 +63,6 @@ class UploadForm(forms.Form):
         return upload
 
 
-def pending_path(token):
-    return Path(settings.MEDIA_ROOT) / "imports" / f"{token}.xlsx"
-
-
 @login_required
 def progress_import(request, plan_id):
     """Preview, then confirm: nothing is written until the preview shows no error."""
@@ -79,41 +72,42 @@ def progress_import(request, plan_id):
     form = UploadForm(request.POST or None, request.FILES or None)
     ctx = {"plan": plan, "form": form}
     token = request.POST.get("token", "")
-    if request.method == "POST" and request.POST.get("confirm") and token.isalnum():
+    if request.method == "POST" and request.POST.get("cancel"):
+        pending.discard(token)
+        messages.info(request, _("已取消，未导入任何数据。"))
+        return redirect("tasks:import", plan_id=plan.pk)
+    if request.method == "POST" and request.POST.get("confirm"):
         return confirm_import(request, plan, token)
     if request.method == "POST" and form.is_valid():
-        token = uuid.uuid4().hex
-        path = pending_path(token)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("wb") as out:
-            for chunk in form.cleaned_data["file"].chunks():
-                out.write(chunk)
-        ctx |= preview(request, plan, path)
+        token = pending.keep(form.cleaned_data["file"])
+        ctx |= preview(request, plan, token)
         ctx |= {"token": token, "accept": form.cleaned_data["accept"] and is_office(request.user)}
     return render(request, "tasks/progress_import.html", ctx)
 
 
-def preview(request, plan, path):
+def preview(request, plan, token):
+    """What the waiting file would do; the file is kept only if it can be confirmed."""
     try:
-        with path.open("rb") as file:
-            return {"result": read_progress(file, user=request.user, plan=plan)}
+        with pending.pending_path(token).open("rb") as file:
+            result = read_progress(file, user=request.user, plan=plan)
     except Refused as exc:
-        path.unlink(missing_ok=True)
+        pending.discard(token)
         return {"refused": str(exc)}
+    if result.errors or not result.writes:
+        pending.discard(token)
+    return {"result": result}
 
 
 def confirm_import(request, plan, token):
-    path = pending_path(token)
-    if not path.exists():
+    path = pending.pending_path(token)
+    if path is None or not path.exists():
         messages.error(request, _("上传的文件已过期，请重新上传。"))
         return redirect("tasks:import", plan_id=plan.pk)
-    ctx = preview(request, plan, path)
+    ctx = preview(request, plan, token)
     result = ctx.get("result")
-    if result is None or result.errors:
+    if result is None or result.errors or not result.writes:
         return render(
-            request,
-            "tasks/progress_import.html",
-            ctx | {"plan": plan, "form": UploadForm(), "token": token},
+            request, "tasks/progress_import.html", ctx | {"plan": plan, "form": UploadForm()}
         )
     accept = request.POST.get("accept") == "1" and is_office(request.user)
     try:
@@ -124,7 +118,7 @@ def confirm_import(request, plan, token):
         messages.error(request, _("导入期间报告已被他人修改，未导入任何数据，请重新上传。"))
         return redirect("tasks:import", plan_id=plan.pk)
     finally:
-        path.unlink(missing_ok=True)
+        pending.discard(token)
     messages.success(
         request,
         _("已导入%(count)d份进展报告（%(unit)s）。") % {"count": len(saved), "unit": result.unit},

@@ -3,14 +3,16 @@ import sys
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from tasks.excel import pending
 from tasks.models import Task
 from tasks.standing.refresh import refresh_standing, vacuum
 
 
 class Command(BaseCommand):
     help = (
-        "Recomputes every task's light and each unit's reporting standing for today. "
-        "Run it once a day, shortly after midnight: time alone moves lights."
+        "Recomputes every task's light and each unit's reporting standing for today, and "
+        "removes uploads left unconfirmed for a day. Run it once a day, shortly after "
+        "midnight: time alone moves lights."
     )
 
     def add_arguments(self, parser):
@@ -25,6 +27,7 @@ class Command(BaseCommand):
             tasks = tasks.exclude(light_on=today)
         count = refresh_standing(tasks, today, progress=self.progress)
         vacuum()
+        pending.discard_stale()
         sys.stderr.write("\n")
         self.stdout.write(f"Refreshed the standing of {count} tasks as of {today}.")
 
