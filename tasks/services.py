@@ -91,10 +91,8 @@ def report_write(
     version: int | None = None,
 ) -> ProgressReport:
     """`report_save`'s transaction."""
-    if task.is_closed:
-        raise ValidationError(_("任务已办结，不再接受进展报告。"))
-    if task.plan.is_archived:
-        raise ValidationError(_("方案已归档，不再接受进展报告。"))
+    if task.report_refusal:
+        raise ValidationError(task.report_refusal)
     created = report is None
     if created:
         report = ProgressReport(task=task, unit=unit)

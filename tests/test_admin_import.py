@@ -251,3 +251,33 @@ def tablib_rows(*rows):
     import tablib
 
     return tablib.Dataset(*rows, headers=REPORT_HEADER)
+
+
+def test_admin_progress_import_refuses_a_closed_task(office_client, lvjian):
+    """The same rule as the form: a closed (办结) task takes no report from any source."""
+    from django.utils import timezone
+
+    from tasks.models import ProgressReport
+
+    Task.objects.filter(plan=lvjian, code="6").update(closed_at=timezone.now(), status="done")
+    row = [
+        LVJIAN,
+        "6",
+        "产业处",
+        "2023-01-01",
+        "delayed",
+        10,
+        "x",
+        "",
+        "",
+        "submitted",
+        "2023-04-01",
+    ]
+    response = office_client.post(
+        reverse("admin:tasks_progressreport_import"),
+        {"resource": "0", "format": "0", "import_file": report_xlsx(row)},
+    )
+    assert "任务已办结，不再接受进展报告" in response.content.decode()
+    assert not ProgressReport.objects.filter(task__plan=lvjian, task__code="6").exists()
+    task = Task.objects.get(plan=lvjian, code="6")
+    assert (task.status, task.percent) != ("delayed", 10)

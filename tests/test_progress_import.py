@@ -2,6 +2,8 @@
 
 import io
 import re
+import shutil
+import subprocess
 import time
 import tracemalloc
 import zipfile
@@ -487,3 +489,60 @@ def test_waiting_uploads_stay_out_of_backups(media, db, tmp_path):
     names = zipfile.ZipFile(out).namelist()
     assert "media/attachments/evidence.pdf" in names
     assert not [n for n in names if "imports" in n]
+
+
+def with_meta(file, key, value):
+    book = load_workbook(file)
+    for row in book["_meta"].iter_rows():
+        if row[0].value == key:
+            row[1].value = value
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def test_a_template_whose_identity_was_changed_is_refused(lvjian, chanye_unit, demo_users):
+    """The hidden sheet can be unhidden; a period set to 2000-01-01 was stored."""
+    from django.core import signing
+
+    file = fill(template(lvjian, chanye_unit), FILLED)
+    forged = signing.dumps({"plan": lvjian.pk, "unit": chanye_unit.pk, "period": "2000-01-01"})
+    for value in [forged, "x", ""]:
+        file.seek(0)
+        message = refused(with_meta(file, "identity", value), demo_users["chanye"])
+        assert "隐藏信息被修改过" in message
+    file.seek(0)
+    old = with_meta(file, "format", "reform-progress-template/1")
+    assert "旧版本" in refused(old, demo_users["chanye"])
+
+
+@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
+def test_a_template_saved_again_by_libreoffice_still_imports(
+    lvjian, chanye_unit, demo_users, tmp_path
+):
+    source = tmp_path / "in" / "t.xlsx"
+    source.parent.mkdir()
+    source.write_bytes(fill(template(lvjian, chanye_unit), FILLED).getvalue())
+    soffice = shutil.which("soffice")
+    subprocess.run(  # noqa: S603 - LibreOffice on a file this test wrote
+        [soffice, "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path), str(source)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    with (tmp_path / "t.xlsx").open("rb") as file:
+        result = read(file, demo_users["chanye"])
+    assert {r.task.code for r in result.writes} == {"6", "9"} and not result.errors
+
+
+def test_a_closed_task_takes_no_report_from_a_template(lvjian, chanye_unit, demo_users):
+    """The form refused it; the template stored it, and the office's import set a closed
+    task's status to 滞后 10% while its light stayed 办结."""
+    from django.utils import timezone
+
+    file = fill(template(lvjian, chanye_unit), FILLED)  # downloaded before the task closed
+    Task.objects.filter(plan=lvjian, code="6").update(closed_at=timezone.now(), status="done")
+    result = read(file, demo_users["office"])
+    row = next(r for r in result.rows if r.task and r.task.code == "6")
+    assert row.errors == [("任务编号", "任务已办结，不再接受进展报告。")]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from django.core import signing
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -17,6 +18,7 @@ from tasks.excel.template import (
     FILL_IN,
     FORMAT,
     IDENTITY,
+    IDENTITY_SALT,
     META_SHEET,
     SHEET,
     STATUS_CHOICES,
@@ -112,6 +114,8 @@ def open_template(file):
         raise Refused("该文件不是本系统的进展填报模板，请先在“我的任务”页面下载模板。") from None
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
         raise Refused("无法读取该文件，请上传由本系统下载的填报模板（.xlsx）。") from None
+    if str(meta.get("format")).startswith(FORMAT.split("/")[0]) and meta["format"] != FORMAT:
+        raise Refused("该模板是旧版本，请在“我的任务”页面重新下载填报模板后填写。")
     if meta.get("format") != FORMAT:
         raise Refused("该文件不是本系统的进展填报模板，请先在“我的任务”页面下载模板。")
     if len(rows) > MAX_ROWS:
@@ -119,35 +123,40 @@ def open_template(file):
     return meta, rows
 
 
-def meta_int(meta, key):
+def identity_of(meta):
+    """The plan, unit, period and indicators the template was made for, as signed when it
+    was downloaded; `Refused` if any was changed since."""
     try:
-        return int(meta.get(key))
-    except (TypeError, ValueError):
-        raise Refused("模板信息已损坏，请重新下载填报模板。") from None
+        identity = signing.loads(str(meta.get("identity")), salt=IDENTITY_SALT)
+        return (
+            int(identity["plan"]),
+            int(identity["unit"]),
+            date.fromisoformat(identity["period"]),
+            [int(i) for i in identity["indicators"]],
+        )
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise Refused("模板的隐藏信息被修改过或已损坏，请重新下载填报模板后填写。") from None
 
 
 def read_progress(file, *, user, plan=None) -> ImportResult:
     """Checks a filled-in template; raises `Refused` for a file that is unusable as a whole."""
     meta, rows = open_template(file)
-    template_plan = Plan.objects.visible_to(user).filter(pk=meta_int(meta, "plan")).first()
+    plan_id, unit_id, period_start, indicator_ids = identity_of(meta)
+    template_plan = Plan.objects.visible_to(user).filter(pk=plan_id).first()
     if template_plan is None:
         raise Refused("模板所属的方案不存在或无权访问。")
     if template_plan.is_archived:
         raise Refused("该方案已归档，不再接受进展报告。")
     if plan is not None and template_plan.pk != plan.pk:
         raise Refused(f"该模板属于另一个方案（{template_plan.title}），请在该方案下导入。")
-    unit = Unit.objects.filter(pk=meta_int(meta, "unit")).first()
+    unit = Unit.objects.filter(pk=unit_id).first()
     if unit is None or not (is_office(user) or unit.pk in unit_ids(user)):
         raise Refused("您无权为模板所属的单位导入进展。")
-    try:
-        period = period_containing(template_plan, date.fromisoformat(str(meta.get("period"))))
-    except ValueError:
-        raise Refused("模板信息已损坏，请重新下载填报模板。") from None
+    period = period_containing(template_plan, period_start)
     if period not in plan_periods(template_plan, timezone.localdate()):
         raise Refused(
             f"模板的填报周期（{period.label}）不在方案执行期内或尚未开始，请重新下载填报模板。"
         )
-    indicator_ids = [int(i) for i in str(meta.get("indicators") or "").split(",") if i.isdecimal()]
     header, body = rows[0], rows[1:]
     reader = RowReader(template_plan, unit, period.start, indicator_ids)
     reader.check_header(header)
@@ -161,6 +170,8 @@ class RowReader:
         self.period = period
         tasks = Task.objects.filter(plan=plan, responsibilities__unit=unit)
         self.tasks = {t.pk: t for t in tasks}
+        for task in self.tasks.values():
+            task.plan = plan  # read once for every row
         indicators = Indicator.objects.filter(pk__in=indicator_ids, task__in=list(self.tasks))
         by_id = {i.pk: i for i in indicators}
         self.indicators = [by_id.get(i) for i in indicator_ids]
@@ -191,6 +202,9 @@ class RowReader:
         result.task = task
         if unfilled:
             return result  # left empty: not reported this time
+        if task.report_refusal:
+            result.error("任务编号", str(task.report_refusal))
+            return result
         self.read_values(result, filled)
         self.read_figures(result, filled[len(FILL_IN) :])
         if not result.errors:

@@ -197,3 +197,5 @@ class ProgressReportResource(resources.ModelResource):
         # Scope on import rows: office staff import for any unit, others for their own.
         if not reads_everything(self.user) and instance.unit_id not in unit_ids(self.user):
             raise ValidationError({"unit": gettext("无权为该单位导入进展报告。")})
+        if instance.task_id and instance.task.report_refusal:
+            raise ValidationError({"task": str(instance.task.report_refusal)})

@@ -5,11 +5,14 @@ hidden sheet names the plan, the unit and the period, so the import can refuse a
 belongs elsewhere.
 """
 
+from django.core import signing
+
 from reform import xlsx
 from reform.xlsx import Column
 from tasks.models import Task
 
-FORMAT = "reform-progress-template/1"
+FORMAT = "reform-progress-template/2"  # 2: the identity is signed
+IDENTITY_SALT = "tasks.excel.template.identity"
 META_SHEET = "_meta"
 SHEET = "填报"
 STATUS_CHOICES = [Task.Status.IN_PROGRESS, Task.Status.DONE, Task.Status.DELAYED]
@@ -110,16 +113,18 @@ def add_validations(sheet, *, first, last):
 
 
 def write_meta(book, *, plan, unit, period, indicators):
+    """The template's identity, signed: a file whose plan, unit, period or indicators were
+    changed (the sheet can be unhidden in Excel, WPS or LibreOffice) is refused."""
     meta = book.add_sheet(META_SHEET)
     meta.very_hidden()
+    identity = {
+        "plan": plan.pk,
+        "unit": unit.pk,
+        "period": period.start.isoformat(),
+        "indicators": [i.pk for i in indicators],
+    }
     for row, (key, value) in enumerate(
-        [
-            ("format", FORMAT),
-            ("plan", plan.pk),
-            ("unit", unit.pk),
-            ("period", period.start.isoformat()),
-            ("indicators", ",".join(str(i.pk) for i in indicators)),
-        ]
+        [("format", FORMAT), ("identity", signing.dumps(identity, salt=IDENTITY_SALT))]
     ):
         meta.write_string(row, 0, key)
-        meta.write(row, 1, value)
+        meta.write_string(row, 1, value)

@@ -364,6 +364,16 @@ class Task(models.Model):
         return report and report.period and period_containing(self.plan, report.period)
 
     @property
+    def report_refusal(self):
+        """Why the task takes no report now, or None: the one rule for the form, the service
+        and every import."""
+        if self.is_closed:
+            return _("任务已办结，不再接受进展报告。")
+        if self.plan.is_archived:
+            return _("方案已归档，不再接受进展报告。")
+        return None
+
+    @property
     def deadline(self):
         """When the task is due: its own deadline, else its plan's end (none if neither)."""
         return self.due_on or self.plan.ends_on

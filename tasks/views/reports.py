@@ -39,9 +39,8 @@ def report_create(request, task_id):
     draft = unit_draft(task, unit)
     if draft is not None:
         return redirect("tasks:report_edit", report_id=draft.pk)
-    if task.is_closed or task.plan.is_archived:
-        closed = _("任务已办结，不再接受进展报告。")
-        messages.error(request, closed if task.is_closed else _("方案已归档，不再接受进展报告。"))
+    if task.report_refusal:
+        messages.error(request, task.report_refusal)
         return redirect(task)
     new = ProgressReport(task=task, unit=unit)
     taken = reported_periods(task, unit)
