@@ -4,12 +4,15 @@ import io
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 import tracemalloc
 import zipfile
-from datetime import date
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -212,7 +215,7 @@ def test_a_returned_report_is_updated(lvjian, chanye_unit, demo_users):
         ({"状态": "快好了"}, "状态", "不在可选范围内"),
         ({"状态": None}, "状态", "请选择状态"),
         ({"工作进展": None}, "工作进展", "请填写工作进展"),
-        ({"工作进展": '=HYPERLINK("http://x")'}, "工作进展", "请填写工作进展"),
+        ({"工作进展": '=HYPERLINK("http://x")'}, "工作进展", "单元格G5是公式"),
         ({"状态": "已完成", "完成进度（%）": 80}, "完成进度（%）", "应为100"),
     ],
 )
@@ -230,11 +233,13 @@ def test_bad_rows_are_reported_and_nothing_is_written(
     assert ProgressReport.objects.count() == before
 
 
-def test_a_formula_is_read_as_its_saved_value_never_evaluated(lvjian, chanye_unit, demo_users):
-    file = fill(template(lvjian, chanye_unit), {"6": FILLED["6"] | {"完成进度（%）": "=10*4"}})
-    result = read(file, demo_users["chanye"])
-    # openpyxl saved no cached value for the formula, so it reads as empty: refused, not computed
-    assert result.errors == [(FIRST_ROW + 1, "完成进度（%）", "请填写0到100之间的整数。")]
+def test_a_formula_is_refused_naming_its_cell(lvjian, chanye_unit, demo_users):
+    """`=A1` in 存在问题 stored the sheet's title (LibreOffice saves the value) or nothing."""
+    for column, cell in [("完成进度（%）", "F5"), ("存在问题", "H5")]:
+        file = fill(template(lvjian, chanye_unit), {"6": FILLED["6"] | {column: "=A1"}})
+        ((number, got_column, message),) = read(file, demo_users["chanye"]).errors
+        assert (number, got_column) == (FIRST_ROW + 1, column)
+        assert message.startswith(f"单元格{cell}是公式") and "选择性粘贴" in message
 
 
 def test_a_tampered_task_id_is_refused(lvjian, chanye_unit, demo_users):
@@ -288,7 +293,7 @@ def test_a_changed_header_is_refused(lvjian, chanye_unit, demo_users):
     out = io.BytesIO()
     book.save(out)
     out.seek(0)
-    assert "表头被修改" in refused(out, demo_users["chanye"])
+    assert "模板缺少「工作进展」列" in refused(out, demo_users["chanye"])
 
 
 def test_queries_do_not_grow_with_rows(lvjian, demo_users):
@@ -546,3 +551,96 @@ def test_a_closed_task_takes_no_report_from_a_template(lvjian, chanye_unit, demo
     result = read(file, demo_users["office"])
     row = next(r for r in result.rows if r.task and r.task.code == "6")
     assert row.errors == [("任务编号", "任务已办结，不再接受进展报告。")]
+
+
+def filled_cells(lvjian, unit, cells, number_formats=None):
+    """The template with task 6's cells set as Excel or WPS would store what a clerk typed."""
+    book = load_workbook(fill(template(lvjian, unit), FILLED))
+    sheet = book["填报"]
+    headers = {cell.value: cell.column for cell in sheet[FIRST_ROW - 1]}
+    row = next(r[0].row for r in sheet.iter_rows(min_row=FIRST_ROW) if r[1].value == "6")
+    for header, value in cells.items():
+        cell = sheet.cell(row=row, column=headers[header], value=value)
+        if header in (number_formats or {}):
+            cell.number_format = number_formats[header]
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    return out
+
+
+def row6(result):
+    return next(r for r in result.rows if r.task and r.task.code == "6")
+
+
+def test_a_date_typed_into_a_text_column_is_read_as_shown(lvjian, chanye_unit, demo_users):
+    """Excel and WPS turn 2024年3月 into a date; it was stored as "2024-03-01 00:00:00"."""
+    file = filled_cells(
+        lvjian,
+        chanye_unit,
+        {"存在问题": datetime(2024, 3, 1), "下步计划": 2025},
+        {"存在问题": 'yyyy"年"m"月"'},
+    )
+    values = row6(read(file, demo_users["chanye"])).values
+    assert (values["problems"], values["next_steps"]) == ("2024年3月", "2025")
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format"), [(80, "General"), ("80%", "@"), ("８０", "@"), (0.8, "0%")]
+)
+def test_a_percent_is_read_as_the_clerk_wrote_it(
+    lvjian, chanye_unit, demo_users, value, number_format
+):
+    file = filled_cells(
+        lvjian, chanye_unit, {"完成进度（%）": value}, {"完成进度（%）": number_format}
+    )
+    row = row6(read(file, demo_users["chanye"]))
+    assert not row.errors and row.values["percent"] == 80
+
+
+def test_a_fraction_for_a_percent_says_what_to_write(lvjian, chanye_unit, demo_users):
+    file = filled_cells(lvjian, chanye_unit, {"完成进度（%）": 0.8})
+    ((column, message),) = row6(read(file, demo_users["chanye"])).errors
+    assert column == "完成进度（%）" and "0.8应写作80" in message
+
+
+def test_a_renamed_sheet_with_rows_added_above_still_imports(lvjian, chanye_unit, demo_users):
+    book = load_workbook(fill(template(lvjian, chanye_unit), FILLED))
+    sheet = book["填报"]
+    sheet.title = "产业处进展"
+    sheet.insert_rows(1, 2)
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    result = read(out, demo_users["chanye"])
+    assert {r.task.code for r in result.writes} == {"6", "9"}
+    assert row6(result).number == FIRST_ROW + 3  # task 6's row, two rows lower
+
+
+def test_other_spreadsheet_formats_are_told_to_save_as_xlsx(demo_users):
+    ods = io.BytesIO()
+    with zipfile.ZipFile(ods, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", "<office:document-content/>")
+    xls = io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    for file in (ods, xls):
+        file.seek(0)
+        assert "另存为" in refused(file, demo_users["chanye"])
+
+
+def test_the_preview_never_says_it_will_write_when_it_will_not(lvjian, chanye_unit, demo_users):
+    client = Client()
+    client.force_login(demo_users["chanye"])
+    file = fill(
+        template(lvjian, chanye_unit), {"6": FILLED["6"] | {"完成进度（%）": 150}, "9": FILLED["9"]}
+    )
+    file.name = "t.xlsx"
+    html = client.post(reverse("tasks:import", args=[lvjian.pk]), {"file": file}).content.decode()
+    assert "本次不会导入任何数据" in html and "将写入" not in html
+    out = io.StringIO()
+    path = Path(tempfile.mkdtemp()) / "t.xlsx"
+    file.seek(0)
+    path.write_bytes(file.read())
+    with pytest.raises(CommandError):
+        call_command("import_progress", str(path), user="chanye", stdout=out, stderr=io.StringIO())
+    assert "第5行 完善创新激励机制：有错误，不导入" in out.getvalue()

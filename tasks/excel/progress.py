@@ -5,13 +5,18 @@ error by row, column and reason; `apply_progress` writes the reports in one tran
 cells are read as the values Excel saved for them, never evaluated.
 """
 
+import unicodedata
+import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 from django.core import signing
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
+from openpyxl.cell.read_only import EMPTY_CELL
 
 from reform.archives import NotAnArchive, TooLarge, check_archive
 from tasks.excel.template import (
@@ -20,9 +25,7 @@ from tasks.excel.template import (
     IDENTITY,
     IDENTITY_SALT,
     META_SHEET,
-    SHEET,
     STATUS_CHOICES,
-    TITLE_ROWS,
     indicator_header,
     status_labels,
 )
@@ -36,6 +39,22 @@ MAX_ROWS = 5000
 MAX_COLUMNS = 100  # a template has its identity, the fill-in columns and one per indicator
 TEXT_LIMIT = 5000
 FIELDS = ["status", "percent", "progress", "problems", "next_steps"]
+ERROR = _("有错误，不导入")
+OUTCOMES = {
+    "create": _("新建报告"),
+    "update": _("更新报告"),
+    "unchanged": _("已导入过，跳过"),
+    "skip": _("未填写，跳过"),
+}
+
+
+NOT_A_TEMPLATE = "该文件不是本系统的进展填报模板，请先在“我的任务”页面下载模板。"
+NOT_XLSX = "不是有效的Excel文件（.xlsx），请上传由本系统下载的填报模板。"
+SAVE_AS_XLSX = (
+    "这不是.xlsx文件（可能是.xls、.ods或.csv）：请在Excel或WPS中“另存为”Excel工作簿（.xlsx）"
+    "后再上传。"
+)
+OLE2 = b"\xd0\xcf\x11\xe0"  # how an .xls (and any old Office file) starts
 
 
 class Refused(Exception):
@@ -54,6 +73,11 @@ class RowResult:
 
     def error(self, column, message):
         self.errors.append((column, message))
+
+    @property
+    def outcome(self):
+        """What the row does, in the clerk's words (the preview and the command say it)."""
+        return ERROR if self.errors else OUTCOMES[self.action]
 
 
 @dataclass
@@ -86,41 +110,63 @@ def check_upload(file):
     try:
         check_archive(file)
     except NotAnArchive:
-        raise Refused("不是有效的Excel文件（.xlsx），请上传由本系统下载的填报模板。") from None
+        raise Refused(SAVE_AS_XLSX if file.read(4) == OLE2 else NOT_XLSX) from None
     except TooLarge:
         raise Refused("文件解压后过大，已拒绝导入。") from None
+    finally:
+        file.seek(0)
+    with zipfile.ZipFile(file) as archive:
+        if "[Content_Types].xml" not in archive.namelist():  # an .ods, or another zip
+            raise Refused(SAVE_AS_XLSX)
+    file.seek(0)
 
 
 def open_template(file):
+    """The template's hidden identity and its rows of cells, from the header row on."""
     check_upload(file)
     try:
-        book = load_workbook(file, read_only=True, data_only=True)
+        # Formulas are read as formulas (and refused), never as the values a file claims.
+        book = load_workbook(file, read_only=True, data_only=False)
         meta = {row[0]: row[1] for row in book[META_SHEET].iter_rows(max_col=2, values_only=True)}
-        sheet = book[SHEET]
+        check_format(meta)
+        sheet, header_row = find_header(book)
         # The dimensions a file declares are not trusted: A1:XFD1048576 made every row
         # 16,384 cells long and took a worker to 700 MB.
         sheet.reset_dimensions()
         rows = list(
             sheet.iter_rows(
-                min_row=TITLE_ROWS + 1,
-                max_row=MAX_ROWS + 10,
-                max_col=MAX_COLUMNS,
-                values_only=True,
+                min_row=header_row, max_row=header_row + MAX_ROWS + 10, max_col=MAX_COLUMNS
             )
         )
     except Refused:
         raise
     except KeyError:
-        raise Refused("该文件不是本系统的进展填报模板，请先在“我的任务”页面下载模板。") from None
+        raise Refused(NOT_A_TEMPLATE) from None
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds on a broken file
         raise Refused("无法读取该文件，请上传由本系统下载的填报模板（.xlsx）。") from None
+    if len(rows) > MAX_ROWS + 1:
+        raise Refused(f"行数超过{MAX_ROWS}行，请分批导入。")
+    return meta, header_row, rows
+
+
+def check_format(meta):
     if str(meta.get("format")).startswith(FORMAT.split("/")[0]) and meta["format"] != FORMAT:
         raise Refused("该模板是旧版本，请在“我的任务”页面重新下载填报模板后填写。")
     if meta.get("format") != FORMAT:
-        raise Refused("该文件不是本系统的进展填报模板，请先在“我的任务”页面下载模板。")
-    if len(rows) > MAX_ROWS:
-        raise Refused(f"行数超过{MAX_ROWS}行，请分批导入。")
-    return meta, rows
+        raise Refused(NOT_A_TEMPLATE)
+
+
+def find_header(book):
+    """The sheet and row (1-based) of the template's header, found by its first column's
+    text wherever it is (a clerk may rename the sheet or add rows above it)."""
+    first = IDENTITY[0].header
+    for sheet in book.worksheets:
+        if sheet.title == META_SHEET:
+            continue
+        for number, row in enumerate(sheet.iter_rows(max_row=20, max_col=5, values_only=True), 1):
+            if any(isinstance(v, str) and v.strip() == first for v in row):
+                return sheet, number
+    raise Refused(f"没有找到填报表的表头（“{first}”一列），请重新下载填报模板后填写。")
 
 
 def identity_of(meta):
@@ -140,7 +186,7 @@ def identity_of(meta):
 
 def read_progress(file, *, user, plan=None) -> ImportResult:
     """Checks a filled-in template; raises `Refused` for a file that is unusable as a whole."""
-    meta, rows = open_template(file)
+    meta, header_row, rows = open_template(file)
     plan_id, unit_id, period_start, indicator_ids = identity_of(meta)
     template_plan = Plan.objects.visible_to(user).filter(pk=plan_id).first()
     if template_plan is None:
@@ -159,8 +205,8 @@ def read_progress(file, *, user, plan=None) -> ImportResult:
         )
     header, body = rows[0], rows[1:]
     reader = RowReader(template_plan, unit, period.start, indicator_ids)
-    reader.check_header(header)
-    results = [reader.read(number, row) for number, row in enumerate(body, start=TITLE_ROWS + 2)]
+    reader.check_header([cell.value for cell in header])
+    results = [reader.read(n, row) for n, row in enumerate(body, start=header_row + 1)]
     reader.check_duplicates(results)
     return ImportResult(template_plan, unit, period.start, [r for r in results if r is not None])
 
@@ -182,15 +228,28 @@ class RowReader:
         self.statuses = dict(zip(status_labels(), STATUS_CHOICES, strict=True))
 
     def check_header(self, header):
-        expected = [c.header for c in IDENTITY + FILL_IN]
-        expected += [indicator_header(i) if i else None for i in self.indicators]
+        """Refuses a header whose columns were deleted, renamed or moved, naming them."""
+        expected = self.headers
         got = [str(h).strip() if h is not None else None for h in header[: len(expected)]]
-        if got != expected:
-            raise Refused("模板表头被修改，请重新下载填报模板后填写。")
+        if got == expected:
+            return
+        missing = [h for h in expected if h and h not in got]
+        if missing:
+            names = "、".join(f"「{h}」" for h in missing)
+            raise Refused(f"模板缺少{names}列，请重新下载填报模板后填写，不要删除或改名列。")
+        moved = next(h for h, g in zip(expected, got, strict=False) if h != g)
+        raise Refused(f"「{moved}」列的位置被移动，请重新下载填报模板后填写。")
+
+    @cached_property
+    def headers(self):
+        headers = [c.header for c in IDENTITY + FILL_IN]
+        return headers + [indicator_header(i) if i else None for i in self.indicators]
 
     def read(self, number, row):
-        row = list(row) + [None] * (len(IDENTITY + FILL_IN) + len(self.indicators) - len(row))
         result = RowResult(number)
+        row = self.shown(result, row)
+        if result.errors:
+            return result  # formulas: nothing else is read until they are values
         task_id, filled = row[0], row[len(IDENTITY) :]
         unfilled = all(blank(v) or v == "—" for v in filled)
         if unfilled and blank(task_id):
@@ -211,6 +270,26 @@ class RowReader:
             self.decide(result)
         return result
 
+    def shown(self, result, cells):
+        """The row's values as the clerk saw them: text columns as displayed (a date typed
+        as 2024年3月 is that text), the percent as a number; a formula is refused, naming its
+        cell (its value would be whatever the file says it was)."""
+        values = []
+        for column, cell in zip(self.headers, padded(cells, len(self.headers)), strict=True):
+            if cell.data_type == "f":
+                result.error(
+                    column,
+                    f"单元格{cell.coordinate}是公式；请复制后“选择性粘贴→数值”粘回原处，再导入。",
+                )
+                values.append(None)
+            elif column == PERCENT:
+                values.append(percent_of(cell))
+            elif column in TEXT_COLUMNS:
+                values.append(displayed(cell))
+            else:
+                values.append(cell.value)
+        return values
+
     def read_values(self, result, cells):
         status, percent, progress, problems, next_steps = cells[: len(FILL_IN)]
         if blank(status):
@@ -220,12 +299,16 @@ class RowReader:
         else:
             result.values["status"] = self.statuses[str(status).strip()]
         number = to_int(str(percent).strip().rstrip("%")) if not blank(percent) else None
-        if number is None or not 0 <= number <= 100:
-            result.error("完成进度（%）", "请填写0到100之间的整数。")
+        if number is None and to_decimal(percent) is not None and 0 < to_decimal(percent) < 1:
+            result.error(
+                PERCENT, f"请填写0到100之间的整数（80表示80%）；{percent}应写作{percent * 100:g}。"
+            )
+        elif number is None or not 0 <= number <= 100:
+            result.error(PERCENT, "请填写0到100之间的整数。")
         else:
             result.values["percent"] = number
         if result.values.get("status") == Task.Status.DONE and number not in (None, 100):
-            result.error("完成进度（%）", "状态为“已完成”时，完成进度应为100。")
+            result.error(PERCENT, "状态为“已完成”时，完成进度应为100。")
         texts = {"progress": progress, "problems": problems, "next_steps": next_steps}
         for name, value in texts.items():
             result.values[name] = "" if blank(value) else str(value).strip()[:TEXT_LIMIT]
@@ -260,7 +343,7 @@ class RowReader:
         else:
             result.error(
                 "工作进展",
-                f"本单位该周期的报告已{existing.get_state_display()}，内容不同；如需修改，请联系产改办退回后再导入。",
+                f"本单位该周期的报告{existing.get_state_display()}，内容不同；如需修改，请联系产改办退回后再导入。",
             )
 
     @staticmethod
@@ -277,6 +360,47 @@ def same(report, result):
     mine = {f: getattr(report, f) for f in FIELDS}
     figures = {(f.indicator_id, f.value) for f in report.figures.all() if f.indicator_id}
     return mine == result.values and figures == {(i.pk, v) for i, v in result.figures}
+
+
+PERCENT = "完成进度（%）"
+TEXT_COLUMNS = {"状态", "工作进展", "存在问题", "下步计划"}
+
+
+def padded(cells, length):
+    return list(cells[:length]) + [EMPTY_CELL] * (length - len(cells))
+
+
+def displayed(cell):
+    """A cell's value as Excel or WPS shows it, for a text column."""
+    value = cell.value
+    if isinstance(value, datetime | date):
+        return shown_date(value, cell.number_format or "")
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def shown_date(value, number_format):
+    """年/月/日 formats as Chinese dates (what 2024年3月 typed into a cell becomes), others as
+    ISO dates, with the time only where the format shows one."""
+    day = value.date() if isinstance(value, datetime) else value
+    if "年" in number_format:
+        text = f"{day.year}年{day.month}月"
+        return text + f"{day.day}日" if "日" in number_format else text
+    if isinstance(value, datetime) and "h" in number_format.lower():
+        return value.strftime("%Y-%m-%d %H:%M")
+    return day.isoformat()
+
+
+def percent_of(cell):
+    """80, "80%", ８０ and 0.8 shown as a percentage all read as 80."""
+    value = cell.value
+    if isinstance(value, str):
+        return unicodedata.normalize("NFKC", value).strip()
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and "%" in (cell.number_format or ""):
+        return round(value * 100, 6)
+    return value
 
 
 def blank(value):

@@ -57,7 +57,11 @@ class UploadForm(forms.Form):
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError(_("请上传.xlsx格式的Excel文件。"))
+            raise forms.ValidationError(
+                _(
+                    "请上传.xlsx文件：.xls、.ods或.csv请先在Excel或WPS中“另存为”Excel工作簿（.xlsx）。"
+                )
+            )
         if upload.size > MAX_UPLOAD:
             raise forms.ValidationError(_("文件超过5MB。"))
         return upload

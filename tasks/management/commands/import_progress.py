@@ -5,8 +5,6 @@ from django.utils import timezone
 from tasks import services
 from tasks.excel.progress import Refused, read_progress
 
-ACTIONS = {"create": "新建", "update": "更新", "unchanged": "已导入，跳过", "skip": "未填写，跳过"}
-
 
 class Command(BaseCommand):
     help = "Reads a filled-in 填报模板 back as progress reports (all rows or none)."
@@ -30,7 +28,7 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         for row in result.rows:
             title = row.task.title if row.task else ""
-            self.stdout.write(f"第{row.number}行 {title}：{ACTIONS[row.action]}")
+            self.stdout.write(f"第{row.number}行 {title}：{row.outcome}")
         for number, column, message in result.errors:
             self.stderr.write(f"第{number}行「{column}」：{message}")
         if result.errors:
