@@ -164,3 +164,14 @@ def report_data(**overrides):
         "figures-MAX_NUM_FORMS": "30",
     }
     return data | overrides
+
+
+def pdf_bytes():
+    """A real one-page PDF (evidence is checked to parse as one)."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

@@ -14,7 +14,7 @@ from django.utils import timezone
 from tasks import services
 from tasks.models import Attachment, ProgressReport
 from tasks.standing.periods import plan_periods
-from tests.conftest import lvjian_task, report_data
+from tests.conftest import lvjian_task, pdf_bytes, report_data
 from units.models import Unit
 
 
@@ -322,7 +322,7 @@ def test_a_stale_review_is_refused(demo_users, chanye, task6):
     assert (report.state, report.review_comment) == ("accepted", "")
 
 
-PDF = b"%PDF-1.4\n%test\n"
+PDF = pdf_bytes()
 
 
 def upload(name, content):
