@@ -23,6 +23,7 @@ from django.utils.functional import Promise
 
 MAX_WIDTH = 50  # long texts wrap at about 25 Chinese characters
 MIN_WIDTH = 6
+LOCKED = "#E4E7EB"  # the grey of a fill-in template's cells that are not to be changed
 MAX_TEXT = 32767  # characters a cell holds
 WIDTH_SAMPLE = 1000
 SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
@@ -58,7 +59,8 @@ class Column:
     wrap: bool = False
     center: bool = False
     fill_key: bool = False  # the value is a light ("red"…) shown as a coloured cell
-    editable: bool = False  # left unlocked in a protected fill-in template
+    editable: bool = False  # left unlocked in a protected fill-in template (others grey)
+    width: int = 0  # at least this wide: a column to be filled in has no text to measure
 
 
 class Book:
@@ -118,7 +120,10 @@ def column_widths(columns, rows):
             if widths[i] < MAX_WIDTH and 2 * len(text) > widths[i]:
                 longest = max(display_width(part) for part in text.split("\n"))
                 widths[i] = max(widths[i], longest)
-    return [min(MAX_WIDTH, max(MIN_WIDTH, w + 2)) for w in widths]
+    return [
+        max(column.width, min(MAX_WIDTH, max(MIN_WIDTH, w + 2)))
+        for column, w in zip(columns, widths, strict=True)
+    ]
 
 
 def sheet_name(name, taken):
@@ -184,7 +189,9 @@ def column_style(book, column, protect):
     """(the format of a column's cells, of its dates, and of each light for a light column)."""
     parts = [CENTER if column.center else WRAP]
     if protect:
-        parts.append({"locked": not column.editable})
+        parts.append(
+            {"locked": True, "bg_color": LOCKED} if not column.editable else {"locked": False}
+        )
     lights = {}
     if column.fill_key:
         lights = {light: book.format(*parts, fill) for light, fill in FILLS.items()}

@@ -25,9 +25,9 @@ IDENTITY = [
 FILL_IN = [
     Column("状态", center=True, editable=True),
     Column("完成进度（%）", center=True, editable=True),
-    Column("工作进展", wrap=True, editable=True),
-    Column("存在问题", wrap=True, editable=True),
-    Column("下步计划", wrap=True, editable=True),
+    Column("工作进展", wrap=True, editable=True, width=48),
+    Column("存在问题", wrap=True, editable=True, width=32),
+    Column("下步计划", wrap=True, editable=True, width=32),
 ]
 TITLE_ROWS = 2
 
