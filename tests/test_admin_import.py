@@ -281,3 +281,27 @@ def test_admin_progress_import_refuses_a_closed_task(office_client, lvjian):
     assert not ProgressReport.objects.filter(task__plan=lvjian, task__code="6").exists()
     task = Task.objects.get(plan=lvjian, code="6")
     assert (task.status, task.percent) != ("delayed", 10)
+
+
+@pytest.mark.parametrize(
+    ("unit", "period", "message"),
+    [
+        ("综合处", "2023-01-01", "不是这项任务的责任部门"),  # task 6 is 产业处's alone
+        ("产业处", "2000-01-01", "不在方案执行期内"),
+        ("产业处", "2099-10-01", "不在方案执行期内"),
+    ],
+)
+def test_admin_progress_import_keeps_the_reporting_rules(
+    office_client, lvjian, unit, period, message
+):
+    """The same rules as the form and the template: the unit answers for the task, and the
+    period is one of the plan's up to today."""
+    from tasks.models import ProgressReport
+
+    row = [LVJIAN, "6", unit, period, "in_progress", 10, "x", "", "", "submitted", "2023-04-01"]
+    response = office_client.post(
+        reverse("admin:tasks_progressreport_import"),
+        {"resource": "0", "format": "0", "import_file": report_xlsx(row)},
+    )
+    assert message in response.content.decode()
+    assert not ProgressReport.objects.filter(task__plan=lvjian, task__code="6").exists()

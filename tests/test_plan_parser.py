@@ -256,3 +256,18 @@ def test_a_word_file_that_inflates_past_the_limits_is_refused(tmp_path):
     assert len(bomb) < 1024 * 1024
     with pytest.raises(ParseError, match="解压后过大"):
         document_text("plan.docx", bomb)
+
+
+@settings(max_examples=60, deadline=None)
+@given(position=st.integers(min_value=0, max_value=10**5), byte=st.integers(0, 255))
+def test_a_corrupted_word_file_gets_a_message_or_its_text(tmp_path_factory, position, byte):
+    """A fuzz of the plan import's Word reader: any byte of a real .docx changed."""
+    path = tmp_path_factory.mktemp("docx") / "plan.docx"
+    paragraph_docx(path)
+    data = bytearray(path.read_bytes())
+    data[position % len(data)] = byte
+    try:
+        text = document_text("plan.docx", bytes(data))
+    except ParseError:
+        return
+    assert isinstance(text, str)

@@ -261,7 +261,7 @@ def refused(file, user, plan=None):
 
 def test_files_that_are_not_templates_are_refused(lvjian, chanye_unit, demo_users):
     chanye = demo_users["chanye"]
-    assert "不是有效的Excel文件" in refused(io.BytesIO(b"hello"), chanye)
+    assert "这不是.xlsx文件" in refused(io.BytesIO(b"hello"), chanye)
     big = io.BytesIO(b"0" * (5 * 1024 * 1024 + 1))
     assert "超过5MB" in refused(big, chanye)
     from openpyxl import Workbook
@@ -623,7 +623,8 @@ def test_other_spreadsheet_formats_are_told_to_save_as_xlsx(demo_users):
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", "<office:document-content/>")
     xls = io.BytesIO(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
-    for file in (ods, xls):
+    csv = io.BytesIO("任务编号,状态\n6,推进中\n".encode())
+    for file in (ods, xls, csv):
         file.seek(0)
         assert "另存为" in refused(file, demo_users["chanye"])
 
@@ -644,3 +645,23 @@ def test_the_preview_never_says_it_will_write_when_it_will_not(lvjian, chanye_un
     with pytest.raises(CommandError):
         call_command("import_progress", str(path), user="chanye", stdout=out, stderr=io.StringIO())
     assert "第5行 完善创新激励机制：有错误，不导入" in out.getvalue()
+
+
+def test_a_sent_report_that_differs_is_named_in_plain_words(lvjian, chanye_unit, demo_users):
+    chanye = demo_users["chanye"]
+    result = read(fill(template(lvjian, chanye_unit), FILLED), chanye)
+    services.reports_import(result=result, user=chanye, accept=False, today=PERIOD)
+    changed = {"6": FILLED["6"] | {"工作进展": "改过的进展。"}}
+    ((column, message),) = row6(read(fill(template(lvjian, chanye_unit), changed), chanye)).errors
+    assert message.startswith("本单位该周期的报告已提交，内容不同") and "已已" not in message
+
+
+def test_the_columns_not_to_be_changed_are_grey_and_text_columns_wide(lvjian, chanye_unit):
+    """The template said 灰色列请勿修改 with no grey column; text columns were 10 wide."""
+    sheet = load_workbook(template(lvjian, chanye_unit))["填报"]
+    headers = {cell.value: cell for cell in sheet[FIRST_ROW - 1]}
+    task_cell = sheet.cell(row=FIRST_ROW, column=headers["工作任务"].column)
+    progress_cell = sheet.cell(row=FIRST_ROW, column=headers["工作进展"].column)
+    assert task_cell.fill.fgColor.rgb.endswith("E4E7EB") and task_cell.protection.locked
+    assert progress_cell.fill.fill_type is None and not progress_cell.protection.locked
+    assert sheet.column_dimensions[headers["工作进展"].column_letter].width >= 40

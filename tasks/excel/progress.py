@@ -49,12 +49,10 @@ OUTCOMES = {
 
 
 NOT_A_TEMPLATE = "该文件不是本系统的进展填报模板，请先在“我的任务”页面下载模板。"
-NOT_XLSX = "不是有效的Excel文件（.xlsx），请上传由本系统下载的填报模板。"
 SAVE_AS_XLSX = (
     "这不是.xlsx文件（可能是.xls、.ods或.csv）：请在Excel或WPS中“另存为”Excel工作簿（.xlsx）"
     "后再上传。"
 )
-OLE2 = b"\xd0\xcf\x11\xe0"  # how an .xls (and any old Office file) starts
 
 
 class Refused(Exception):
@@ -110,7 +108,7 @@ def check_upload(file):
     try:
         check_archive(file)
     except NotAnArchive:
-        raise Refused(SAVE_AS_XLSX if file.read(4) == OLE2 else NOT_XLSX) from None
+        raise Refused(SAVE_AS_XLSX) from None
     except TooLarge:
         raise Refused("文件解压后过大，已拒绝导入。") from None
     finally:

@@ -4,10 +4,12 @@
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
 from tasks.models import Plan, ProgressReport, Responsibility, Section, Task
+from tasks.standing.periods import plan_periods
 from tasks.standing.refresh import touched
 from units.models import Unit
 from units.roles import reads_everything, unit_ids
@@ -199,3 +201,17 @@ class ProgressReportResource(resources.ModelResource):
             raise ValidationError({"unit": gettext("无权为该单位导入进展报告。")})
         if instance.task_id and instance.task.report_refusal:
             raise ValidationError({"task": str(instance.task.report_refusal)})
+        if (
+            instance.task_id
+            and instance.unit_id
+            and not instance.task.responsibilities.filter(unit_id=instance.unit_id).exists()
+        ):
+            raise ValidationError({"unit": gettext("该单位不是这项任务的责任部门。")})
+        if instance.period and not is_plan_period(instance.task, instance.period):
+            raise ValidationError({"period": gettext("填报周期不在方案执行期内，或尚未开始。")})
+
+
+def is_plan_period(task, day):
+    """Whether `day` starts one of the task's plan's periods up to today."""
+    periods = plan_periods(task.plan, timezone.localdate())
+    return any(p.start == day for p in periods)
