@@ -665,3 +665,14 @@ def test_the_columns_not_to_be_changed_are_grey_and_text_columns_wide(lvjian, ch
     assert task_cell.fill.fgColor.rgb.endswith("E4E7EB") and task_cell.protection.locked
     assert progress_cell.fill.fill_type is None and not progress_cell.protection.locked
     assert sheet.column_dimensions[headers["工作进展"].column_letter].width >= 40
+
+
+def test_merged_cells_are_named(lvjian, chanye_unit, demo_users):
+    """Two rows' 工作进展 merged: the second row's text would silently be empty."""
+    book = load_workbook(fill(template(lvjian, chanye_unit), FILLED))
+    book["填报"].merge_cells("G5:G6")
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    message = refused(out, demo_users["chanye"])
+    assert message.startswith("单元格G5:G6被合并") and "取消合并" in message

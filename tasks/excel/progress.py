@@ -12,11 +12,13 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cached_property
 
+from defusedxml import ElementTree
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook
 from openpyxl.cell.read_only import EMPTY_CELL
+from openpyxl.utils.cell import range_boundaries
 
 from reform.archives import NotAnArchive, TooLarge, check_archive
 from tasks.excel.template import (
@@ -49,6 +51,8 @@ OUTCOMES = {
 
 
 NOT_A_TEMPLATE = "该文件不是本系统的进展填报模板，请先在“我的任务”页面下载模板。"
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 SAVE_AS_XLSX = (
     "这不是.xlsx文件（可能是.xls、.ods或.csv）：请在Excel或WPS中“另存为”Excel工作簿（.xlsx）"
     "后再上传。"
@@ -144,7 +148,36 @@ def open_template(file):
         raise Refused("无法读取该文件，请上传由本系统下载的填报模板（.xlsx）。") from None
     if len(rows) > MAX_ROWS + 1:
         raise Refused(f"行数超过{MAX_ROWS}行，请分批导入。")
+    merged = [
+        ref for ref in merged_cells(file, sheet.title) if range_boundaries(ref)[3] > header_row
+    ]
+    if merged:
+        raise Refused(
+            f"单元格{'、'.join(merged[:5])}被合并：请取消合并，每项任务在自己的一行填写，再导入。"
+        )
     return meta, header_row, rows
+
+
+def merged_cells(file, title):
+    """The merged ranges of the sheet `title` (openpyxl's read-only mode does not read them),
+    from the sheet's XML, streamed through defusedxml."""
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            sheet = next(s for s in workbook.iter(f"{MAIN}sheet") if s.get("name") == title)
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            target = next(r.get("Target") for r in rels if r.get("Id") == sheet.get(REL_ID))
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            with archive.open(path) as member:
+                for _event, element in ElementTree.iterparse(member):
+                    if element.tag == f"{MAIN}mergeCell":
+                        yield element.get("ref")
+                    element.clear()
+    except (KeyError, StopIteration, ElementTree.ParseError, zipfile.BadZipFile):
+        return
+    finally:
+        file.seek(0)
 
 
 def check_format(meta):
