@@ -238,8 +238,10 @@ def test_a_formula_is_refused_naming_its_cell(lvjian, chanye_unit, demo_users):
     """`=A1` in 存在问题 stored the sheet's title (LibreOffice saves the value) or nothing."""
     for column, cell in [("完成进度（%）", "F5"), ("存在问题", "H5")]:
         file = fill(template(lvjian, chanye_unit), {"6": FILLED["6"] | {column: "=A1"}})
-        ((number, got_column, message),) = read(file, demo_users["chanye"]).errors
+        result = read(file, demo_users["chanye"])
+        ((number, got_column, message),) = result.errors
         assert (number, got_column) == (FIRST_ROW + 1, column)
+        assert row6(result).task.code == "6"  # the row still names its task
         assert message.startswith(f"单元格{cell}是公式") and "选择性粘贴" in message
 
 

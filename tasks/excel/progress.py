@@ -262,13 +262,14 @@ class RowReader:
     def read(self, number, row):
         result = RowResult(number)
         row = self.shown(result, row)
-        if result.errors:
-            return result  # formulas: nothing else is read until they are values
         task_id, filled = row[0], row[len(IDENTITY) :]
+        if result.errors:  # formulas: nothing else is read until they are values
+            result.task = self.task_of(task_id)
+            return result
         unfilled = all(blank(v) or v == "—" for v in filled)
         if unfilled and blank(task_id):
             return None
-        task = self.tasks.get(task_id if isinstance(task_id, int) else to_int(task_id))
+        task = self.task_of(task_id)
         if task is None:
             result.error("任务编号", "不是本单位在该方案中的任务，请勿修改任务编号。")
             return result
@@ -283,6 +284,9 @@ class RowReader:
         if not result.errors:
             self.decide(result)
         return result
+
+    def task_of(self, task_id):
+        return self.tasks.get(task_id if isinstance(task_id, int) else to_int(task_id))
 
     def shown(self, result, cells):
         """The row's values as the clerk saw them: text columns as displayed (a date typed
