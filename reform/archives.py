@@ -16,13 +16,18 @@ class NotAnArchive(UnsafeArchive):
     """Not a zip archive: not an Office file, or a broken one."""
 
 
+class NotAnOfficePackage(NotAnArchive):
+    """A zip, but without an Office package's content types: an .ods, or another zip."""
+
+
 class TooLarge(UnsafeArchive):
     """It would inflate past the limits."""
 
 
-def check_archive(file):
-    """Reads the archive's directory (not its contents) and refuses what is not a zip or
-    would inflate past the limits; leaves `file` at its start."""
+def check_archive(file) -> list[str]:
+    """Reads the archive's directory (not its contents) and refuses what is not a zip, would
+    inflate past the limits or is not an Office package; the names of its members. Leaves
+    `file` at its start."""
     file.seek(0)
     try:
         with zipfile.ZipFile(file) as archive:
@@ -35,3 +40,7 @@ def check_archive(file):
     packed = max(1, sum(m.compress_size for m in members))
     if len(members) > MAX_MEMBERS or inflated > MAX_INFLATED or inflated / packed > MAX_RATIO:
         raise TooLarge
+    names = [m.filename for m in members]
+    if "[Content_Types].xml" not in names:
+        raise NotAnOfficePackage
+    return names

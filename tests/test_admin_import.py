@@ -162,6 +162,14 @@ def report_xlsx(*rows):
     return xlsx(*rows, header=REPORT_HEADER)
 
 
+def preview_reports(client, file):
+    """The admin's report import, up to its preview."""
+    return client.post(
+        reverse("admin:tasks_progressreport_import"),
+        {"resource": "0", "format": "0", "import_file": file},
+    )
+
+
 def test_admin_imports_progress_reports_naming_task_and_unit(office_client, lvjian):
     from tasks.models import ProgressReport
 
@@ -180,10 +188,7 @@ def test_admin_imports_progress_reports_naming_task_and_unit(office_client, lvji
             "2023-04-01",
         ]
     )
-    response = office_client.post(
-        reverse("admin:tasks_progressreport_import"),
-        {"resource": "0", "format": "0", "import_file": file},
-    )
+    response = preview_reports(office_client, file)
     confirm_url = reverse("admin:tasks_progressreport_process_import")
     office_client.post(confirm_url, response.context["confirm_form"].initial)
     report = ProgressReport.objects.get(task__plan=lvjian, task__code="6")
@@ -209,10 +214,7 @@ def test_admin_progress_import_refuses_an_unknown_task(office_client, lvjian):
             "2023-04-01",
         ]
     )
-    response = office_client.post(
-        reverse("admin:tasks_progressreport_import"),
-        {"resource": "0", "format": "0", "import_file": file},
-    )
+    response = preview_reports(office_client, file)
     assert "confirm_form" not in response.context or not response.context["confirm_form"]
     assert ProgressReport.objects.count() == before
 
@@ -273,10 +275,7 @@ def test_admin_progress_import_refuses_a_closed_task(office_client, lvjian):
         "submitted",
         "2023-04-01",
     ]
-    response = office_client.post(
-        reverse("admin:tasks_progressreport_import"),
-        {"resource": "0", "format": "0", "import_file": report_xlsx(row)},
-    )
+    response = preview_reports(office_client, report_xlsx(row))
     assert "任务已办结，不再接受进展报告" in response.content.decode()
     assert not ProgressReport.objects.filter(task__plan=lvjian, task__code="6").exists()
     task = Task.objects.get(plan=lvjian, code="6")
@@ -299,9 +298,6 @@ def test_admin_progress_import_keeps_the_reporting_rules(
     from tasks.models import ProgressReport
 
     row = [LVJIAN, "6", unit, period, "in_progress", 10, "x", "", "", "submitted", "2023-04-01"]
-    response = office_client.post(
-        reverse("admin:tasks_progressreport_import"),
-        {"resource": "0", "format": "0", "import_file": report_xlsx(row)},
-    )
+    response = preview_reports(office_client, report_xlsx(row))
     assert message in response.content.decode()
     assert not ProgressReport.objects.filter(task__plan=lvjian, task__code="6").exists()

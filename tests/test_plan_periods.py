@@ -118,25 +118,19 @@ def test_the_form_offers_the_periods_the_task_owes(chanye, time_machine):
 def test_a_late_report_is_accepted_and_counted_late(chanye, demo_users, time_machine):
     task = lvjian_task("6")
     unit = task.lead_units[0]
+
+    def send(period, text):
+        values = {"period": period, "status": "in_progress", "progress": text}
+        author = demo_users["chanye"]
+        services.report_save(
+            task=task, unit=unit, author=author, figures=[], submit=True, values=values
+        )
+
     time_machine.move_to(TRAVEL.format("2023-07-03"), tick=False)  # Q2 due 07-05: on time
-    services.report_save(
-        task=task,
-        unit=unit,
-        author=demo_users["chanye"],
-        figures=[],
-        submit=True,
-        values={"period": date(2023, 4, 1), "status": "in_progress", "progress": "按时"},
-    )
+    send(date(2023, 4, 1), "按时")
     time_machine.move_to(TRAVEL.format("2024-02-01"), tick=False)  # Q3, three months late
     task.refresh_from_db()
-    services.report_save(
-        task=task,
-        unit=unit,
-        author=demo_users["chanye"],
-        figures=[],
-        submit=True,
-        values={"period": date(2023, 7, 1), "status": "in_progress", "progress": "补报"},
-    )
+    send(date(2023, 7, 1), "补报")
     row = Responsibility.objects.get(task=task, unit=unit)
     assert (row.reports_expected, row.reports_on_time) == (4, 1)
 

@@ -27,6 +27,11 @@ class PlanQuerySet(models.QuerySet):
         """Plans not archived: what pages show unless asked for the archive."""
         return self.filter(archived_at__isnull=True)
 
+    def archived_ids(self):
+        """The ids of the archived plans: pages leave their rows out by them, not by joining
+        every task or responsibility to its plan."""
+        return list(self.filter(archived_at__isnull=False).values_list("pk", flat=True))
+
 
 class Plan(models.Model):
     """One issued document: a 方案 or 实施意见 whose items become tracked tasks."""

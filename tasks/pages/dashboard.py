@@ -247,9 +247,8 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
     # Left out unless asked for: the archived plans' rows, by their plans' ids and the flag
     # stored on responsibilities (joining every row to its plan took longer than the page).
     if not archived:
-        archive = Plan.objects.filter(archived_at__isnull=False).values_list("pk", flat=True)
         plans = plans.current()
-        tasks = tasks.exclude(plan_id__in=list(archive))
+        tasks = tasks.exclude(plan_id__in=Plan.objects.archived_ids())
         responsibilities = responsibilities.filter(archived=False)
     total = plan_row(Row("", {}), tasks.aggregate(**PLAN_COUNTS))
     plan_page = Paginator(plans, PLANS_PER_PAGE).get_page(plan_page)

@@ -122,9 +122,8 @@ class TaskFilter(filters.FilterSet):
 
     @cached_property
     def archived_plans(self):
-        """The ids of the archived plans, whose tasks are left out by them (not by joining
-        every task to its plan)."""
-        return list(Plan.objects.filter(archived_at__isnull=False).values_list("pk", flat=True))
+        """The ids of the archived plans, whose tasks are left out unless asked for."""
+        return Plan.objects.archived_ids()
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data

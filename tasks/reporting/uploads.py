@@ -10,7 +10,7 @@ from PIL import Image
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
 
-from reform.archives import UnsafeArchive, check_archive
+from reform.archives import NotAnOfficePackage, UnsafeArchive, check_archive
 
 MAX_SIZE = 10 * 1024 * 1024
 MAX_FILES = 10
@@ -81,13 +81,11 @@ def office_problem(upload):
     """A .docx or .xlsx must be an Office package, within the archive limits, without macros
     or programs inside."""
     try:
-        check_archive(upload)
-        with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
+        names = check_archive(upload)
+    except NotAnOfficePackage:
+        return _("“%(name)s”不是有效的Office文件。")
     except UnsafeArchive:
         return _("“%(name)s”不是有效的Office文件，或解压后过大。")
-    if "[Content_Types].xml" not in names:
-        return _("“%(name)s”不是有效的Office文件。")
     if any(name.lower().endswith(EXECUTABLE) for name in names):
         return _("“%(name)s”含有宏或可执行内容，请另存为不含宏的文件后上传。")
     return None
