@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from tasks.models import Plan, ProgressReport, Task
-from units.roles import is_office, unit_ids
+from units.roles import is_office, office_ids, unit_ids
 
 
 def get_plan_or_404(user, plan_id):
@@ -23,6 +23,24 @@ def get_task_or_404(user, task_id):
     """The task with its plan, section and units, and the report awaiting review if any."""
     tasks = Task.objects.visible_to(user).with_units().select_related("pending_report__unit")
     return get_object_or_404(tasks, pk=task_id)
+
+
+def manages(user, plan):
+    """The user's office manages the plan: its staff review, close, remind, edit."""
+    return user.is_superuser or (is_office(user) and plan.office_id in office_ids(user))
+
+
+def require_manages(user, plan):
+    """403 for a plan the user reads but whose office is not theirs."""
+    if not manages(user, plan):
+        raise PermissionDenied
+
+
+def managed_plan_or_404(user, plan_id):
+    """A plan the user may change: 404 outside what they read, 403 if they only read it."""
+    plan = get_plan_or_404(user, plan_id)
+    require_manages(user, plan)
+    return plan
 
 
 def reporting_units(user, task):

@@ -19,7 +19,8 @@ from tasks.models import (
     Task,
 )
 from tasks.standing.refresh import refreshing
-from units.roles import reads_everything
+from units.models import Unit
+from units.roles import office_ids
 
 
 class StandingAdmin:
@@ -40,10 +41,37 @@ class StandingAdmin:
 
 
 class ScopedAdmin(StandingAdmin):
-    """The admin shows, exports and imports only what the user may see (DESIGN: scope)."""
+    """The admin shows, changes, exports and imports only the plans the user's office manages
+    and what is in them (DESIGN: scope); the offices below are read in the app."""
+
+    plan_path = "plan"  # from a row to its plan
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user)
+        rows = super().get_queryset(request)
+        if request.user.is_superuser:
+            return rows
+        plans = Plan.objects.managed_by(request.user)
+        if request.resolver_match and request.resolver_match.url_name == "autocomplete":
+            # A choice may name what the user reads: the higher plan and its measures.
+            plans = Plan.objects.visible_to(request.user)
+        return rows.filter(**{f"{self.plan_path}__in": plans})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Choices among what the user manages: their plans, their sections, their offices.
+        user = request.user
+        if not user.is_superuser:
+            plans = Plan.objects.managed_by(user)
+            if db_field.name in ("parent", "parent_task"):
+                # The higher plan or measure: among what the user reads (as the autocomplete).
+                kwargs["queryset"] = db_field.related_model.objects.visible_to(user)
+            elif db_field.related_model is Plan:
+                kwargs["queryset"] = plans
+            elif db_field.related_model is Section:
+                kwargs["queryset"] = Section.objects.filter(plan__in=plans)
+            elif db_field.name == "office":
+                kwargs["queryset"] = Unit.objects.offices().filter(pk__in=office_ids(user))
+                kwargs["required"] = True
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def process_import(self, *args, **kwargs):
         with refreshing():
@@ -63,7 +91,7 @@ class LargeTableAdmin:
     show_full_result_count = False  # a second COUNT of every row on each filtered page
 
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
-        whole = set(request.GET) <= {"p", "o"} and reads_everything(request.user)
+        whole = set(request.GET) <= {"p", "o"} and request.user.is_superuser
         paginator = EstimatedCount if whole else Paginator
         return paginator(queryset, per_page, orphans, allow_empty_first_page)
 
@@ -115,10 +143,12 @@ class TaskInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(ScopedAdmin, ImportExportModelAdmin):
+    plan_path = "pk"
     resource_classes = [PlanResource]
     formats = FORMATS
     list_display = [
         "title",
+        "office",
         "doc_number",
         "issuing_unit",
         "year",
@@ -131,13 +161,13 @@ class PlanAdmin(ScopedAdmin, ImportExportModelAdmin):
     list_filter = ["level", "year", "reporting_cycle", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["title", "doc_number"]
     readonly_fields = ["archived_at", "archived_by", "archive_note"]
-    list_select_related = ["issuing_unit"]
+    list_select_related = ["office", "issuing_unit"]
     autocomplete_fields = ["issuing_unit", "parent"]
     inlines = [SectionInline, TaskInline]
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(ScopedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "plan", "seq"]
     ordering = ["plan", "seq"]  # as people read them (the models sort by the column)
     search_fields = ["title", "plan__title"]
@@ -177,7 +207,8 @@ class TaskAdmin(LargeTableAdmin, ScopedAdmin, ImportExportModelAdmin, SimpleHist
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(StandingAdmin, admin.ModelAdmin):
+class IndicatorAdmin(ScopedAdmin, admin.ModelAdmin):
+    plan_path = "task__plan"
     list_display = ["name", "task", "comparator", "target", "unit"]
     ordering = ["task_id", "seq"]  # by the column: no join to the task and its plan
     search_fields = ["name", "task__title"]
@@ -193,6 +224,7 @@ class ReportFigureInline(admin.TabularInline):
 
 @admin.register(ProgressReport)
 class ProgressReportAdmin(LargeTableAdmin, ScopedAdmin, ImportExportModelAdmin, SimpleHistoryAdmin):
+    plan_path = "task__plan"
     resource_classes = [ProgressReportResource]
     formats = FORMATS
     list_display = ["task", "unit", "period", "state", "status", "percent", "submitted_on"]
@@ -207,7 +239,8 @@ class ProgressReportAdmin(LargeTableAdmin, ScopedAdmin, ImportExportModelAdmin, 
 
 
 @admin.register(ReportFigure)
-class ReportFigureAdmin(LargeTableAdmin, StandingAdmin, admin.ModelAdmin):
+class ReportFigureAdmin(LargeTableAdmin, ScopedAdmin, admin.ModelAdmin):
+    plan_path = "report__task__plan"
     list_display = ["name", "value", "unit", "is_approximate", "report"]
     ordering = ["-report_id", "seq"]  # the newest reports' first, along the report index
     list_filter = ["is_approximate"]
@@ -216,7 +249,8 @@ class ReportFigureAdmin(LargeTableAdmin, StandingAdmin, admin.ModelAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(ScopedAdmin, admin.ModelAdmin):
+    plan_path = "task__plan"
     list_display = ["sent_on", "unit", "task", "period", "kind", "sent_by", "recipients"]
     list_filter = ["kind", "sent_on"]
     search_fields = ["task__title", "unit__name", "recipients"]
@@ -225,7 +259,8 @@ class ReminderAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(ScopedAdmin, admin.ModelAdmin):
+    plan_path = "report__task__plan"
     list_display = ["name", "report", "size", "uploaded_by", "uploaded_at"]
     ordering = ["-uploaded_at"]  # the newest first
     search_fields = ["name", "report__task__title", "report__unit__name"]

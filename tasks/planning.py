@@ -17,6 +17,7 @@ from tasks.standing.refresh import refreshing, touched
 PLAN_SETTINGS = [
     "doc_number",
     "issuing_unit_id",
+    "office_id",
     "level",
     "parent_id",
     "reporting_cycle",

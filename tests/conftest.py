@@ -54,8 +54,15 @@ def make_unit(**overrides):
     return Unit.objects.create(**(fields | overrides))
 
 
+def home_office():
+    """The office of the tests' plans and staff unless they say otherwise: 绿建区's."""
+    return Unit.objects.get(name="绿建区")
+
+
 def make_plan(**overrides):
     fields = {"title": f"测试方案{Plan.objects.count() + 1}", "year": 2024, "level": "park"}
+    if "office" not in overrides:
+        fields["office"] = home_office()
     return Plan.objects.create(**(fields | overrides))
 
 
@@ -77,10 +84,12 @@ def make_section(plan, **overrides):
 
 
 def make_user(username, *, group=None, unit=None, **overrides):
+    """A user; office staff and leaders belong to `home_office()` unless given a unit."""
     user = get_user_model().objects.create_user(username=username, password="pw", **overrides)
     if group:
         ensure_groups()
         user.groups.add(Group.objects.get(name=group))
+        unit = unit or home_office()
     if unit:
         Membership.objects.create(user=user, unit=unit)
     return user

@@ -34,6 +34,7 @@ def test_it_suggests_the_measure_each_task_most_likely_implements(linked):
 
 
 def test_a_plan_without_a_parent_has_nothing_to_align(lvjian):
+    lvjian.parent = None
     rows, uncovered = align(lvjian)
     assert all(not r.suggestions for r in rows) and uncovered == []
 

@@ -20,11 +20,16 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_demo_users_makes_each_login(demo_users):
-    assert set(demo_users) == {"office", "leader", "zonghe", "chanye", "zhongou", "lvhong"}
+    logins = {"office", "leader", "sheng", "shanhu", "zonghe", "chanye", "zhongou", "lvhong"}
+    assert set(demo_users) == logins
     assert is_office(demo_users["office"]) and demo_users["office"].is_staff
     assert is_leader(demo_users["leader"]) and not demo_users["leader"].is_staff
     units = dict(Membership.objects.values_list("user__username", "unit__name"))
     assert units == {
+        "office": "绿建区",
+        "leader": "绿建区",
+        "sheng": "新时代江苏产业工人队伍建设改革联席会议办公室",
+        "shanhu": "中共嵊州市剡湖街道工作委员会",
         "zonghe": "综合处",
         "chanye": "产业处",
         "zhongou": "中欧办",
@@ -35,7 +40,7 @@ def test_demo_users_makes_each_login(demo_users):
 
 def test_demo_users_is_idempotent(demo_users):
     call_command("demo_users", stdout=StringIO())
-    assert Membership.objects.count() == 4
+    assert Membership.objects.count() == 8
 
 
 def test_demo_users_refuses_with_debug_off(seed, settings):
@@ -43,7 +48,7 @@ def test_demo_users_refuses_with_debug_off(seed, settings):
     with pytest.raises(CommandError, match="DEBUG is off"):
         call_command("demo_users", stdout=StringIO())
     call_command("demo_users", "--force", stdout=StringIO())
-    assert Membership.objects.count() == 4
+    assert Membership.objects.count() == 8
 
 
 def test_load_seed_reports_what_it_did(db):

@@ -4,15 +4,19 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from units.roles import reads_everything, unit_ids
+from units.roles import jurisdiction, unit_ids
 
 
 class UnitQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Units whose page a user may open: their own; every unit for office and leaders."""
-        if reads_everything(user):
+        """Units whose page a user may open: their own, and for office staff and leaders
+        every unit in their office's subtree."""
+        if user.is_superuser:
             return self
-        return self.filter(pk__in=unit_ids(user))
+        return self.filter(pk__in=unit_ids(user) | jurisdiction(user))
+
+    def offices(self):
+        return self.filter(is_office=True)
 
 
 class Unit(models.Model):
@@ -36,6 +40,10 @@ class Unit(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+    )
+    # An office (产改办) issues plans and supervises the units below it in the tree.
+    is_office = models.BooleanField(
+        _("产改办"), default=False, help_text=_("产改办管理本级方案，查看下级单位的方案")
     )
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
     is_active = models.BooleanField(_("启用"), default=True)

@@ -1,7 +1,9 @@
 """Roles are Django groups plus the user's units (DESIGN: users and roles).
 
-Each helper caches on the user object, so a request asks the database once however many
-checks its view, templates and querysets make.
+Office staff and leaders belong to an office (产改办): a unit marked as one in the unit tree.
+What they read is their office's subtree; department users read what their units answer for.
+Each helper caches on the user object, so a request asks the database at most once per
+helper however many checks its view, templates and querysets make.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -21,17 +23,30 @@ def group_names(user):
     return user._group_names
 
 
+def _memberships(user):
+    """(unit id, is an office) of each of the user's units, read once."""
+    if not user.is_authenticated:
+        return ()
+    if not hasattr(user, "_memberships"):
+        user._memberships = tuple(user.memberships.values_list("unit_id", "unit__is_office"))
+    return user._memberships
+
+
 def unit_ids(user):
     """Ids of the units the user is a member of."""
-    if not user.is_authenticated:
+    return frozenset(unit for unit, _ in _memberships(user))
+
+
+def office_ids(user):
+    """Ids of the offices whose plans the user manages (office staff) or reads (leaders)."""
+    if not reads_below(user):
         return frozenset()
-    if not hasattr(user, "_unit_ids"):
-        user._unit_ids = frozenset(user.memberships.values_list("unit_id", flat=True))
-    return user._unit_ids
+    return frozenset(unit for unit, office in _memberships(user) if office)
 
 
 def is_office(user):
-    """督办员: manages plans, reviews reports, closes tasks. IT superusers may do the same."""
+    """督办员: manages its office's plans, reviews reports, closes tasks. IT superusers may
+    do the same on every plan."""
     return user.is_authenticated and (user.is_superuser or OFFICE in group_names(user))
 
 
@@ -39,9 +54,33 @@ def is_leader(user):
     return LEADER in group_names(user)
 
 
-def reads_everything(user):
-    """Office staff and leaders read every unit's work, drafts included."""
+def reads_below(user):
+    """Office staff and leaders read their office's tree, drafts included."""
     return is_office(user) or is_leader(user)
+
+
+def jurisdiction(user):
+    """Ids of the units in the subtrees of the user's offices (their own included).
+
+    The tree is read whole (id and parent of every unit, a few thousand rows in a province)
+    and walked here: the ORM has no recursive query, and a request needs it once.
+    """
+    if not office_ids(user):
+        return frozenset()
+    if not hasattr(user, "_jurisdiction"):
+        from units.models import Unit
+
+        children = {}
+        for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+            children.setdefault(parent, []).append(pk)
+        found, stack = set(), list(office_ids(user))
+        while stack:
+            unit = stack.pop()
+            if unit not in found:
+                found.add(unit)
+                stack.extend(children.get(unit, ()))
+        user._jurisdiction = frozenset(found)
+    return user._jurisdiction
 
 
 def ensure_groups():

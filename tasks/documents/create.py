@@ -44,6 +44,7 @@ def plan_create(
     parsed: ParsedPlan,
     level,
     source_text,
+    office=None,
     issuing_unit=None,
     parent=None,
     doc_number="",
@@ -57,6 +58,7 @@ def plan_create(
         year=parsed.year,
         level=level,
         source_text=source_text,
+        office=office,
         issuing_unit=issuing_unit,
         parent=parent,
         doc_number=doc_number or parsed.doc_number,
@@ -66,7 +68,8 @@ def plan_create(
     )
     plan.full_clean()
     plan.save()
-    units = units_for(plan_names(parsed), parent=issuing_unit)
+    # New units are placed under the plan's office, so that its staff see them.
+    units = units_for(plan_names(parsed), parent=office or issuing_unit)
     seq = 0
     for section_seq, parsed_section in enumerate(parsed.sections, start=1):
         section = Section.objects.create(

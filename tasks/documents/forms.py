@@ -14,6 +14,7 @@ from tasks.documents.parser import NAME_SPLIT, ParsedPlan, ParsedSection, Parsed
 from tasks.documents.targets import ParsedIndicator
 from tasks.models import Plan
 from units.models import Unit
+from units.roles import office_ids
 
 INDICATOR_LINE = re.compile(
     r"^(?P<name>.+?)\s*(?P<cmp>≥|>=|≤|<=|=)\s*(?P<value>\d+(?:\.\d+)?)\s*(?P<unit>\S{0,20})$"
@@ -25,16 +26,38 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlanSettingsForm(forms.Form):
+    office = forms.ModelChoiceField(
+        label=_("产改办"),
+        queryset=Unit.objects.none(),
+        help_text=_("方案归属的产改办：其督办员管理本方案"),
+        error_messages={"required": _("请选择方案归属的产改办。")},
+    )
     level = forms.ChoiceField(label=_("层级"), choices=Plan.Level.choices, initial=Plan.Level.PARK)
     issuing_unit = forms.ModelChoiceField(
         label=_("印发单位"), queryset=Unit.objects.filter(is_active=True), required=False
     )
     parent = forms.ModelChoiceField(
         label=_("上级方案"),
-        queryset=Plan.objects.all(),
+        queryset=Plan.objects.none(),
         required=False,
         help_text=_("设置后可对照上级方案，找出尚未落实的措施"),
     )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        offices = Unit.objects.offices()
+        if not user.is_superuser:
+            offices = offices.filter(pk__in=office_ids(user))
+        self.fields["office"].queryset = offices
+        # One office: it is the plan's, chosen without asking.
+        self.only_office = offices[0] if len(offices) == 1 else None
+        if self.only_office:
+            self.fields["office"].required = False
+            self.fields["office"].empty_label = None
+        self.fields["parent"].queryset = Plan.objects.visible_to(user).defer("source_text")
+
+    def clean_office(self):
+        return self.cleaned_data["office"] or self.only_office
 
 
 class PlanSourceForm(PlanSettingsForm):

@@ -58,8 +58,13 @@ def parse_date(value):
 def load_seed() -> Counter:
     changes = Counter()
     units = load_units(read("units.json"), changes)
-    for name in PLAN_FILES:
-        load_plan(read(name), units, changes)
+    plans = [(data, load_plan(data, units, changes)) for data in map(read, PLAN_FILES)]
+    for data, plan in plans:  # the higher plan each implements, once all are there
+        parent = Plan.objects.get(title=data["parent"]) if data.get("parent") else None
+        if plan.parent_id != (parent and parent.pk):
+            plan.parent = parent
+            plan.save(update_fields=["parent"])
+            changes["plan updated"] += 1
     load_reports(read("reports.json"), units, changes)
     return changes
 
@@ -73,6 +78,7 @@ def load_units(rows, changes):
             {
                 "short_name": row.get("short_name", ""),
                 "kind": row["kind"],
+                "is_office": row.get("is_office", False),
                 "parent": units[row["parent"]] if row.get("parent") else None,
                 "sort_order": order,
             },
@@ -91,6 +97,7 @@ def load_plan(data, units, changes):
         {
             "doc_number": data["doc_number"],
             "issuing_unit": units[data["issuing_unit"]] if data["issuing_unit"] else None,
+            "office": units[data["office"]],
             "issued_on": issued_on,
             "starts_on": starts_on,
             "ends_on": ends_on,

@@ -35,10 +35,11 @@ from tasks.excel.template import (
     indicator_header,
     status_labels,
 )
+from tasks.access import manages
 from tasks.models import Indicator, Plan, ProgressReport, Task
 from tasks.standing.periods import period_containing, plan_periods
 from units.models import Unit
-from units.roles import is_office, unit_ids
+from units.roles import unit_ids
 
 MAX_UPLOAD = 5 * 1024 * 1024
 MAX_ROWS = 5000
@@ -203,7 +204,7 @@ def read_progress(file, *, user, plan=None) -> ImportResult:
     if plan is not None and template_plan.pk != plan.pk:
         raise Refused(f"该模板属于另一个方案（{template_plan.title}），请在该方案下导入。")
     unit = Unit.objects.filter(pk=unit_id).first()
-    if unit is None or not (is_office(user) or unit.pk in unit_ids(user)):
+    if unit is None or not (manages(user, template_plan) or unit.pk in unit_ids(user)):
         raise Refused("您无权为模板所属的单位导入进展。")
     period = period_containing(template_plan, period_start)
     if period not in plan_periods(template_plan, timezone.localdate()):

@@ -8,11 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from import_export import fields, resources, widgets
 
+from tasks.access import manages
 from tasks.models import Plan, ProgressReport, Responsibility, Section, Task
 from tasks.standing.periods import plan_periods
 from tasks.standing.refresh import touched
 from units.models import Unit
-from units.roles import reads_everything, unit_ids
+from units.roles import is_office, office_ids, unit_ids
 
 TEXT = widgets.CharWidget(allow_blank=True)  # an empty cell is "", never NULL
 NAME_SEPARATORS = re.compile(r"[、，,；;\s]+")
@@ -52,17 +53,38 @@ class ResponsibilityField(fields.Field):
         instance.imported_roles[self.role] = self.clean(row, **kwargs)
 
 
-class SectionWidget(widgets.ForeignKeyWidget):
+class ScopedWidget(widgets.ForeignKeyWidget):
+    """A related object named in a row, found among the plans the importing user may change
+    (set by the resource): a row naming another office's plan finds nothing."""
+
+    plans = Plan.objects.all()
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.plans
+
+
+class SectionWidget(ScopedWidget):
     """A section by its title, looked up within the row's plan."""
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return Section.objects.filter(plan__title=row.get("方案"))
+        return Section.objects.filter(plan__in=self.plans, plan__title=row.get("方案"))
 
 
-class TaskResource(resources.ModelResource):
-    plan = fields.Field(
-        attribute="plan", column_name="方案", widget=widgets.ForeignKeyWidget(Plan, "title")
-    )
+class ScopedResource(resources.ModelResource):
+    """Rows limited to the plans the user may change: those their office manages (every
+    plan for IT, and without a user, as in a shell)."""
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.plans = Plan.objects.managed_by(user) if user else Plan.objects.all()
+        for field in self.fields.values():
+            if isinstance(field.widget, ScopedWidget):
+                field.widget.plans = self.plans
+
+
+class TaskResource(ScopedResource):
+    plan = fields.Field(attribute="plan", column_name="方案", widget=ScopedWidget(Plan, "title"))
     section = fields.Field(
         attribute="section", column_name="板块", widget=SectionWidget(Section, "title")
     )
@@ -82,7 +104,7 @@ class TaskResource(resources.ModelResource):
         fields = ["plan", "section", "seq", "code", "title", "content", "lead", "support", "due_on"]
 
     def get_queryset(self):
-        return super().get_queryset().with_units()
+        return Task.objects.filter(plan__in=self.plans).with_units()
 
     def after_save_instance(self, instance, row, **kwargs):
         roles = getattr(instance, "imported_roles", None)
@@ -99,8 +121,18 @@ class TaskResource(resources.ModelResource):
         touched(instance.pk)  # bulk_create sends no signals
 
 
-class PlanResource(resources.ModelResource):
+class OfficeWidget(widgets.ForeignKeyWidget):
+    """An office by name, among those the importing user manages."""
+
+    offices = Unit.objects.offices()
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.offices
+
+
+class PlanResource(ScopedResource):
     title = fields.Field(attribute="title", column_name="标题")
+    office = fields.Field(attribute="office", column_name="产改办", widget=OfficeWidget(Unit, "name"))
     doc_number = fields.Field(attribute="doc_number", column_name="文号", widget=TEXT)
     issuing_unit = fields.Field(
         attribute="issuing_unit",
@@ -125,6 +157,7 @@ class PlanResource(resources.ModelResource):
         import_id_fields = ["title", "year"]
         fields = [
             "title",
+            "office",
             "doc_number",
             "issuing_unit",
             "issued_on",
@@ -136,15 +169,34 @@ class PlanResource(resources.ModelResource):
         ]
         skip_unchanged = True
 
+    def __init__(self, user=None, **kwargs):
+        super().__init__(user, **kwargs)
+        if user is not None and not user.is_superuser:
+            self.fields["office"].widget.offices = Unit.objects.offices().filter(
+                pk__in=office_ids(user) if is_office(user) else ()
+            )
 
-class TaskByCodeWidget(widgets.ForeignKeyWidget):
+    def get_queryset(self):
+        return self.plans
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # A row without an office is its importer's, when they have exactly one.
+        if instance.office_id is None and self.user is not None:
+            offices = list(self.fields["office"].widget.offices[:2])
+            if len(offices) != 1:
+                raise ValidationError({"office": gettext("请填写方案归属的产改办。")})
+            instance.office = offices[0]
+
+
+class TaskByCodeWidget(ScopedWidget):
     """A task by its code as printed, within the row's plan (named by title)."""
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return Task.objects.filter(plan__title=row.get("方案"))
+        return Task.objects.filter(plan__in=self.plans, plan__title=row.get("方案"))
 
 
-class ProgressReportResource(resources.ModelResource):
+class ProgressReportResource(ScopedResource):
     """Progress reports in a spreadsheet; rows are limited to the importing user's units."""
 
     plan = fields.Field(attribute="task__plan__title", column_name="方案", readonly=True)
@@ -188,16 +240,18 @@ class ProgressReportResource(resources.ModelResource):
         skip_unchanged = True
 
     def __init__(self, user=None, **kwargs):
-        super().__init__(**kwargs)
-        self.user = user
+        super().__init__(user, **kwargs)
+        # Departments import their reports on every plan they read.
+        self.fields["task"].widget.plans = Plan.objects.visible_to(user) if user else self.plans
 
     def get_queryset(self):
         return ProgressReport.objects.visible_to(self.user).with_task().select_related("unit")
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
-        # Scope on import rows: office staff import for any unit, others for their own.
-        if not reads_everything(self.user) and instance.unit_id not in unit_ids(self.user):
+        # Scope on import rows: the plan's office imports for any unit, others for their own.
+        managed = instance.task_id and manages(self.user, instance.task.plan)
+        if not managed and instance.unit_id not in unit_ids(self.user):
             raise ValidationError({"unit": gettext("无权为该单位导入进展报告。")})
         if instance.task_id and instance.task.report_refusal:
             raise ValidationError({"task": str(instance.task.report_refusal)})

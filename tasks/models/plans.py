@@ -12,16 +12,31 @@ from simple_history.models import HistoricalRecords
 from tasks.standing.periods import period_containing
 from tasks.standing.reasons import Reason
 from units.models import Unit
+from units.roles import is_office, jurisdiction, office_ids, unit_ids
 
 PERCENT_VALIDATORS = [MaxValueValidator(100)]
 
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Plans a user may read: every signed-in user sees the plans (DESIGN: roles)."""
+        """Plans a user may read: those of the offices in the subtree of their own office
+        (office staff and leaders), those their units answer for (departments), and the
+        higher plan each of these implements."""
         if not user.is_authenticated:
             return self.none()
-        return self
+        if user.is_superuser:
+            return self
+        answered = Task.objects.filter(units__in=unit_ids(user)).values("plan_id")
+        own = Plan.objects.filter(Q(office__in=jurisdiction(user)) | Q(pk__in=answered))
+        return self.filter(Q(pk__in=own.values("pk")) | Q(pk__in=own.values("parent_id")))
+
+    def managed_by(self, user):
+        """Plans a user may change, review and remind on: their own office's (office staff)."""
+        if user.is_superuser:
+            return self
+        if not is_office(user):
+            return self.none()
+        return self.filter(office__in=office_ids(user))
 
     def current(self):
         """Plans not archived: what pages show unless asked for the archive."""
@@ -63,6 +78,17 @@ class Plan(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="issued_plans",
+    )
+    # The office (产改办) that tracks the plan: its staff manage it, the offices above read it.
+    office = models.ForeignKey(
+        Unit,
+        verbose_name=_("产改办"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        limit_choices_to={"is_office": True},
+        related_name="office_plans",
+        help_text=_("方案归属的产改办：其督办员管理本方案，上级产改办可查看"),
     )
     issued_on = models.DateField(_("印发日期"), null=True, blank=True)
     year = models.PositiveIntegerField(_("年度"))
@@ -149,6 +175,8 @@ class Plan(models.Model):
             self.starts_on = date(self.year, 1, 1)
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": _("执行截止不能早于执行起始。")})
+        if self.office_id and not self.office.is_office:
+            raise ValidationError({"office": _("所选单位不是产改办。")})
 
     def state_on(self, today) -> str:
         """执行中, 已到期 (its end has passed) or 已归档 (the office archived it)."""
@@ -206,10 +234,13 @@ class Light(models.TextChoices):
 
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Tasks a user may read: every signed-in user sees the plans (DESIGN: roles)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self
+        """Tasks of the plans a user may read (`Plan.visible_to`)."""
+        if user.is_superuser:
+            return self
+        return self.filter(plan__in=Plan.objects.visible_to(user))
+
+    def managed_by(self, user):
+        return self.filter(plan__in=Plan.objects.managed_by(user))
 
     def with_plan(self):
         # A plan's source document can run to tens of thousands of characters; no task shows it.
@@ -404,9 +435,9 @@ class Task(models.Model):
 class ResponsibilityQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Responsibilities on the tasks a user may read (the rule of `Task.visible_to`)."""
-        if not user.is_authenticated:
-            return self.none()
-        return self
+        if user.is_superuser:
+            return self
+        return self.filter(task__plan__in=Plan.objects.visible_to(user))
 
 
 class Responsibility(models.Model):

@@ -8,10 +8,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from tasks.models.plans import PERCENT_VALIDATORS, Indicator, Task
+from tasks.models.plans import PERCENT_VALIDATORS, Indicator, Plan, Task
 from tasks.standing.periods import period_containing
 from units.models import Unit
-from units.roles import reads_everything, unit_ids
+from units.roles import jurisdiction, unit_ids
 
 # The source of the demo scenario's reports (tasks.documents.demo), which pages say are there.
 EXAMPLE_SOURCE = "示例数据"
@@ -19,20 +19,27 @@ EXAMPLE_SOURCE = "示例数据"
 
 class ProgressReportQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Office and leaders read every report; a unit reads its own and others' sent ones.
+        """Reports on the tasks a user may read: every one in their office's subtree (office
+        staff and leaders); elsewhere their units' own and others' sent ones.
 
         Another unit's draft or returned report is its own business and stays hidden.
         """
-        if not user.is_authenticated:
-            return self.none()
-        if reads_everything(user):
+        if user.is_superuser:
             return self
-        return self.seen_by_members_of(list(unit_ids(user)))
+        below = Q(task__plan__office__in=jurisdiction(user))
+        return self.filter(task__plan__in=Plan.objects.visible_to(user)).filter(
+            below | self.seen_by(unit_ids(user))
+        )
 
-    def seen_by_members_of(self, units):
+    def managed_by(self, user):
+        """Reports on the plans the user's office manages: what it reviews."""
+        return self.filter(task__plan__in=Plan.objects.managed_by(user))
+
+    @staticmethod
+    def seen_by(units):
         """What members of these units see: their units' reports, and others' sent ones."""
         sent = [ProgressReport.State.SUBMITTED, ProgressReport.State.ACCEPTED]
-        return self.filter(Q(unit__in=units) | Q(state__in=sent))
+        return Q(unit__in=units) | Q(state__in=sent)
 
     def editable_by(self, user):
         """Drafts and returned reports of the user's own units."""

@@ -110,7 +110,7 @@ class TaskFilter(filters.FilterSet):
         if plan_id is not None:
             sections = Section.objects.filter(plan__in=plans, plan_id=plan_id)
         self.filters["section"].queryset = sections
-        answering = Responsibility.objects.filter(unit=OuterRef("pk"))
+        answering = Responsibility.objects.visible_to(user).filter(unit=OuterRef("pk"))
         self.filters["unit"].queryset = Unit.objects.filter(Exists(answering)).only("pk", "name")
         listed = {"plan": plans.count(), "unit": Unit.objects.count()}  # the answering, at most
         for name, search in SEARCHED.items():

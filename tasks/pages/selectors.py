@@ -10,22 +10,22 @@ from tasks.standing.lights import OWING, SENT, indicators_with_actuals
 UNIT_PAGE_SIZE = 50
 
 
-def unit_responsibilities(unit):
-    """What a unit answers for in the plans not archived."""
-    return Responsibility.objects.filter(unit=unit, archived=False)
+def unit_responsibilities(unit, user):
+    """What a unit answers for in the plans not archived that the user may read."""
+    return Responsibility.objects.visible_to(user).filter(unit=unit, archived=False)
 
 
-def unit_counts(unit):
+def unit_counts(unit, user):
     """How many tasks a unit leads and supports, and how many reports it owes now (in the
     plans not archived, as on its page)."""
-    return unit_responsibilities(unit).aggregate(
+    return unit_responsibilities(unit, user).aggregate(
         lead=Count("pk", filter=Q(role=Responsibility.Role.LEAD)),
         support=Count("pk", filter=Q(role=Responsibility.Role.SUPPORT)),
         owed=Count("pk", filter=Q(reporting__in=OWING)),
     )
 
 
-def unit_items(unit, page_number):
+def unit_items(unit, user, page_number):
     """A page of what a unit leads or supports (lead first, then by plan and 序号, as the task
     list orders them): its responsibilities with their tasks and plans, and when it last sent
     a report on each."""
@@ -35,7 +35,7 @@ def unit_items(unit, page_number):
         .values("submitted_on")[:1]
     )
     items = (
-        unit_responsibilities(unit)
+        unit_responsibilities(unit, user)
         .select_related("task__plan")
         .defer("task__content", "task__plan__source_text")
         .annotate(last_sent_on=Subquery(last_sent))
@@ -44,19 +44,21 @@ def unit_items(unit, page_number):
     return Paginator(items, UNIT_PAGE_SIZE).get_page(page_number)
 
 
-def unit_open_reports(unit):
+def unit_open_reports(unit, user):
     """The unit's drafts and returned reports: what it still has to finish."""
-    reports = ProgressReport.objects.filter(unit=unit, state__in=ProgressReport.EDITABLE_STATES)
+    reports = ProgressReport.objects.visible_to(user).filter(
+        unit=unit, state__in=ProgressReport.EDITABLE_STATES
+    )
     return reports.with_task().order_by("-updated_at")
 
 
-def open_reminders(unit):
+def open_reminders(unit, user):
     """The latest 20 催办 notices to the unit whose report has not been sent since."""
     answered = ProgressReport.objects.filter(
         task=OuterRef("task"), unit=unit, period=OuterRef("period"), state__in=SENT
     )
     return (
-        Reminder.objects.filter(unit=unit)
+        Reminder.objects.filter(unit=unit, task__in=Task.objects.visible_to(user))
         .exclude(Exists(answered))
         .select_related("task__plan", "sent_by")
         .defer("task__plan__source_text")
@@ -135,7 +137,9 @@ def tasks_page(tasks, number, size, *, whole=False):
     return page_of(tasks, number, size, rows, whole=whole)
 
 
-def review_queue(number, size):
-    """A page of the reports awaiting review, oldest first, with their articles."""
-    waiting = ProgressReport.objects.awaiting_review().order_by("submitted_on", "pk")
+def review_queue(user, number, size):
+    """A page of the reports awaiting the user's review (on the plans their office
+    manages), oldest first, with their articles."""
+    waiting = ProgressReport.objects.managed_by(user).awaiting_review()
+    waiting = waiting.order_by("submitted_on", "pk")
     return page_of(waiting, number, size, with_article(ProgressReport.objects.all()))

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tasks.access import get_plan_or_404
+from tasks.access import get_plan_or_404, manages, require_manages
 from tasks.documents.alignment import align
 from tasks.models import Plan, Task
 from tasks.views.reports import int_or_none
-from units.roles import is_office, reads_everything
+from units.roles import reads_below
 
 
 class ParentForm(forms.Form):
@@ -20,19 +20,20 @@ class ParentForm(forms.Form):
         label=gettext_lazy("上级方案"), queryset=Plan.objects.none(), required=False
     )
 
-    def __init__(self, *args, plan, **kwargs):
+    def __init__(self, *args, plan, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Plan.objects.exclude(pk=plan.pk)
+        self.fields["parent"].queryset = (
+            Plan.objects.visible_to(user).exclude(pk=plan.pk).defer("source_text")
+        )
 
 
 @login_required
 def plan_alignment(request, plan_id):
     plan = get_plan_or_404(request.user, plan_id)
-    if not reads_everything(request.user):
+    if not reads_below(request.user):
         raise PermissionDenied
     if request.method == "POST":
-        if not is_office(request.user):
-            raise PermissionDenied
+        require_manages(request.user, plan)
         save_alignment(request, plan)
         return redirect("tasks:alignment", plan_id=plan.pk)
     rows, uncovered = align(plan)
@@ -40,15 +41,17 @@ def plan_alignment(request, plan_id):
         "plan": plan,
         "rows": rows,
         "uncovered": uncovered,
-        "parent_form": ParentForm(initial={"parent": plan.parent_id}, plan=plan),
-        "can_edit": is_office(request.user),
+        "parent_form": ParentForm(
+            initial={"parent": plan.parent_id}, plan=plan, user=request.user
+        ),
+        "can_edit": manages(request.user, plan),
     }
     return render(request, "tasks/plan_alignment.html", ctx)
 
 
 def save_alignment(request, plan):
     if "parent" in request.POST:
-        form = ParentForm(request.POST, plan=plan)
+        form = ParentForm(request.POST, plan=plan, user=request.user)
         if form.is_valid():
             plan.parent = form.cleaned_data["parent"]
             plan.save(update_fields=["parent"])

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from tasks import services
-from tasks.access import get_plan_or_404
+from tasks.access import get_plan_or_404, manages
 from tasks.excel import pending
 from tasks.excel.progress import MAX_UPLOAD, Refused, read_progress
 from tasks.excel.template import write_template
@@ -20,7 +20,7 @@ from tasks.standing.lights import owed_period
 from tasks.standing.periods import plan_periods
 from tasks.views.lists import xlsx_response
 from units.models import Unit
-from units.roles import is_office, unit_ids
+from units.roles import is_leader, unit_ids
 
 
 @login_required
@@ -71,10 +71,11 @@ class UploadForm(forms.Form):
 def progress_import(request, plan_id):
     """Preview, then confirm: nothing is written until the preview shows no error."""
     plan = get_plan_or_404(request.user, plan_id)
-    if not (is_office(request.user) or unit_ids(request.user)):
+    # The plan's office, or a unit's member (leaders change nothing).
+    if not (manages(request.user, plan) or unit_ids(request.user) and not is_leader(request.user)):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
-    ctx = {"plan": plan, "form": form}
+    ctx = {"plan": plan, "form": form, "can_accept": manages(request.user, plan)}
     token = request.POST.get("token", "")
     if request.method == "POST" and request.POST.get("cancel"):
         pending.discard(token)
@@ -85,7 +86,7 @@ def progress_import(request, plan_id):
     if request.method == "POST" and form.is_valid():
         token = pending.keep(form.cleaned_data["file"])
         ctx |= preview(request, plan, token)
-        ctx |= {"token": token, "accept": form.cleaned_data["accept"] and is_office(request.user)}
+        ctx |= {"token": token, "accept": form.cleaned_data["accept"] and manages(request.user, plan)}
     return render(request, "tasks/progress_import.html", ctx)
 
 
@@ -111,9 +112,11 @@ def confirm_import(request, plan, token):
     result = ctx.get("result")
     if result is None or result.errors or not result.writes:
         return render(
-            request, "tasks/progress_import.html", ctx | {"plan": plan, "form": UploadForm()}
+            request,
+            "tasks/progress_import.html",
+            ctx | {"plan": plan, "form": UploadForm(), "can_accept": manages(request.user, plan)},
         )
-    accept = request.POST.get("accept") == "1" and is_office(request.user)
+    accept = request.POST.get("accept") == "1" and manages(request.user, plan)
     try:
         saved = services.reports_import(
             result=result, user=request.user, accept=accept, today=timezone.localdate()

@@ -26,7 +26,7 @@ from tasks.documents.parser import ParseError, parse_plan
 def plan_import(request):
     if request.method == "POST" and "structure" in request.POST:
         return preview_step(request)
-    form = PlanSourceForm(request.POST or None, request.FILES or None)
+    form = PlanSourceForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             text = source_text(form.cleaned_data)
@@ -35,8 +35,8 @@ def plan_import(request):
             form.add_error(None, str(exc))
         else:
             plan, tasks = preview_initial(parsed)
-            settings = {k: form.cleaned_data[k] for k in ("level", "issuing_unit", "parent")}
-            plan_form = PlanPreviewForm(initial=plan | settings | {"source": text})
+            settings = {k: form.cleaned_data[k] for k in ("office", "level", "issuing_unit", "parent")}
+            plan_form = PlanPreviewForm(initial=plan | settings | {"source": text}, user=request.user)
             formset = TaskPreviewFormSet(initial=tasks, prefix="task")
             return render_preview(request, plan_form, formset, parsed)
     return render(request, "tasks/plan_import.html", {"form": form})
@@ -50,7 +50,7 @@ def source_text(data):
 
 
 def preview_step(request):
-    plan_form = PlanPreviewForm(request.POST)
+    plan_form = PlanPreviewForm(request.POST, user=request.user)
     formset = TaskPreviewFormSet(request.POST, prefix="task")
     if not (plan_form.is_valid() and formset.is_valid()):
         return render_preview(request, plan_form, formset, None)
@@ -67,6 +67,7 @@ def preview_step(request):
             parsed=parsed,
             level=data["level"],
             source_text=data["source"],
+            office=data["office"],
             issuing_unit=data["issuing_unit"],
             parent=data["parent"],
         )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tasks import planning
-from tasks.access import get_plan_or_404, office_required
+from tasks.access import managed_plan_or_404, office_required
 from tasks.models import Plan
 
 
@@ -37,10 +37,10 @@ class CarryOverForm(forms.Form):
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        # The plans of later years by the same office, the ones a carry-over goes into.
+        # The plans of later years of the same office, the ones a carry-over goes into.
         self.fields["into"].queryset = (
             Plan.objects.current()
-            .filter(year__gt=plan.year, issuing_unit=plan.issuing_unit)
+            .filter(year__gt=plan.year, office=plan.office)
             .only("pk", "title", "year")
             .order_by("year", "title")
         )
@@ -70,7 +70,7 @@ class CarryOverForm(forms.Form):
 @office_required
 def plan_carry_over(request, plan_id):
     """结转: choose the plan to carry into, see what moves, then confirm."""
-    plan = get_plan_or_404(request.user, plan_id)
+    plan = managed_plan_or_404(request.user, plan_id)
     data = request.POST if request.method == "POST" else request.GET or None
     form = CarryOverForm(data, plan=plan)
     preview = form.preview() if form.is_valid() else None
@@ -94,7 +94,7 @@ def plan_carry_over(request, plan_id):
 @office_required
 @require_POST
 def plan_archive(request, plan_id):
-    plan = get_plan_or_404(request.user, plan_id)
+    plan = managed_plan_or_404(request.user, plan_id)
     form = ArchiveForm(request.POST)
     try:
         if not form.is_valid():
@@ -111,7 +111,7 @@ def plan_archive(request, plan_id):
 @office_required
 @require_POST
 def plan_unarchive(request, plan_id):
-    plan = get_plan_or_404(request.user, plan_id)
+    plan = managed_plan_or_404(request.user, plan_id)
     try:
         planning.plan_unarchive(plan=plan)
     except ValidationError as exc:

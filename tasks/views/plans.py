@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from tasks.access import get_plan_or_404, get_task_or_404, reporting_units
+from tasks.access import get_plan_or_404, get_task_or_404, manages, reporting_units
 from tasks.models import Plan, Task
 from tasks.pages.dashboard import overview, plan_dashboard
 from tasks.pages.selectors import (
@@ -21,7 +21,7 @@ from tasks.reporting.history import history_rows
 from tasks.standing.periods import plan_periods
 from tasks.views.planning import ArchiveForm
 from units.models import Unit
-from units.roles import is_office, reads_everything, unit_ids
+from units.roles import reads_below, unit_ids
 
 PLAN_CARDS = 24  # a page of the plan list: full rows of two, three or four cards
 # A task's reports shown at once, newest first: half a year of monthly reports. A task reported
@@ -33,7 +33,7 @@ TIMELINE_PAGE = 6
 @require_safe
 def home(request):
     """Department users land on their unit's items; office staff and leaders on the overview."""
-    if reads_everything(request.user):
+    if reads_below(request.user):
         ctx = overview(
             request.user,
             timezone.localdate(),
@@ -87,9 +87,9 @@ def plan_detail(request, plan_id):
         "state": plan.state_on(today),
         "today": today,
         "archive_form": ArchiveForm(),
-        "can_review": is_office(request.user),
-        "can_remind": is_office(request.user) and not plan.is_archived,
-        "can_align": reads_everything(request.user),
+        "can_manage": manages(request.user, plan),
+        "can_remind": manages(request.user, plan) and not plan.is_archived,
+        "can_align": reads_below(request.user),
     }
     return render(request, "tasks/plan_detail.html", ctx)
 
@@ -111,7 +111,7 @@ def task_detail(request, task_id):
         "earlier": earlier,
         "later": later,
         "reporting_units": reporting_units(request.user, task),
-        "can_review": is_office(request.user),
+        "can_review": manages(request.user, task.plan),
         # The higher plan's task it carries out, if any: read here, not joined to every task.
         "parent": task.parent_task_id
         and Task.objects.with_plan().filter(pk=task.parent_task_id).first(),
@@ -128,7 +128,7 @@ def unit_detail(request, unit_id):
     """我的任务: what a unit leads and supports, what it owes this period, what it must finish."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
     is_member = unit.pk in unit_ids(request.user)
-    page = unit_items(unit, request.GET.get("page"))
+    page = unit_items(unit, request.user, request.GET.get("page"))
     items = page.object_list
     # The plans of the page's items, each with the periods its fill-in template may be for.
     plans = list({i.task.plan_id: i.task.plan for i in items}.values())
@@ -137,15 +137,15 @@ def unit_detail(request, unit_id):
         plan.periods = [(p.start.isoformat(), p.label) for p in plan_periods(plan, today)]
     ctx = {
         "unit": unit,
-        "counts": unit_counts(unit),
+        "counts": unit_counts(unit, request.user),
         "page": page,
         "lead_items": [i for i in items if i.role == "lead"],
         "support_items": [i for i in items if i.role == "support"],
         "plans": plans,
         "today": today,
-        "reminders": open_reminders(unit),
-        "open_reports": unit_open_reports(unit),
+        "reminders": open_reminders(unit, request.user),
+        "open_reports": unit_open_reports(unit, request.user),
         "is_member": is_member,
-        "can_import": is_member or is_office(request.user),
+        "can_import": is_member or Plan.objects.managed_by(request.user).exists(),
     }
     return render(request, "tasks/unit_detail.html", ctx)

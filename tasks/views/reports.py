@@ -10,7 +10,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from tasks import services
-from tasks.access import get_report_or_404, get_task_or_404, office_required, reporting_units
+from tasks.access import (
+    get_report_or_404,
+    get_task_or_404,
+    office_required,
+    reporting_units,
+    require_manages,
+)
 from tasks.models import Attachment, ProgressReport, Task
 from tasks.pages.selectors import reported_periods, review_queue, unit_draft
 from tasks.reporting.forms import FigureFormSet, ReportForm
@@ -127,7 +133,7 @@ def free_figures(report):
 @require_safe
 def review_list(request):
     """The office's queue, oldest first, a page at a time however long it grows."""
-    page = review_queue(request.GET.get("page"), REVIEW_PAGE)
+    page = review_queue(request.user, request.GET.get("page"), REVIEW_PAGE)
     return render(request, "tasks/review_list.html", {"page": page, "reports": page.object_list})
 
 
@@ -148,6 +154,7 @@ def attempt(request, action, *, done, stale):
 @require_POST
 def report_review(request, report_id, decision):
     report = get_report_or_404(request.user, report_id)
+    require_manages(request.user, report.task.plan)
     review = services.report_accept if decision == "accept" else services.report_return
     done = _("已审核通过：%(report)s") if decision == "accept" else _("已退回：%(report)s")
     attempt(
@@ -169,6 +176,7 @@ def report_review(request, report_id, decision):
 @require_POST
 def task_closing(request, task_id, decision):
     task = get_task_or_404(request.user, task_id)
+    require_manages(request.user, task.plan)
     change = services.task_close if decision == "close" else services.task_reopen
     attempt(
         request,
@@ -202,6 +210,7 @@ def int_or_none(value):
 def remind_task(request, task_id):
     """催办 for one task: every responsible unit whose report is due or overdue."""
     task = get_task_or_404(request.user, task_id)
+    require_manages(request.user, task.plan)
     items = reminders_due(Task.objects.filter(pk=task.pk).with_units(), timezone.localdate())
     return reminded(request, items, redirect_to=request.POST.get("next") or task.get_absolute_url())
 
@@ -212,7 +221,7 @@ def remind_task(request, task_id):
 def remind_unit(request, unit_id):
     """催办 for one unit: all its due or overdue reports (in one plan, if given)."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
-    tasks = Task.objects.filter(responsibilities__unit=unit, closed_at=None)
+    tasks = Task.objects.managed_by(request.user).filter(responsibilities__unit=unit, closed_at=None)
     plan_id = int_or_none(request.POST.get("plan"))
     if plan_id:
         tasks = tasks.filter(plan_id=plan_id)

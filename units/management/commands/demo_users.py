@@ -11,8 +11,10 @@ DEMO_PASSWORD = "chanGai-2023"  # noqa: S105 - development logins, documented in
 
 # username, full name, group, unit
 DEMO_USERS = [
-    ("office", "产改办督办员", OFFICE, None),
-    ("leader", "园区领导", LEADER, None),
+    ("office", "绿建区产改办督办员", OFFICE, "绿建区"),
+    ("leader", "园区领导", LEADER, "绿建区"),
+    ("sheng", "江苏省产改办督办员", OFFICE, "新时代江苏产业工人队伍建设改革联席会议办公室"),
+    ("shanhu", "剡湖街道督办员", OFFICE, "中共嵊州市剡湖街道工作委员会"),
     ("zonghe", "综合处联络员", None, "综合处"),
     ("chanye", "产业处联络员", None, "产业处"),
     ("zhongou", "中欧办联络员", None, "中欧办"),
