@@ -18,7 +18,12 @@ def roles(request):
         # Counted up to the first hundred: the menu shows "99+", and stays cheap however long
         # the queue grows.
         "review_count": (
-            lambda: ProgressReport.objects.managed_by(user).awaiting_review().order_by()[:REVIEW_COUNT_CAP].count()
+            lambda: (
+                ProgressReport.objects.managed_by(user)
+                .awaiting_review()
+                .order_by()[:REVIEW_COUNT_CAP]
+                .count()
+            )
         )
         if office
         else None,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("plans/<int:plan_id>/", plans.plan_detail, name="plan"),
     path("plans/<int:plan_id>/ledger.xlsx", lists.plan_ledger, name="ledger"),
     path("plans/<int:plan_id>/alignment/", alignment.plan_alignment, name="alignment"),
+    path("plans/<int:plan_id>/coverage/", alignment.plan_coverage, name="coverage"),
     path("plans/<int:plan_id>/import/", imports.progress_import, name="import"),
     path("plans/<int:plan_id>/carry-over/", planning.plan_carry_over, name="carry_over"),
     path("plans/<int:plan_id>/archive/", planning.plan_archive, name="archive"),

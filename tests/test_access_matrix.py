@@ -2,8 +2,9 @@
 
 The URL list comes from the URL configuration, so a new view without a policy here fails
 `test_every_url_has_a_policy`. Personas: anonymous, an outsider unit (绿弘公司 on 产业处's
-work), the responsible units (产业处 leads task 7, 中欧办 supports it), office staff, a leader
-and an IT superuser.
+work), the responsible units (产业处 leads task 7, 中欧办 supports it), office staff, a leader,
+an IT superuser, the office above (江苏省产改办: reads 绿建区's plan, changes nothing in it)
+and another province's office (剡湖街道: nothing of 绿建区's exists for it).
 """
 
 import pytest
@@ -15,13 +16,25 @@ from tasks.models import ProgressReport
 from tasks.services import attachment_add
 from tests.conftest import lvjian_task, make_user
 
-PERSONAS = ["anonymous", "outsider", "lead", "support", "office", "leader", "admin"]
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "lead",
+    "support",
+    "office",
+    "leader",
+    "admin",
+    "province",
+    "stranger",
+]
 USERS = {
     "outsider": "lvhong",
     "lead": "chanye",
     "support": "zhongou",
     "office": "office",
     "leader": "leader",
+    "province": "sheng",
+    "stranger": "shanhu",
 }
 LOGIN, OK, REDIRECT, FORBIDDEN, MISSING, NOT_ALLOWED = "login", 200, 302, 403, 404, 405
 
@@ -31,14 +44,19 @@ def everyone(status, **overrides):
 
 
 READ = everyone(OK)
-OFFICE_READ = everyone(FORBIDDEN, office=OK, admin=OK)
-OFFICE_ACTION = everyone(FORBIDDEN, office=REDIRECT, admin=REDIRECT)
-OFFICE_ONLY_POST = everyone(FORBIDDEN, office=NOT_ALLOWED, admin=NOT_ALLOWED)
+READ_IN_SCOPE = everyone(OK, stranger=MISSING)
+OFFICES = ("office", "admin", "province", "stranger")  # staff of some office, and IT
+OFFICE_READ = everyone(FORBIDDEN, **dict.fromkeys(OFFICES, OK))
+OFFICE_ONLY_POST = everyone(FORBIDDEN, **dict.fromkeys(OFFICES, NOT_ALLOWED))
+# What only the plan's own office does: the office above reads the plan but may not.
+OFFICE_ACTION = everyone(FORBIDDEN, office=REDIRECT, admin=REDIRECT, stranger=MISSING)
+PLAN_OFFICE_READ = everyone(FORBIDDEN, office=OK, admin=OK, stranger=MISSING)
 READ_ONLY = everyone(NOT_ALLOWED)
+BELOW = {"office": OK, "leader": OK, "admin": OK, "province": OK}  # the office's subtree
 
 # url name: (GET policy, POST policy)
 POLICY = {
-    "home": (everyone(REDIRECT, office=OK, leader=OK, admin=OK), READ_ONLY),
+    "home": (everyone(OK, outsider=REDIRECT, lead=REDIRECT, support=REDIRECT), READ_ONLY),
     # signed-in users are sent on; an anonymous POST without credentials gets the form again
     "login": (
         {p: REDIRECT for p in PERSONAS} | {"anonymous": OK},
@@ -47,36 +65,41 @@ POLICY = {
     "logout": ({p: NOT_ALLOWED for p in PERSONAS}, {p: REDIRECT for p in PERSONAS}),
     "set_language": ({p: REDIRECT for p in PERSONAS}, {p: REDIRECT for p in PERSONAS}),
     "tasks:plans": (READ, READ_ONLY),
-    "tasks:plan": (READ, READ_ONLY),
-    "tasks:ledger": (READ, READ_ONLY),
-    "tasks:alignment": (everyone(FORBIDDEN, office=OK, leader=OK, admin=OK), OFFICE_ACTION),
-    "tasks:import": (everyone(OK, leader=FORBIDDEN), everyone(OK, leader=FORBIDDEN)),
+    "tasks:plan": (READ_IN_SCOPE, READ_ONLY),
+    "tasks:ledger": (READ_IN_SCOPE, READ_ONLY),
+    "tasks:alignment": (everyone(FORBIDDEN, stranger=MISSING, **BELOW), OFFICE_ACTION),
+    "tasks:coverage": (everyone(FORBIDDEN, stranger=MISSING, **BELOW), READ_ONLY),
+    "tasks:import": (
+        everyone(OK, leader=FORBIDDEN, province=FORBIDDEN, stranger=MISSING),
+        everyone(OK, leader=FORBIDDEN, province=FORBIDDEN, stranger=MISSING),
+    ),
     "tasks:plan_import": (OFFICE_READ, OFFICE_READ),
-    "tasks:carry_over": (OFFICE_READ, OFFICE_READ),
+    "tasks:carry_over": (PLAN_OFFICE_READ, PLAN_OFFICE_READ),
     "tasks:archive": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:unarchive": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:list": (READ, READ_ONLY),
-    "tasks:task": (READ, READ_ONLY),
+    "tasks:task": (READ_IN_SCOPE, READ_ONLY),
     "tasks:report": (
-        everyone(FORBIDDEN, lead=REDIRECT, support=OK),
-        everyone(FORBIDDEN, lead=REDIRECT, support=OK),
+        everyone(FORBIDDEN, lead=REDIRECT, support=OK, stranger=MISSING),
+        everyone(FORBIDDEN, lead=REDIRECT, support=OK, stranger=MISSING),
     ),
     "tasks:close": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:reopen": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:remind_task": (OFFICE_ONLY_POST, OFFICE_ACTION),
-    "tasks:unit": (everyone(MISSING, lead=OK, office=OK, leader=OK, admin=OK), READ_ONLY),
-    "tasks:remind_unit": (OFFICE_ONLY_POST, OFFICE_ACTION),
-    "tasks:template": (everyone(MISSING, lead=OK, office=OK, leader=OK, admin=OK), READ_ONLY),
+    "tasks:unit": (everyone(MISSING, lead=OK, **BELOW), READ_ONLY),
+    # the office above may ask: none of the unit's tasks it reads is its own to remind on
+    "tasks:remind_unit": (OFFICE_ONLY_POST, OFFICE_ACTION | {"province": REDIRECT}),
+    "tasks:template": (everyone(MISSING, lead=OK, **BELOW), READ_ONLY),
     "tasks:help_lights": (READ, READ_ONLY),
-    "tasks:review": (OFFICE_READ, everyone(FORBIDDEN, office=NOT_ALLOWED, admin=NOT_ALLOWED)),
+    "tasks:review": (OFFICE_READ, OFFICE_ONLY_POST),
     # the draft of 产业处: other units do not see it; office and leaders see but cannot edit
     "tasks:report_edit": (
-        everyone(MISSING, lead=OK, office=FORBIDDEN, leader=FORBIDDEN, admin=FORBIDDEN),
-        everyone(MISSING, lead=OK, office=FORBIDDEN, leader=FORBIDDEN, admin=FORBIDDEN),
+        everyone(MISSING, lead=OK, **dict.fromkeys(BELOW, FORBIDDEN)),
+        everyone(MISSING, lead=OK, **dict.fromkeys(BELOW, FORBIDDEN)),
     ),
     "tasks:accept": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:return": (OFFICE_ONLY_POST, OFFICE_ACTION),
-    "tasks:attachment": (everyone(MISSING, lead=OK, office=OK, leader=OK, admin=OK), READ_ONLY),
+    "tasks:attachment": (everyone(MISSING, lead=OK, **BELOW), READ_ONLY),
 }
 SKIPPED_NAMESPACES = {"admin"}  # the Django admin checks staff status and model permissions
 
@@ -114,6 +137,7 @@ def world(demo_users):
         "tasks:plan": [task.plan_id],
         "tasks:ledger": [task.plan_id],
         "tasks:alignment": [task.plan_id],
+        "tasks:coverage": [task.plan_id],
         "tasks:import": [task.plan_id],
         "tasks:carry_over": [task.plan_id],
         "tasks:archive": [task.plan_id],

@@ -26,6 +26,8 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class PlanSettingsForm(forms.Form):
+    SETTINGS = ("office", "level", "issuing_unit", "parent")  # carried into the preview
+
     office = forms.ModelChoiceField(
         label=_("产改办"),
         queryset=Unit.objects.none(),

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import range_boundaries
 
 from reform.archives import NotAnArchive, TooLarge, check_archive
+from tasks.access import manages
 from tasks.excel.cells import (
     blank,
     displayed,
@@ -35,7 +36,6 @@ from tasks.excel.template import (
     indicator_header,
     status_labels,
 )
-from tasks.access import manages
 from tasks.models import Indicator, Plan, ProgressReport, Task
 from tasks.standing.periods import period_containing, plan_periods
 from units.models import Unit

@@ -132,7 +132,9 @@ class OfficeWidget(widgets.ForeignKeyWidget):
 
 class PlanResource(ScopedResource):
     title = fields.Field(attribute="title", column_name="标题")
-    office = fields.Field(attribute="office", column_name="产改办", widget=OfficeWidget(Unit, "name"))
+    office = fields.Field(
+        attribute="office", column_name="产改办", widget=OfficeWidget(Unit, "name")
+    )
     doc_number = fields.Field(attribute="doc_number", column_name="文号", widget=TEXT)
     issuing_unit = fields.Field(
         attribute="issuing_unit",

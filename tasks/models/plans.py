@@ -190,6 +190,9 @@ class Plan(models.Model):
     def is_archived(self):
         return self.archived_at is not None
 
+    def responsibilities(self):
+        return Responsibility.objects.filter(task__plan=self)
+
 
 class Section(models.Model):
     """A heading (一、二、…) that groups the tasks of a plan."""

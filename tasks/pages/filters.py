@@ -66,6 +66,20 @@ class TaskFilter(filters.FilterSet):
         label=_("完成时限"),
         widget=filters.widgets.RangeWidget(attrs={"type": "date"}),
     )
+    # Reached by the coverage page's links: the tasks of an office's plans that carry out a
+    # measure of the higher plan.
+    office = filters.ModelChoiceFilter(
+        label=_("产改办"),
+        field_name="plan__office",
+        queryset=Unit.objects.none(),
+        widget=forms.HiddenInput,
+    )
+    measure = filters.ModelChoiceFilter(
+        label=_("落实上级措施"),
+        field_name="parent_task",
+        queryset=Task.objects.none(),
+        widget=forms.HiddenInput,
+    )
     q = filters.CharFilter(label=_("关键词"), method="filter_text")
     light = filters.ChoiceFilter(label=_("红黄绿灯"), choices=Light.choices, empty_label=ALL)
     # Archived plans are left out unless asked for, or chosen by name or id.
@@ -110,6 +124,8 @@ class TaskFilter(filters.FilterSet):
         if plan_id is not None:
             sections = Section.objects.filter(plan__in=plans, plan_id=plan_id)
         self.filters["section"].queryset = sections
+        self.filters["office"].queryset = Unit.objects.visible_to(user).offices()
+        self.filters["measure"].queryset = Task.objects.visible_to(user)
         answering = Responsibility.objects.visible_to(user).filter(unit=OuterRef("pk"))
         self.filters["unit"].queryset = Unit.objects.filter(Exists(answering)).only("pk", "name")
         listed = {"plan": plans.count(), "unit": Unit.objects.count()}  # the answering, at most
@@ -150,6 +166,15 @@ class TaskFilter(filters.FilterSet):
             }
             for name, search in SEARCHED.items()
             if search in form.fields
+        ]
+
+    def narrowed(self):
+        """The office and the measure chosen by a coverage link, each shown to clear."""
+        chosen = self.form.cleaned_data if self.form.is_valid() else {}
+        return [
+            (self.filters[name].label, chosen[name], name)
+            for name in ("office", "measure")
+            if chosen.get(name)
         ]
 
     def filter_plan_title(self, queryset, name, text):

@@ -1,4 +1,5 @@
-"""对照上级方案: link each task to the higher plan's measure it implements."""
+"""对照上级方案 and 覆盖情况: each task linked to the higher plan's measure it implements, and
+seen from above, each measure against the offices below that carry it out."""
 
 from django import forms
 from django.contrib import messages
@@ -7,9 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404, manages, require_manages
 from tasks.documents.alignment import align
+from tasks.pages.coverage import coverage
 from tasks.models import Plan, Task
 from tasks.views.reports import int_or_none
 from units.roles import reads_below
@@ -41,9 +44,7 @@ def plan_alignment(request, plan_id):
         "plan": plan,
         "rows": rows,
         "uncovered": uncovered,
-        "parent_form": ParentForm(
-            initial={"parent": plan.parent_id}, plan=plan, user=request.user
-        ),
+        "parent_form": ParentForm(initial={"parent": plan.parent_id}, plan=plan, user=request.user),
         "can_edit": manages(request.user, plan),
     }
     return render(request, "tasks/plan_alignment.html", ctx)
@@ -71,3 +72,15 @@ def save_alignment(request, plan):
     task.parent_task = higher
     task.save(update_fields=["parent_task"])
     messages.success(request, _("已更新“%(task)s”的对应措施。") % {"task": task.title})
+
+
+@login_required
+@require_safe
+def plan_coverage(request, plan_id):
+    """覆盖情况: for each measure, the offices below whose plan carries it out, how far."""
+    plan = get_plan_or_404(request.user, plan_id)
+    if not reads_below(request.user):
+        raise PermissionDenied
+    offices, rows = coverage(plan, request.user)
+    ctx = {"plan": plan, "offices": offices, "rows": rows}
+    return render(request, "tasks/plan_coverage.html", ctx)

@@ -71,8 +71,10 @@ class UploadForm(forms.Form):
 def progress_import(request, plan_id):
     """Preview, then confirm: nothing is written until the preview shows no error."""
     plan = get_plan_or_404(request.user, plan_id)
-    # The plan's office, or a unit's member (leaders change nothing).
-    if not (manages(request.user, plan) or unit_ids(request.user) and not is_leader(request.user)):
+    # The plan's office, or a member of a unit that answers for its tasks (leaders change
+    # nothing).
+    answers = plan.responsibilities().filter(unit__in=unit_ids(request.user)).exists()
+    if not (manages(request.user, plan) or answers and not is_leader(request.user)):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     ctx = {"plan": plan, "form": form, "can_accept": manages(request.user, plan)}
@@ -86,7 +88,8 @@ def progress_import(request, plan_id):
     if request.method == "POST" and form.is_valid():
         token = pending.keep(form.cleaned_data["file"])
         ctx |= preview(request, plan, token)
-        ctx |= {"token": token, "accept": form.cleaned_data["accept"] and manages(request.user, plan)}
+        accept = form.cleaned_data["accept"] and ctx["can_accept"]
+        ctx |= {"token": token, "accept": accept}
     return render(request, "tasks/progress_import.html", ctx)
 
 

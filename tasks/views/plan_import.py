@@ -35,8 +35,9 @@ def plan_import(request):
             form.add_error(None, str(exc))
         else:
             plan, tasks = preview_initial(parsed)
-            settings = {k: form.cleaned_data[k] for k in ("office", "level", "issuing_unit", "parent")}
-            plan_form = PlanPreviewForm(initial=plan | settings | {"source": text}, user=request.user)
+            settings = {k: form.cleaned_data[k] for k in PlanSourceForm.SETTINGS}
+            initial = plan | settings | {"source": text}
+            plan_form = PlanPreviewForm(initial=initial, user=request.user)
             formset = TaskPreviewFormSet(initial=tasks, prefix="task")
             return render_preview(request, plan_form, formset, parsed)
     return render(request, "tasks/plan_import.html", {"form": form})

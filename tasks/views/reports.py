@@ -221,7 +221,8 @@ def remind_task(request, task_id):
 def remind_unit(request, unit_id):
     """催办 for one unit: all its due or overdue reports (in one plan, if given)."""
     unit = get_object_or_404(Unit.objects.visible_to(request.user), pk=unit_id)
-    tasks = Task.objects.managed_by(request.user).filter(responsibilities__unit=unit, closed_at=None)
+    tasks = Task.objects.managed_by(request.user)
+    tasks = tasks.filter(responsibilities__unit=unit, closed_at=None)
     plan_id = int_or_none(request.POST.get("plan"))
     if plan_id:
         tasks = tasks.filter(plan_id=plan_id)

@@ -1,0 +1,233 @@
+"""Offices on one install: each 产改办 manages its own plans, reads the offices below it, and
+sees nothing of its neighbours' or another province's work."""
+
+import io
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tasks.models import Plan, ProgressReport, Task
+from tests.conftest import make_plan, make_task, make_unit, make_user, queries_for
+from tests.test_admin_import import HEADER, confirm, upload, xlsx
+from units.models import Unit
+from units.roles import LEADER, OFFICE
+
+JIANGSU = "新时代江苏产业工人队伍建设改革联席会议办公室"
+
+
+class Cascade:
+    """江苏 → 常州市 → two counties (武进区, 新北区), each office with a plan that implements
+    the one above it, and a staff member of each."""
+
+    def __init__(self):
+        province = Unit.objects.get(name=JIANGSU)
+        self.city = make_unit(name="常州市产改办", is_office=True, parent=province)
+        self.county = make_unit(name="武进区产改办", is_office=True, parent=self.city)
+        self.neighbour = make_unit(name="新北区产改办", is_office=True, parent=self.city)
+        self.department = make_unit(name="武进区人社局", parent=self.county)
+        self.other_department = make_unit(name="新北区人社局", parent=self.neighbour)
+        higher = Plan.objects.get(doc_number="苏产改办〔2022〕12号")
+        self.city_plan = make_plan(title="常州市实施方案", office=self.city, parent=higher)
+        self.measure = make_task(plan=self.city_plan, title="技能提升行动")
+        self.uncovered = make_task(plan=self.city_plan, title="职工之家建设")
+        self.plan = make_plan(title="武进区工作要点", office=self.county, parent=self.city_plan)
+        self.task = make_task(
+            plan=self.plan, lead=[self.department], parent_task=self.measure, title="武进培训"
+        )
+        self.other_plan = make_plan(
+            title="新北区工作要点", office=self.neighbour, parent=self.city_plan
+        )
+        self.other_task = make_task(
+            plan=self.other_plan,
+            lead=[self.other_department],
+            parent_task=self.measure,
+            title="新北培训",
+        )
+        self.users = {
+            "city": make_user("city", group=OFFICE, unit=self.city, is_staff=True),
+            "county": make_user("county", group=OFFICE, unit=self.county, is_staff=True),
+            "county_leader": make_user("county-leader", group=LEADER, unit=self.county),
+            "neighbour": make_user("neighbour", group=OFFICE, unit=self.neighbour),
+            "department": make_user("wj-hr", unit=self.department),
+        }
+
+    def client(self, name):
+        client = Client()
+        client.force_login(self.users[name])
+        return client
+
+
+@pytest.fixture
+def cascade(seed):
+    return Cascade()
+
+
+def status(client, name, *args, method="get"):
+    return getattr(client, method)(reverse(name, args=args)).status_code
+
+
+def test_it_reads_its_own_plan_and_nothing_of_its_neighbours(cascade):
+    county = cascade.client("county")
+    assert status(county, "tasks:plan", cascade.plan.pk) == 200
+    for name, arg in [
+        ("tasks:plan", cascade.other_plan.pk),
+        ("tasks:ledger", cascade.other_plan.pk),
+        ("tasks:import", cascade.other_plan.pk),
+        ("tasks:coverage", cascade.other_plan.pk),
+        ("tasks:task", cascade.other_task.pk),
+        ("tasks:unit", cascade.other_department.pk),
+    ]:
+        assert status(county, name, arg) == 404, name
+    for name, arg in [
+        ("tasks:close", cascade.other_task.pk),
+        ("tasks:remind_task", cascade.other_task.pk),
+        ("tasks:archive", cascade.other_plan.pk),
+    ]:
+        assert status(county, name, arg, method="post") == 404, name
+
+
+def test_it_reads_the_city_plan_it_implements_but_cannot_act_on_it(cascade):
+    county = cascade.client("county")
+    assert status(county, "tasks:plan", cascade.city_plan.pk) == 200
+    assert status(county, "tasks:ledger", cascade.city_plan.pk) == 200
+    assert status(county, "tasks:carry_over", cascade.city_plan.pk) == 403
+    for name, arg in [
+        ("tasks:close", cascade.measure.pk),
+        ("tasks:remind_task", cascade.measure.pk),
+        ("tasks:archive", cascade.city_plan.pk),
+        ("tasks:alignment", cascade.city_plan.pk),
+    ]:
+        assert status(county, name, arg, method="post") == 403, name
+    cascade.measure.refresh_from_db()
+    assert cascade.measure.closed_at is None
+    page = county.get(cascade.city_plan.get_absolute_url()).content.decode()
+    assert "办结" not in page and "催办" not in page
+
+
+def test_the_city_reads_both_counties_and_manages_only_its_own_plan(cascade):
+    city = cascade.client("city")
+    for plan in (cascade.plan, cascade.other_plan, cascade.city_plan):
+        assert status(city, "tasks:plan", plan.pk) == 200
+    assert status(city, "tasks:close", cascade.task.pk, method="post") == 403
+    assert status(city, "tasks:close", cascade.measure.pk, method="post") == 302
+    overview = city.get("/").content.decode()
+    assert "武进区工作要点" in overview and "新北区工作要点" in overview
+    assert "绿建区" not in overview  # a sibling's tree under the province, not the city's
+
+
+def test_a_leader_reads_the_office_s_tree_and_changes_nothing(cascade):
+    leader = cascade.client("county_leader")
+    assert status(leader, "tasks:plan", cascade.plan.pk) == 200
+    assert status(leader, "tasks:plan", cascade.other_plan.pk) == 404
+    assert status(leader, "tasks:close", cascade.task.pk, method="post") == 403
+
+
+def test_a_department_reads_its_plan_and_the_one_above_it(cascade):
+    department = cascade.client("department")
+    assert status(department, "tasks:plan", cascade.plan.pk) == 200
+    assert status(department, "tasks:plan", cascade.city_plan.pk) == 200
+    assert status(department, "tasks:plan", cascade.other_plan.pk) == 404
+    assert status(department, "tasks:coverage", cascade.city_plan.pk) == 403
+
+
+def test_lists_searches_filters_and_exports_hold_only_what_it_reads(cascade):
+    county = cascade.client("county")
+    listed = county.get(reverse("tasks:list")).content.decode()
+    assert "武进培训" in listed and "技能提升行动" in listed and "新北培训" not in listed
+    assert "新北区工作要点" not in listed  # nor among the plan filter's choices
+    searched = county.get(reverse("tasks:list") + "?q=新北培训").content.decode()
+    assert "共 0 项任务" in searched
+    chosen = county.get(reverse("tasks:list") + f"?plan={cascade.other_plan.pk}")
+    assert "新北培训" not in chosen.content.decode()
+    export = county.get(reverse("tasks:list") + "?export=xlsx")
+    cells = {
+        cell
+        for sheet in load_workbook(io.BytesIO(export.content))
+        for row in sheet.iter_rows(values_only=True)
+        for cell in row
+    }
+    assert "武进培训" in cells and "新北培训" not in cells
+
+
+def test_the_review_queue_holds_only_its_own_plans_reports(cascade):
+    for task, unit in [
+        (cascade.task, cascade.department),
+        (cascade.other_task, cascade.other_department),
+    ]:
+        ProgressReport.objects.create(
+            task=task, unit=unit, progress=f"{task.title}进展", state="submitted"
+        )
+    queue = cascade.client("county").get(reverse("tasks:review")).content.decode()
+    assert "武进培训" in queue and "新北培训" not in queue
+    city_queue = cascade.client("city").get(reverse("tasks:review")).content.decode()
+    assert "武进培训" not in city_queue  # the city reads it; the county reviews it
+
+
+def test_the_admin_shows_and_imports_only_its_own_plans(cascade):
+    county = cascade.client("county")
+    plans = county.get(reverse("admin:tasks_plan_changelist")).content.decode()
+    assert "武进区工作要点" in plans and "新北区工作要点" not in plans
+    assert "常州市实施方案" not in plans  # read in the app, changed by the city
+    other = county.get(reverse("admin:tasks_plan_change", args=[cascade.other_plan.pk]))
+    assert other.status_code == 302  # the admin's answer for an object that is not there
+    tasks = county.get(reverse("admin:tasks_task_changelist")).content.decode()
+    assert "武进培训" in tasks and "新北培训" not in tasks
+    row = ["新北区工作要点", "", 9, "9", "闯入任务", "", "新北区人社局", "", ""]
+    response = upload(county, xlsx(row, header=HEADER))
+    assert "confirm_form" not in (response.context or {})
+    assert not Task.objects.filter(title="闯入任务").exists()
+
+
+def test_the_admin_imports_into_its_own_plan(cascade):
+    county = cascade.client("county")
+    row = ["武进区工作要点", "", 9, "9", "新增任务", "", "武进区人社局", "", ""]
+    confirm(county, upload(county, xlsx(row, header=HEADER)))
+    assert Task.objects.filter(plan=cascade.plan, title="新增任务").exists()
+
+
+def test_the_city_sees_which_counties_carry_out_each_measure(cascade):
+    city = cascade.client("city")
+    response = city.get(reverse("tasks:coverage", args=[cascade.city_plan.pk]))
+    offices, rows = response.context["offices"], response.context["rows"]
+    assert [o.name for o in offices] == ["新北区产改办", "武进区产改办"]  # by name
+    covered = {row.measure.title: [cell.total for cell in row.cells] for row in rows}
+    assert covered == {"技能提升行动": [1, 1], "职工之家建设": [0, 0]}
+    assert [row.uncovered for row in rows] == [0, 2]
+    listed = city.get(rows[0].cells[1].url).content.decode()
+    assert "武进培训" in listed and "新北培训" not in listed and "共 1 项任务" in listed
+
+
+def test_coverage_shows_a_county_only_the_offices_it_reads(cascade):
+    county = cascade.client("county")
+    response = county.get(reverse("tasks:coverage", args=[cascade.city_plan.pk]))
+    assert [o.name for o in response.context["offices"]] == ["武进区产改办"]
+
+
+def test_coverage_queries_do_not_grow(cascade):
+    city = cascade.client("city")
+    url = reverse("tasks:coverage", args=[cascade.city_plan.pk])
+    small = queries_for(city, url)
+    for n in range(5):
+        office = make_unit(name=f"第{n}区产改办", is_office=True, parent=cascade.city)
+        plan = make_plan(title=f"第{n}区要点", office=office, parent=cascade.city_plan)
+        make_task(plan=plan, parent_task=cascade.uncovered)
+        make_task(plan=cascade.city_plan)
+    assert queries_for(city, url) == small
+
+
+def test_the_seed_places_each_plan_with_its_office(demo_users):
+    lvjian = Plan.objects.get(title__startswith="2023年绿建区")
+    jiangsu = Plan.objects.get(doc_number="苏产改办〔2022〕12号")
+    shanhu = Plan.objects.get(title__contains="剡湖街道")
+    readable = {
+        name: set(Plan.objects.visible_to(demo_users[name]))
+        for name in ("sheng", "shanhu", "office", "zonghe")
+    }
+    assert readable["sheng"] == {lvjian, jiangsu}
+    assert readable["shanhu"] == {shanhu}
+    assert readable["office"] == readable["zonghe"] == {lvjian, jiangsu}
+    assert set(Plan.objects.managed_by(demo_users["office"])) == {lvjian}
+    assert set(Plan.objects.managed_by(demo_users["sheng"])) == {jiangsu}
+    assert lvjian.parent == jiangsu and lvjian.office.name == "绿建区"
