@@ -12,8 +12,8 @@ from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404, manages, require_manages
 from tasks.documents.alignment import align
-from tasks.pages.coverage import coverage
 from tasks.models import Plan, Task
+from tasks.pages.coverage import coverage
 from tasks.views.reports import int_or_none
 from units.roles import reads_below
 
