@@ -24,6 +24,8 @@ from reform import urls
 from reform.views import floor
 from tasks.excel.ledger import export_ledger
 from tasks.models import Plan, ProgressReport, Responsibility, Task
+from tasks.management.commands.seed_scale import PROVINCE_OFFICE
+from units.models import Membership, Unit
 from units.roles import OFFICE, ensure_groups
 
 FLOOR = "bench-floor"
@@ -114,6 +116,13 @@ class Command(BaseCommand):
             call_command("seed_scale", tasks=missing, stdout=io.StringIO())
         client = self.client()
         pages = [self.measure(client, name, url, requests) for name, url in self.pages()]
+        # The same pages as office staff see them: the province's and a county's.
+        for who, office in self.offices():
+            staff = self.client(f"bench-{who}", office)
+            pages += [
+                self.measure(staff, f"{name} ({who})", url, requests)
+                for name, url in self.office_pages(office)
+            ]
         floor_ms = pages[0]["ms"]
         by_name = {page["name"]: page["ms"] for page in pages}
         result = {
@@ -141,12 +150,15 @@ class Command(BaseCommand):
         self.stdout.write(f"task list / admin tasks: {result['task_list_vs_admin']}")
         self.stdout.write(json.dumps(result["export"], ensure_ascii=False))
 
-    def client(self):
+    def client(self, username="bench-office", office=None):
+        """IT's superuser (every plan, and the admin), or a member of `office`'s staff."""
         ensure_groups()
         user, _ = get_user_model().objects.update_or_create(
-            username="bench-office", defaults={"is_staff": True, "is_superuser": True}
+            username=username, defaults={"is_staff": True, "is_superuser": office is None}
         )
         user.groups.add(Group.objects.get(name=OFFICE))  # office staff, in the admin too
+        if office is not None:
+            Membership.objects.get_or_create(user=user, unit=office)
         # A host the settings allow, over HTTPS as production serves it.
         client = Client(HTTP_HOST="localhost", **{"wsgi.url_scheme": "https"})
         client.force_login(user)
@@ -173,6 +185,23 @@ class Command(BaseCommand):
             ("ledger export", reverse("tasks:ledger", args=[plan_id])),
             ("admin tasks", reverse("admin:tasks_task_changelist")),
             ("admin reports", reverse("admin:tasks_progressreport_changelist")),
+        ]
+
+    def offices(self):
+        """The province's office and a county's (seed_scale's tree), where there are."""
+        province = Unit.objects.filter(name=PROVINCE_OFFICE).first()
+        county = Unit.objects.filter(parent__parent=province, office_plans__isnull=False)
+        county = county.order_by("pk").first()
+        found = [("province", province), ("county", county)]
+        return [(who, office) for who, office in found if office is not None]
+
+    def office_pages(self, office):
+        plan = office.office_plans.order_by("pk").first()
+        return [
+            ("overview", "/"),
+            ("plan dashboard", reverse("tasks:plan", args=[plan.pk])),
+            ("task list", reverse("tasks:list")),
+            ("coverage", reverse("tasks:coverage", args=[plan.pk])),
         ]
 
     def measure(self, client, name, url, requests):

@@ -26,10 +26,16 @@ PHRASES = [
 ]
 
 
+# A province's tree of offices: 13 cities of 8 counties, each with two streets or parks.
+CITIES, COUNTIES, STREETS = 13, 8, 2
+PROVINCE_OFFICE = "规模测试省产改办"
+
+
 class Command(BaseCommand):
     help = (
-        "Realistic data at scale for the benchmark: plans of 20–60 tasks among 8–20 of the "
-        "units each, and their reports."
+        "Realistic data at scale for the benchmark: a province's tree of offices, each issuing "
+        "plans of 20–60 tasks among 8–20 of the departments below it that implement the plan "
+        "of the office above, and their reports."
     )
 
     def add_arguments(self, parser):
@@ -44,11 +50,21 @@ class Command(BaseCommand):
         today = timezone.localdate()
         self.first = add_months(today.replace(day=1), -max(reports_per_task, 1))
         start = Task.objects.count()
-        units = self.units(max(20, tasks // 300))
-        made, analyzed = 0, start
+        offices = self.offices()
+        below = self.departments(offices, max(3 * len(offices), tasks // 100))
+        # Each office's first plan implements the first plan of the office above it.
+        first_plans = {
+            p.office_id: p for p in Plan.objects.filter(office__in=offices).order_by("-pk")
+        }
+        made, analyzed, n = 0, start, 0
         while made < tasks:
             size = min(self.rng.randint(20, 60), tasks - made)
-            self.plan(size, units, reports_per_task, start + made)
+            # Down the tree first, so that every office's higher plan is there; then anywhere.
+            office = offices[n] if n < len(offices) else self.rng.choice(offices)
+            parent = first_plans.get(office.parent_id)
+            plan = self.plan(size, office, below[office.pk], parent, reports_per_task, start + made)
+            first_plans.setdefault(office.pk, plan)
+            n += 1
             made += size
             self.progress("tasks", made, tasks)
             if start + made >= 2 * analyzed + 1000:
@@ -70,20 +86,56 @@ class Command(BaseCommand):
         sys.stderr.write(f"\r{what} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         sys.stderr.flush()
 
-    def units(self, count):
-        root, _ = Unit.objects.get_or_create(name="规模测试省", defaults={"kind": "other"})
-        existing = list(Unit.objects.filter(parent=root))
+    def offices(self):
+        """The province's offices, each after the office above it (created once)."""
+        province, _ = Unit.objects.get_or_create(
+            name=PROVINCE_OFFICE, defaults={"kind": "office", "is_office": True}
+        )
+        offices = [province]
+        for c in range(1, CITIES + 1):
+            city = office(f"规模测试市{c:02d}产改办", province)
+            offices.append(city)
+            for k in range(1, COUNTIES + 1):
+                county = office(f"规模测试市{c:02d}县{k}产改办", city)
+                offices.append(county)
+                offices += [
+                    office(f"规模测试市{c:02d}县{k}{kind}{s}产改办", county)
+                    for s, kind in enumerate(["街道", "园区"][:STREETS], start=1)
+                ]
+        return offices
+
+    def departments(self, offices, count):
+        """Departments spread over the offices; for each office, those in its subtree."""
+        existing = list(Unit.objects.filter(name__startswith="规模测试单位"))
         new = [
-            Unit(name=f"规模测试单位{n:05d}", parent=root, kind="department")
+            Unit(
+                name=f"规模测试单位{n:05d}",
+                parent=offices[n % len(offices)],
+                kind="department",
+            )
             for n in range(len(existing), count)
         ]
-        return existing + Unit.objects.bulk_create(new, batch_size=BATCH)
+        units = existing + Unit.objects.bulk_create(new, batch_size=BATCH)
+        children, below = {}, {}
+        for unit in units:
+            children.setdefault(unit.parent_id, []).append(unit)
+        for office in reversed(offices):  # each after every office below it
+            below[office.pk] = children.get(office.pk, []) + [
+                unit
+                for child in offices
+                if child.parent_id == office.pk
+                for unit in below[child.pk]
+            ]
+        return below
 
     @transaction.atomic
-    def plan(self, size, units, reports_per_task, offset):
+    def plan(self, size, office, units, parent, reports_per_task, offset):
         rng = self.rng
+        measures = list(parent.tasks.only("pk")) if parent else []
         plan = Plan.objects.create(
             title=f"规模测试方案{offset:07d}",
+            office=office,
+            parent=parent,
             year=self.first.year,
             level="city",
             reporting_cycle="monthly",
@@ -102,6 +154,7 @@ class Command(BaseCommand):
                 due_on=add_months(self.first, rng.randint(1, 12)) - timedelta(days=3)
                 if rng.random() < 0.6
                 else None,
+                parent_task=rng.choice(measures) if measures and rng.random() < 0.7 else None,
             )
             for n in range(1, size + 1)
         )
@@ -124,6 +177,14 @@ class Command(BaseCommand):
         )
         reports(plan, reports_per_task, self.first)
         figures(plan)
+        return plan
+
+
+def office(name, parent):
+    unit, _ = Unit.objects.get_or_create(
+        name=name, defaults={"kind": "office", "is_office": True, "parent": parent}
+    )
+    return unit
 
 
 def analyze():
