@@ -23,8 +23,8 @@ from openpyxl import load_workbook
 from reform import urls
 from reform.views import floor
 from tasks.excel.ledger import export_ledger
-from tasks.models import Plan, ProgressReport, Responsibility, Task
 from tasks.management.commands.seed_scale import PROVINCE_OFFICE
+from tasks.models import Plan, ProgressReport, Responsibility, Task
 from units.models import Membership, Unit
 from units.roles import OFFICE, ensure_groups
 
