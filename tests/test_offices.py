@@ -231,3 +231,15 @@ def test_the_seed_places_each_plan_with_its_office(demo_users):
     assert set(Plan.objects.managed_by(demo_users["office"])) == {lvjian}
     assert set(Plan.objects.managed_by(demo_users["sheng"])) == {jiangsu}
     assert lvjian.parent == jiangsu and lvjian.office.name == "绿建区"
+
+
+def test_the_admin_keeps_units_and_memberships_within_its_tree(cascade):
+    county = cascade.client("county")
+    units = county.get(reverse("admin:units_unit_changelist")).content.decode()
+    assert "武进区人社局" in units and "新北区人社局" not in units
+    response = county.post(
+        reverse("admin:units_membership_add"),
+        {"user": cascade.users["county"].pk, "unit": cascade.neighbour.pk, "role": "liaison"},
+    )
+    assert response.status_code == 200  # the form again, with its error
+    assert not cascade.users["county"].memberships.filter(unit=cascade.neighbour).exists()

@@ -1,10 +1,22 @@
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from units.models import Unit
 
 
+class ScopedUnitWidget(widgets.ForeignKeyWidget):
+    """A unit by name, among those the importing user may see."""
+
+    units = Unit.objects.all()
+
+    def get_queryset(self, value, row, *args, **kwargs):
+        return self.units
+
+
 class UnitResource(resources.ModelResource):
-    """Units in a spreadsheet, the parent named by name as people write it."""
+    """Units in a spreadsheet, the parent named by name as people write it; office staff
+    add and change units within their office's subtree only."""
 
     name = fields.Field(attribute="name", column_name="名称")
     short_name = fields.Field(
@@ -14,7 +26,7 @@ class UnitResource(resources.ModelResource):
     parent = fields.Field(
         attribute="parent",
         column_name="上级单位",
-        widget=widgets.ForeignKeyWidget(Unit, field="name"),
+        widget=ScopedUnitWidget(Unit, field="name"),
     )
     sort_order = fields.Field(attribute="sort_order", column_name="排序")
 
@@ -24,3 +36,23 @@ class UnitResource(resources.ModelResource):
         fields = ["name", "short_name", "kind", "parent", "sort_order"]
         skip_unchanged = True
         report_skipped = True
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+        self.units = Unit.objects.visible_to(user) if user else Unit.objects.all()
+        self.fields["parent"].widget.units = self.units
+
+    def get_queryset(self):
+        return self.units
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        # A unit without a parent would be in no office's tree: only IT places one there.
+        if (
+            instance.pk is None
+            and instance.parent_id is None
+            and self.user
+            and not self.user.is_superuser
+        ):
+            raise ValidationError({"parent": _("请填写上级单位（本产改办或其下级单位）。")})
