@@ -167,7 +167,13 @@ def continued(task: Task, target: Plan, section, seq) -> Task:
 def copy_units_and_targets(old_tasks, new_tasks):
     new_of = {old.pk: new for old, new in zip(old_tasks, new_tasks, strict=True)}
     Responsibility.objects.bulk_create(
-        Responsibility(task=new_of[r.task_id], unit_id=r.unit_id, role=r.role, seq=r.seq)
+        Responsibility(
+            task=new_of[r.task_id],
+            plan_id=new_of[r.task_id].plan_id,
+            unit_id=r.unit_id,
+            role=r.role,
+            seq=r.seq,
+        )
         for r in Responsibility.objects.filter(task__in=list(new_of))
     )
     Indicator.objects.bulk_create(

@@ -116,7 +116,11 @@ class TaskResource(ScopedResource):
             for order, unit in enumerate(units):
                 if unit.pk not in seen:
                     seen.add(unit.pk)
-                    rows.append(Responsibility(task=instance, unit=unit, role=role, seq=order))
+                    rows.append(
+                        Responsibility(
+                            task=instance, plan_id=instance.plan_id, unit=unit, role=role, seq=order
+                        )
+                    )
         Responsibility.objects.bulk_create(rows)
         touched(instance.pk)  # bulk_create sends no signals
 

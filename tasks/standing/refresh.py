@@ -35,6 +35,7 @@ REPORTING_FIELDS = [
     "reports_on_time",
     "light",
     "archived",
+    "plan_id",  # the column, compared without reading the plan
 ]
 
 # The ids of the tasks, and of the reports, touched within the `refreshing()` block, if any.
@@ -191,6 +192,7 @@ def reassessed(tasks, today, history):
             )
             resp.light = task.light
             resp.archived = task.plan.is_archived
+            resp.plan_id = task.plan_id
             if before != [getattr(resp, name) for name in REPORTING_FIELDS]:
                 changed.append(resp)
     return changed

@@ -166,7 +166,9 @@ class Command(BaseCommand):
         for task in tasks:
             chosen = rng.sample(departments, k=min(len(departments), rng.randint(1, 3)))
             responsibilities += [
-                Responsibility(task=task, unit=u, role="lead" if i == 0 else "support", seq=i)
+                Responsibility(
+                    task=task, plan=plan, unit=u, role="lead" if i == 0 else "support", seq=i
+                )
                 for i, u in enumerate(chosen)
             ]
         Responsibility.objects.bulk_create(responsibilities, batch_size=BATCH)
