@@ -243,3 +243,20 @@ def test_the_admin_keeps_units_and_memberships_within_its_tree(cascade):
     )
     assert response.status_code == 200  # the form again, with its error
     assert not cascade.users["county"].memberships.filter(unit=cascade.neighbour).exists()
+
+
+def test_the_admin_exports_only_its_own_plans_tasks(cascade):
+    fields = ["plan", "section", "seq", "code", "title", "content", "lead", "support", "due_on"]
+    response = cascade.client("county").post(
+        reverse("admin:tasks_task_export"),
+        {"resource": "0", "format": "0", **{f"taskresource_{f}": "on" for f in fields}},
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    titles = {row[4] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert titles == {"武进培训"}
+
+
+def test_a_ledger_of_another_office_s_plan_is_not_there(cascade):
+    county = cascade.client("county")
+    for plan in (cascade.other_plan, Plan.objects.get(title__contains="剡湖街道")):
+        assert county.get(reverse("tasks:ledger", args=[plan.pk])).status_code == 404

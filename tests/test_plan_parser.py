@@ -163,9 +163,12 @@ def test_import_plan_prints_json_and_creates_the_plan(db, tmp_path):
     assert json.loads(out.getvalue()) == json.loads(path.with_suffix(".json").read_text())
     assert not Plan.objects.filter(title__contains="常州市").exists()
     out = StringIO()
-    call_command("import_plan", path, "--level", "city", stdout=out)
+    with pytest.raises(CommandError, match="No office named"):
+        call_command("import_plan", path, "--office", "无此产改办", stdout=out)
+    call_command("import_plan", path, "--level", "city", "--office", "江苏省产改办", stdout=out)
     plan = Plan.objects.get(title="2024年常州市产业工人队伍建设改革重点任务")
     assert (plan.year, plan.level, plan.doc_number) == (2024, "city", "常工〔2024〕3号")
+    assert plan.office.short_name == "江苏省产改办"
     task3 = Task.objects.with_units().get(plan=plan, code="3")
     assert [u.name for u in task3.lead_units] == ["市人社局"]
     assert str(task3.due_on) == "2024-12-31"

@@ -3,11 +3,13 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
 
 from tasks.documents.create import match_units, plan_create, plan_names
 from tasks.documents.docx import document_text
 from tasks.documents.parser import ParseError, parse_plan
 from tasks.models import Plan
+from units.models import Unit
 
 
 class Command(BaseCommand):
@@ -18,8 +20,18 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="parse and report, save nothing")
         parser.add_argument("--json", action="store_true", help="print what was found as JSON")
         parser.add_argument("--level", default=Plan.Level.PARK, choices=Plan.Level.values)
+        parser.add_argument(
+            "--office",
+            help="the office (产改办) the plan belongs to, by name; without it only "
+            "IT's superusers see the plan",
+        )
 
-    def handle(self, *args, file, dry_run=False, level, **options):
+    def handle(self, *args, file, dry_run=False, level, office=None, **options):
+        named = office
+        if named is not None:
+            office = Unit.objects.offices().filter(Q(name=named) | Q(short_name=named)).first()
+            if office is None:
+                raise CommandError(f"No office named {named!r}.")
         path = Path(file)
         try:
             text = document_text(path.name, path.read_bytes())
@@ -41,7 +53,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{summary} (dry run, nothing saved)")
             return
         try:
-            plan = plan_create(parsed=parsed, level=level, source_text=text)
+            plan = plan_create(parsed=parsed, level=level, source_text=text, office=office)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
         self.stdout.write(f"Created plan {plan.pk}: {summary}")
