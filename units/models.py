@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from reform.lookups import AnyOf
 from units.roles import jurisdiction, unit_ids
 
 
@@ -13,7 +14,7 @@ class UnitQuerySet(models.QuerySet):
         every unit in their office's subtree."""
         if user.is_superuser:
             return self
-        return self.filter(pk__in=unit_ids(user) | jurisdiction(user))
+        return self.filter(AnyOf(F("pk"), unit_ids(user) | jurisdiction(user)))
 
     def offices(self):
         return self.filter(is_office=True)

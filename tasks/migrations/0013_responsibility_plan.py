@@ -40,13 +40,13 @@ class Migration(migrations.Migration):
             model_name="responsibility",
             index=models.Index(
                 fields=[
+                    "plan",
                     "unit",
                     "archived",
                     "reporting",
                     "light",
                     "reports_expected",
                     "reports_on_time",
-                    "plan",
                 ],
                 name="tasks_resp_unit_counts",
             ),

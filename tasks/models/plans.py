@@ -4,11 +4,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reform.lookups import AnyOf
 from tasks.standing.periods import period_containing
 from tasks.standing.reasons import Reason
 from units.models import Unit
@@ -41,7 +42,7 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(pk__in=readable_plan_ids(user))
+        return self.filter(AnyOf(F("pk"), readable_plan_ids(user)))
 
     def managed_by(self, user):
         """Plans a user may change, review and remind on: their own office's (office staff)."""
@@ -255,7 +256,7 @@ class TaskQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(plan_id__in=readable_plan_ids(user))
+        return self.filter(AnyOf(F("plan_id"), readable_plan_ids(user)))
 
     def managed_by(self, user):
         if user.is_superuser:
@@ -459,7 +460,7 @@ class ResponsibilityQuerySet(models.QuerySet):
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(plan_id__in=readable_plan_ids(user))
+        return self.filter(AnyOf(F("plan_id"), readable_plan_ids(user)))
 
 
 class Responsibility(models.Model):
@@ -523,16 +524,17 @@ class Responsibility(models.Model):
             ),
         ]
         indexes = [
-            # Every unit's counts (the overview's ranking) read from the index alone.
+            # Every unit's counts (the overview's ranking) read from the index alone, over
+            # the plans a reader reads: a county's few along the index, a province's whole.
             models.Index(
                 fields=[
+                    "plan",
                     "unit",
                     "archived",
                     "reporting",
                     "light",
                     "reports_expected",
                     "reports_on_time",
-                    "plan",
                 ],
                 name="tasks_resp_unit_counts",
             ),

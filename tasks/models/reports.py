@@ -3,11 +3,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from reform.lookups import AnyOf
 from tasks.models.plans import PERCENT_VALIDATORS, Indicator, Plan, Task, readable_plan_ids
 from tasks.standing.periods import period_containing
 from units.models import Unit
@@ -29,7 +30,7 @@ class ProgressReportQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         below = Q(task__plan__office__in=jurisdiction(user))
-        return self.filter(task__plan_id__in=readable_plan_ids(user)).filter(
+        return self.filter(AnyOf(F("task__plan_id"), readable_plan_ids(user))).filter(
             below | self.seen_by(unit_ids(user))
         )
 

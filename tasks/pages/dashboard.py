@@ -250,13 +250,12 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
         plans = plans.current()
         tasks = tasks.exclude(plan_id__in=Plan.objects.archived_ids())
         responsibilities = responsibilities.filter(archived=False)
-    # The lights' date in the same pass over the tasks as the totals.
-    totals = tasks.aggregate(**PLAN_COUNTS, as_of=Min("light_on"))
-    total = plan_row(Row("", {}), totals)
+    total = plan_row(Row("", {}), tasks.aggregate(**PLAN_COUNTS))
     plan_page = Paginator(plans, PLANS_PER_PAGE).get_page(plan_page)
+    # The page's plans are the reader's already: counted along the plan index alone.
     counts = {
         row.pop("plan_id"): row
-        for row in tasks.filter(plan__in=list(plan_page))
+        for row in Task.objects.filter(plan__in=list(plan_page))
         .values("plan_id")
         .annotate(**PLAN_COUNTS)
         .order_by()
@@ -279,7 +278,7 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
             unit_row(unit, counts, rank)
             for rank, (unit, counts) in enumerate(unit_page, start=unit_page.start_index())
         ],
-        "as_of": totals["as_of"],
+        "as_of": tasks.aggregate(as_of=Min("light_on"))["as_of"],
         "today": today,
         "examples": ProgressReport.objects.filter(source=EXAMPLE_SOURCE).exists(),
     }
