@@ -71,7 +71,7 @@ def jurisdiction(user):
         from units.models import Unit
 
         children = {}
-        for pk, parent in Unit.objects.values_list("pk", "parent_id"):
+        for pk, parent in Unit.objects.values_list("pk", "parent_id").order_by():
             children.setdefault(parent, []).append(pk)
         found, stack = set(), list(office_ids(user))
         while stack:

@@ -27,7 +27,8 @@ def readable_plan_ids(user):
     """
     if not hasattr(user, "_plan_ids"):
         answered = Task.objects.filter(units__in=unit_ids(user)).values("plan_id")
-        own = Plan.objects.filter(Q(office__in=jurisdiction(user)) | Q(pk__in=answered))
+        below = AnyOf(F("office_id"), jurisdiction(user))
+        own = Plan.objects.filter(below | Q(pk__in=answered))
         pairs = own.values_list("pk", "parent_id").order_by()
         user._plan_ids = frozenset(pk for pair in pairs for pk in pair if pk is not None)
     return user._plan_ids
