@@ -49,7 +49,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db.models import Count
 from tasks.models import Plan, ProgressReport, Responsibility
-from units.models import Membership
+from units.models import Membership, Unit
 from units.roles import LEADER, OFFICE, ensure_groups
 ensure_groups()
 User = get_user_model()
@@ -59,8 +59,10 @@ def user(name, group=None):
     if group:
         u.groups.add(Group.objects.get(name=group))
     return u
-user("load-office", OFFICE)
-user("load-leader", LEADER)
+# Office staff and leaders of the province's office (seed_scale's tree): they read every plan.
+province = Unit.objects.get(name="规模测试省产改办")
+for name, group in [("load-office", OFFICE), ("load-leader", LEADER)]:
+    Membership.objects.get_or_create(user=user(name, group), unit=province)
 # Each run starts from the seeded data: the reports of earlier runs go.
 earlier = ProgressReport.objects.filter(author__username__startswith="load-dept")
 earlier.delete()  # each report deleted refreshes its task
