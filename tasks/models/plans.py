@@ -34,24 +34,34 @@ def readable_plan_ids(user):
     return user._plan_ids
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanScopedQuerySet(models.QuerySet):
+    """Rows scoped by the plan they belong to (DESIGN: scope), found along `plan_path`."""
+
+    plan_path = "plan"
+
     def visible_to(self, user):
-        """Plans a user may read: those of the offices in the subtree of their own office
-        (office staff and leaders), those their units answer for (departments), and the
-        higher plan each of these implements."""
+        """Rows of the plans a user may read: those of the offices in the subtree of their
+        own office (office staff and leaders), those their units answer for (departments),
+        and the higher plan each of these implements. IT's superusers read every plan."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self
-        return self.filter(AnyOf(F("pk"), readable_plan_ids(user)))
+        return self.filter(AnyOf(F(self.plan_path), readable_plan_ids(user)))
 
     def managed_by(self, user):
-        """Plans a user may change, review and remind on: their own office's (office staff)."""
+        """Rows of the plans a user may change, review and remind on: their own office's
+        (office staff); every plan for IT's superusers."""
         if user.is_superuser:
             return self
         if not is_office(user):
             return self.none()
-        return self.filter(office__in=office_ids(user))
+        office = "office" if self.plan_path == "pk" else f"{self.plan_path}__office"
+        return self.filter(AnyOf(F(office), office_ids(user)))
+
+
+class PlanQuerySet(PlanScopedQuerySet):
+    plan_path = "pk"
 
     def current(self):
         """Plans not archived: what pages show unless asked for the archive."""
@@ -250,20 +260,7 @@ class Light(models.TextChoices):
     DONE = "done", _("已完成")
 
 
-class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Tasks of the plans a user may read (`Plan.visible_to`)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(AnyOf(F("plan_id"), readable_plan_ids(user)))
-
-    def managed_by(self, user):
-        if user.is_superuser:
-            return self
-        return self.filter(plan__in=Plan.objects.managed_by(user))
-
+class TaskQuerySet(PlanScopedQuerySet):
     def with_plan(self):
         # A plan's source document can run to tens of thousands of characters; no task shows it.
         return self.select_related("plan", "section").defer("plan__source_text")
@@ -454,14 +451,8 @@ class Task(models.Model):
         return self.units_in_role(Responsibility.Role.SUPPORT)
 
 
-class ResponsibilityQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Responsibilities on the tasks a user may read (the rule of `Task.visible_to`)."""
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser:
-            return self
-        return self.filter(AnyOf(F("plan_id"), readable_plan_ids(user)))
+class ResponsibilityQuerySet(PlanScopedQuerySet):
+    """Scoped by the plan stored with each row's standing: no join to its task."""
 
 
 class Responsibility(models.Model):

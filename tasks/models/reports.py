@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reform.lookups import AnyOf
-from tasks.models.plans import PERCENT_VALIDATORS, Indicator, Plan, Task, readable_plan_ids
+from tasks.models.plans import PERCENT_VALIDATORS, Indicator, PlanScopedQuerySet, Task
 from tasks.standing.periods import period_containing
 from units.models import Unit
 from units.roles import jurisdiction, unit_ids
@@ -18,27 +18,20 @@ from units.roles import jurisdiction, unit_ids
 EXAMPLE_SOURCE = "示例数据"
 
 
-class ProgressReportQuerySet(models.QuerySet):
+class ProgressReportQuerySet(PlanScopedQuerySet):
+    plan_path = "task__plan"
+
     def visible_to(self, user):
         """Reports on the tasks a user may read: every one in their office's subtree (office
         staff and leaders); elsewhere their units' own and others' sent ones.
 
         Another unit's draft or returned report is its own business and stays hidden.
         """
-        if not user.is_authenticated:
-            return self.none()
+        reports = super().visible_to(user)
         if user.is_superuser:
-            return self
-        below = Q(task__plan__office__in=jurisdiction(user))
-        return self.filter(AnyOf(F("task__plan_id"), readable_plan_ids(user))).filter(
-            below | self.seen_by(unit_ids(user))
-        )
-
-    def managed_by(self, user):
-        """Reports on the plans the user's office manages: what it reviews."""
-        if user.is_superuser:
-            return self
-        return self.filter(task__plan__in=Plan.objects.managed_by(user))
+            return reports
+        below = AnyOf(F("task__plan__office"), jurisdiction(user))
+        return reports.filter(below | self.seen_by(unit_ids(user)))
 
     @staticmethod
     def seen_by(units):
