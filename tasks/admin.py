@@ -105,7 +105,8 @@ class PlanYearFilter(admin.SimpleListFilter):
     plan_path = "plan"
 
     def lookups(self, request, model_admin):
-        years = Plan.objects.order_by("-year").values_list("year", flat=True).distinct()
+        plans = Plan.objects.managed_by(request.user)
+        years = plans.order_by("-year").values_list("year", flat=True).distinct()
         return [(str(year), str(year)) for year in years]
 
     def queryset(self, request, queryset):
