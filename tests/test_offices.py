@@ -260,3 +260,42 @@ def test_a_ledger_of_another_office_s_plan_is_not_there(cascade):
     county = cascade.client("county")
     for plan in (cascade.other_plan, Plan.objects.get(title__contains="剡湖街道")):
         assert county.get(reverse("tasks:ledger", args=[plan.pk])).status_code == 404
+
+
+def admin_import(client, model, *rows, header):
+    """An admin import up to its confirmation, if the file passes: the response."""
+    response = client.post(
+        reverse(f"admin:{model}_import"),
+        {"resource": "0", "format": "0", "import_file": xlsx(*rows, header=header)},
+    )
+    form = (response.context or {}).get("confirm_form")
+    if form is None:
+        return response
+    return client.post(reverse(f"admin:{model}_process_import"), form.initial, follow=True)
+
+
+PLAN_HEADER = ["标题", "产改办", "文号", "印发单位", "印发日期", "年度", "执行起始", "执行截止"]
+PLAN_HEADER += ["层级", "填报周期"]
+
+
+def test_an_imported_plan_belongs_to_its_importer_s_office_and_no_other(demo_users):
+    client = Client()
+    client.force_login(demo_users["office"])
+    own = ["导入方案甲", "", "", "", "", 2024, "", "", "park", "quarterly"]
+    admin_import(client, "tasks_plan", own, header=PLAN_HEADER)
+    assert Plan.objects.get(title="导入方案甲").office.name == "绿建区"
+    other = ["导入方案乙", JIANGSU, "", "", "", 2024, "", "", "park", "quarterly"]
+    admin_import(client, "tasks_plan", other, header=PLAN_HEADER)
+    assert not Plan.objects.filter(title="导入方案乙").exists()
+
+
+def test_imported_units_stay_in_the_importer_s_tree(demo_users):
+    client = Client()
+    client.force_login(demo_users["office"])
+    header = ["名称", "简称", "类型", "上级单位", "排序"]
+    admin_import(client, "units_unit", ["园区新部门", "", "department", "绿建区", 9], header=header)
+    assert Unit.objects.get(name="园区新部门").parent.name == "绿建区"
+    outside = ["越界部门", "", "department", "中共嵊州市剡湖街道工作委员会", 9]
+    admin_import(client, "units_unit", outside, header=header)
+    admin_import(client, "units_unit", ["无上级部门", "", "department", "", 9], header=header)
+    assert not Unit.objects.filter(name__in=["越界部门", "无上级部门"]).exists()

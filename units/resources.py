@@ -5,13 +5,16 @@ from import_export import fields, resources, widgets
 from units.models import Unit
 
 
-class ScopedUnitWidget(widgets.ForeignKeyWidget):
-    """A unit by name, among those the importing user may see."""
+class WithinWidget(widgets.ForeignKeyWidget):
+    """A row named in a spreadsheet, found among `within`: what the importing user may use,
+    set by the resource (every row without one)."""
 
-    units = Unit.objects.all()
+    within = None
 
     def get_queryset(self, value, row, *args, **kwargs):
-        return self.units
+        if self.within is None:
+            return super().get_queryset(value, row, *args, **kwargs)
+        return self.within
 
 
 class UnitResource(resources.ModelResource):
@@ -26,7 +29,7 @@ class UnitResource(resources.ModelResource):
     parent = fields.Field(
         attribute="parent",
         column_name="上级单位",
-        widget=ScopedUnitWidget(Unit, field="name"),
+        widget=WithinWidget(Unit, field="name"),
     )
     sort_order = fields.Field(attribute="sort_order", column_name="排序")
 
@@ -41,7 +44,7 @@ class UnitResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user
         self.units = Unit.objects.visible_to(user) if user else Unit.objects.all()
-        self.fields["parent"].widget.units = self.units
+        self.fields["parent"].widget.within = self.units
 
     def get_queryset(self):
         return self.units

@@ -13,6 +13,7 @@ from tasks.models import Plan, ProgressReport, Responsibility, Section, Task
 from tasks.standing.periods import plan_periods
 from tasks.standing.refresh import touched
 from units.models import Unit
+from units.resources import WithinWidget
 from units.roles import is_office, office_ids, unit_ids
 
 TEXT = widgets.CharWidget(allow_blank=True)  # an empty cell is "", never NULL
@@ -125,19 +126,10 @@ class TaskResource(ScopedResource):
         touched(instance.pk)  # bulk_create sends no signals
 
 
-class OfficeWidget(widgets.ForeignKeyWidget):
-    """An office by name, among those the importing user manages."""
-
-    offices = Unit.objects.offices()
-
-    def get_queryset(self, value, row, *args, **kwargs):
-        return self.offices
-
-
 class PlanResource(ScopedResource):
     title = fields.Field(attribute="title", column_name="标题")
     office = fields.Field(
-        attribute="office", column_name="产改办", widget=OfficeWidget(Unit, "name")
+        attribute="office", column_name="产改办", widget=WithinWidget(Unit, "name")
     )
     doc_number = fields.Field(attribute="doc_number", column_name="文号", widget=TEXT)
     issuing_unit = fields.Field(
@@ -177,10 +169,10 @@ class PlanResource(ScopedResource):
 
     def __init__(self, user=None, **kwargs):
         super().__init__(user, **kwargs)
+        offices = Unit.objects.offices()  # an office by name, among those the user manages
         if user is not None and not user.is_superuser:
-            self.fields["office"].widget.offices = Unit.objects.offices().filter(
-                pk__in=office_ids(user) if is_office(user) else ()
-            )
+            offices = offices.filter(pk__in=office_ids(user) if is_office(user) else ())
+        self.fields["office"].widget.within = offices
 
     def get_queryset(self):
         return self.plans
@@ -189,7 +181,7 @@ class PlanResource(ScopedResource):
         super().import_instance(instance, row, **kwargs)
         # A row without an office is its importer's, when they have exactly one.
         if instance.office_id is None and self.user is not None:
-            offices = list(self.fields["office"].widget.offices[:2])
+            offices = list(self.fields["office"].widget.within[:2])
             if len(offices) != 1:
                 raise ValidationError({"office": gettext("请填写方案归属的产改办。")})
             instance.office = offices[0]
