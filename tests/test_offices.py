@@ -30,7 +30,10 @@ class Cascade:
         self.other_department = make_unit(name="新北区人社局", parent=self.neighbour)
         higher = Plan.objects.get(doc_number="苏产改办〔2022〕12号")
         self.city_plan = make_plan(title="常州市实施方案", office=self.city, parent=higher)
-        self.measure = make_task(plan=self.city_plan, title="技能提升行动")
+        self.city_department = make_unit(name="常州市人社局", parent=self.city)
+        self.measure = make_task(
+            plan=self.city_plan, lead=[self.city_department], title="技能提升行动"
+        )
         self.uncovered = make_task(plan=self.city_plan, title="职工之家建设")
         self.plan = make_plan(title="武进区工作要点", office=self.county, parent=self.city_plan)
         self.task = make_task(
@@ -115,6 +118,15 @@ def test_the_city_reads_both_counties_and_manages_only_its_own_plan(cascade):
     overview = city.get("/").content.decode()
     assert "武进区工作要点" in overview and "新北区工作要点" in overview
     assert "绿建区" not in overview  # a sibling's tree under the province, not the city's
+
+
+def test_an_office_ranks_the_units_of_its_own_tree(cascade):
+    ranked = {
+        name: [row.obj.name for row in cascade.client(name).get("/").context["units"]]
+        for name in ("county", "city")
+    }
+    assert ranked["county"] == ["武进区人社局"]  # not the city's department it reads above
+    assert set(ranked["city"]) == {"常州市人社局", "武进区人社局", "新北区人社局"}
 
 
 def test_a_leader_reads_the_office_s_tree_and_changes_nothing(cascade):

@@ -9,7 +9,14 @@ from django.utils import timezone
 
 from tasks.models import Plan, ProgressReport, ReportFigure, Task
 from tasks.standing.refresh import refresh_standing
-from tests.conftest import make_plan, make_task, make_unit, make_user, queries_for
+from tests.conftest import (
+    home_office,
+    make_plan,
+    make_task,
+    make_unit,
+    make_user,
+    queries_for,
+)
 from units.models import Unit
 from units.roles import LEADER, OFFICE
 
@@ -94,7 +101,7 @@ def test_unknown_ids_answer_404(member, seed):
 def test_user_text_is_escaped(client, db):
     """Once: in the rows of tasks and counts (tasks.rows) and pages, and in the reasons for a
     task's light."""
-    unit = make_unit(name="<script>alert(1)</script>")
+    unit = make_unit(name="<script>alert(1)</script>", parent=home_office())
     plan = make_plan(title="<i>方案</i>", doc_number="<u>1号</u>")
     task = make_task(plan=plan, title="<b>粗体</b>", lead=[unit], due_on=date(2020, 1, 1))
     refresh_standing(Task.objects.all(), timezone.localdate())  # red: late, report overdue

@@ -6,15 +6,17 @@ from functools import cache
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
+from reform.lookups import AnyOf
 from tasks.models import Plan, ProgressReport, Responsibility, Task
 from tasks.models.reports import EXAMPLE_SOURCE
 from tasks.standing.lights import OWING, SENT, Light, indicators_with_actuals
 from tasks.standing.periods import period_containing
 from units.models import Unit
+from units.roles import jurisdiction
 
 PLANS_PER_PAGE = 20
 UNITS_PER_PAGE = 30
@@ -244,6 +246,9 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
     plans = Plan.objects.visible_to(user).defer("source_text").order_by("-year", "title", "pk")
     tasks = Task.objects.visible_to(user)
     responsibilities = Responsibility.objects.visible_to(user)
+    if not user.is_superuser:
+        # An office ranks the units of its own tree, not those of the higher plan it reads.
+        responsibilities = responsibilities.filter(AnyOf(F("unit"), jurisdiction(user)))
     # Left out unless asked for: the archived plans' rows, by their plans' ids and the flag
     # stored on responsibilities (joining every row to its plan took longer than the page).
     if not archived:
