@@ -6,11 +6,10 @@ from functools import cache
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Min, Q, Sum
+from django.db.models import Count, Min, Q, Sum
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
-from reform.lookups import AnyOf
 from tasks.models import Plan, ProgressReport, Responsibility, Task
 from tasks.models.reports import EXAMPLE_SOURCE
 from tasks.standing.lights import OWING, SENT, Light, indicators_with_actuals
@@ -246,9 +245,6 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
     plans = Plan.objects.visible_to(user).defer("source_text").order_by("-year", "title", "pk")
     tasks = Task.objects.visible_to(user)
     responsibilities = Responsibility.objects.visible_to(user)
-    if not user.is_superuser:
-        # An office ranks the units of its own tree, not those of the higher plan it reads.
-        responsibilities = responsibilities.filter(AnyOf(F("unit"), jurisdiction(user)))
     # Left out unless asked for: the archived plans' rows, by their plans' ids and the flag
     # stored on responsibilities (joining every row to its plan took longer than the page).
     if not archived:
@@ -271,7 +267,8 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
     ]
     for row in plan_rows:
         row.state = row.obj.state_on(today)
-    ranked = ranking(responsibilities)
+    # An office ranks the units of its own tree, not those of the higher plan it reads.
+    ranked = ranking(responsibilities, among=None if user.is_superuser else jurisdiction(user))
     unit_page = Paginator(ranked, UNITS_PER_PAGE).get_page(unit_page)
     return {
         "total": total,
@@ -289,15 +286,19 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
     }
 
 
-def ranking(responsibilities):
-    """Every unit that has owed reports, best first: the higher on-time rate over the periods
-    it owed, then fewer red tasks, then its name (the rule the overview states)."""
-    rows = list(
-        responsibilities.values("unit_id")  # grouped by the unit alone: named below
+def ranking(responsibilities, among=None):
+    """Every unit (of the ids `among`, if given) that has owed reports, best first: the
+    higher on-time rate over the periods it owed, then fewer red tasks, then its name (the
+    rule the overview states). Units are left out after counting, a row per unit: filtering
+    200,000 responsibilities by a province's units first took longer."""
+    rows = [
+        row
+        for row in responsibilities.values("unit_id")  # grouped by the unit alone: named below
         .annotate(**UNIT_COUNTS)
         .filter(expected__gt=0)
         .order_by()
-    )
+        if among is None or row["unit_id"] in among
+    ]
     units = Unit.objects.only("name", "short_name").in_bulk([row["unit_id"] for row in rows])
     ranked = [(units[row["unit_id"]], row) for row in rows]
     ranked.sort(key=lambda r: (-r[1]["on_time"] / r[1]["expected"], r[1]["red"], r[0].name))
