@@ -46,7 +46,10 @@ class Command(BaseCommand):
             if group:
                 user.groups.add(groups[group])
             if unit_name:
+                # Exactly the unit the README names (an upgraded database had joined its
+                # office staff and leaders to every office, to keep what they read).
                 unit = Unit.objects.get(name=unit_name)
+                user.memberships.exclude(unit=unit).delete()
                 Membership.objects.get_or_create(
                     user=user, unit=unit, defaults={"role": Membership.Role.LIAISON}
                 )
