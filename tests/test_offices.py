@@ -200,13 +200,15 @@ def test_the_admin_imports_into_its_own_plan(cascade):
 
 
 def test_the_city_sees_which_counties_carry_out_each_measure(cascade):
+    # A county office with no plan yet: below the city, it carries out nothing.
+    make_unit(name="金坛区产改办", is_office=True, parent=cascade.city)
     city = cascade.client("city")
     response = city.get(reverse("tasks:coverage", args=[cascade.city_plan.pk]))
     offices, rows = response.context["offices"], response.context["rows"]
-    assert [o.name for o in offices] == ["新北区产改办", "武进区产改办"]  # by name
+    assert [o.name for o in offices] == ["新北区产改办", "武进区产改办", "金坛区产改办"]  # by name
     covered = {row.measure.title: [cell.total for cell in row.cells] for row in rows}
-    assert covered == {"技能提升行动": [1, 1], "职工之家建设": [0, 0]}
-    assert [row.uncovered for row in rows] == [0, 2]
+    assert covered == {"技能提升行动": [1, 1, 0], "职工之家建设": [0, 0, 0]}
+    assert [row.uncovered for row in rows] == [1, 3]
     listed = city.get(rows[0].cells[1].url).content.decode()
     assert "武进培训" in listed and "新北培训" not in listed and "共 1 项任务" in listed
 

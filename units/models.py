@@ -19,6 +19,22 @@ class UnitQuerySet(models.QuerySet):
     def offices(self):
         return self.filter(is_office=True)
 
+    def offices_below(self, office_id):
+        """The ids of the offices next below an office: those in its subtree with no other
+        office between (a city's counties, not their streets). The tree is read whole, as
+        for a user's reach (units.roles.jurisdiction)."""
+        children = {}
+        for pk, parent, is_office in self.values_list("pk", "parent_id", "is_office").order_by():
+            children.setdefault(parent, []).append((pk, is_office))
+        found, stack = [], [office_id]
+        while stack:
+            for pk, is_office in children.get(stack.pop(), ()):
+                if is_office:
+                    found.append(pk)
+                else:
+                    stack.append(pk)
+        return found
+
 
 class Unit(models.Model):
     """A department, office, street or town, union or enterprise; units form a tree."""

@@ -6,6 +6,7 @@ from django.db.models import Count, Q
 
 from tasks.models import Light, Plan, Task
 from tasks.pages.dashboard import task_list_url
+from units.models import Unit
 
 
 @dataclass
@@ -33,12 +34,17 @@ class MeasureRow:
 
 
 def coverage(plan, user):
-    """Each measure of `plan` against each office whose plan implements it (a plan whose
-    higher plan is `plan`, that the user reads): three queries however large the cascade."""
+    """Each measure of `plan` against each office the user reads that should carry it out:
+    the offices next below the plan's office, and any other whose plan implements it (a plan
+    whose higher plan is `plan`). An office with no such plan covers nothing. Four queries
+    however large the cascade."""
     plans = Plan.objects.visible_to(user).current().filter(parent=plan)
-    offices = sorted(
-        {p.office for p in plans.select_related("office").only("office") if p.office},
-        key=lambda unit: (unit.sort_order, unit.name),
+    below = Unit.objects.offices_below(plan.office_id) if plan.office_id else []
+    implementing = plans.values("office")
+    offices = list(
+        Unit.objects.visible_to(user)
+        .filter(Q(pk__in=below) | Q(pk__in=implementing))
+        .order_by("sort_order", "name")
     )
     counts = {
         (row["parent_task"], row["plan__office"]): row
