@@ -16,7 +16,8 @@ from units.roles import is_office, office_ids, unit_ids
 def get_plan_or_404(user, plan_id):
     """The plan without its source document, which no page shows (tens of thousands of
     characters)."""
-    return get_object_or_404(Plan.objects.visible_to(user).defer("source_text"), pk=plan_id)
+    plans = Plan.objects.visible_to(user).select_related("office").defer("source_text")
+    return get_object_or_404(plans, pk=plan_id)
 
 
 def get_task_or_404(user, task_id):

@@ -242,7 +242,8 @@ UNIT_COUNTS = {
 def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
     """Totals over the plans (those archived only if asked), a page of plans, and a page of
     units ranked by on-time reporting: the same statements however many tasks there are."""
-    plans = Plan.objects.visible_to(user).defer("source_text").order_by("-year", "title", "pk")
+    plans = Plan.objects.visible_to(user).select_related("office").defer("source_text")
+    plans = plans.order_by("-year", "title", "pk")
     tasks = Task.objects.visible_to(user)
     responsibilities = Responsibility.objects.visible_to(user)
     # Left out unless asked for: the archived plans' rows, by their plans' ids and the flag

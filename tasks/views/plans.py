@@ -57,7 +57,7 @@ def plan_list(request):
     plans = (
         Plan.objects.visible_to(request.user)
         .filter(archived_at__isnull=not archived)
-        .select_related("issuing_unit")
+        .select_related("issuing_unit", "office")
         .defer("source_text")
         .order_by("-year", "title", "pk")
     )
