@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint
+.PHONY: install browser run test lint
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +14,28 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The browser tests drive Debian's chromium with CJK fonts: installed here when missing and
+# run as root (as CI is); otherwise the suite skips those tests, and this says how to get them.
+browser:
+	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; \
+	elif [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium fonts-noto-cjk >/dev/null; \
+	else \
+	  echo "Browser tests will be skipped: sudo apt-get install -y chromium fonts-noto-cjk"; \
+	fi
+
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_seed
 	$(PY) manage.py demo_scenario
 	$(PY) manage.py refresh_standing
 	$(PY) manage.py demo_users
+	@echo "Open http://$(HOST)/ and sign in as office, leader, sheng, shanhu, zonghe, chanye,"
+	@echo "zhongou or lvhong, password chanGai-2023 (README: Demo logins)."
 	$(PY) manage.py runserver $(HOST)
 
-test: install
+test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
