@@ -1,8 +1,13 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from tasks.views import plans as task_views
+
+admin.site.site_header = _("产改督办管理")
+admin.site.site_title = _("产改督办管理")
+admin.site.index_title = _("后台管理")
 
 urlpatterns = [
     path("", task_views.home, name="home"),

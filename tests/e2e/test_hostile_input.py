@@ -26,7 +26,7 @@ PAGES = [
 ]
 
 
-def test_payloads_render_as_text(live_server, page, artifacts, transactional_db):
+def test_payloads_render_as_text(live_server, page, artifacts, transactional_db, seed):
     unit = make_unit(name=UNIT)
     plan = make_plan(title="<i>方案</i>", year=2024)
     task = make_task(
