@@ -64,6 +64,9 @@ POLICY = {
     ),
     "logout": ({p: NOT_ALLOWED for p in PERSONAS}, {p: REDIRECT for p in PERSONAS}),
     "set_language": ({p: REDIRECT for p in PERSONAS}, {p: REDIRECT for p in PERSONAS}),
+    # everyone signed in changes their own password (a POST without one gets the form again)
+    "password_change": (READ, READ),
+    "password_change_done": (READ, READ_ONLY),
     "tasks:plans": (READ, READ_ONLY),
     "tasks:plan": (READ_IN_SCOPE, READ_ONLY),
     "tasks:ledger": (READ_IN_SCOPE, READ_ONLY),
