@@ -19,13 +19,29 @@ class UnitQuerySet(models.QuerySet):
     def offices(self):
         return self.filter(is_office=True)
 
-    def offices_below(self, office_id):
-        """The ids of the offices next below an office: those in its subtree with no other
-        office between (a city's counties, not their streets). The tree is read whole, as
-        for a user's reach (units.roles.jurisdiction)."""
+    def children(self):
+        """Each unit's children, (id, is an office), by the parent's id: the tree read whole
+        in one query (a few thousand rows in a province; the ORM has no recursive query)."""
         children = {}
         for pk, parent, is_office in self.values_list("pk", "parent_id", "is_office").order_by():
             children.setdefault(parent, []).append((pk, is_office))
+        return children
+
+    def subtree(self, roots):
+        """The ids of these units and of every unit below them."""
+        children = self.children()
+        found, stack = set(), list(roots)
+        while stack:
+            unit = stack.pop()
+            if unit not in found:
+                found.add(unit)
+                stack.extend(pk for pk, _office in children.get(unit, ()))
+        return frozenset(found)
+
+    def offices_below(self, office_id):
+        """The ids of the offices next below an office: those in its subtree with no other
+        office between (a city's counties, not their streets)."""
+        children = self.children()
         found, stack = [], [office_id]
         while stack:
             for pk, is_office in children.get(stack.pop(), ()):

@@ -60,26 +60,14 @@ def reads_below(user):
 
 
 def jurisdiction(user):
-    """Ids of the units in the subtrees of the user's offices (their own included).
-
-    The tree is read whole (id and parent of every unit, a few thousand rows in a province)
-    and walked here: the ORM has no recursive query, and a request needs it once.
-    """
+    """Ids of the units in the subtrees of the user's offices (their own included), read
+    once a request (`UnitQuerySet.subtree`)."""
     if not office_ids(user):
         return frozenset()
     if not hasattr(user, "_jurisdiction"):
-        from units.models import Unit
+        from units.models import Unit  # units.models reads the user's scope from here
 
-        children = {}
-        for pk, parent in Unit.objects.values_list("pk", "parent_id").order_by():
-            children.setdefault(parent, []).append(pk)
-        found, stack = set(), list(office_ids(user))
-        while stack:
-            unit = stack.pop()
-            if unit not in found:
-                found.add(unit)
-                stack.extend(children.get(unit, ()))
-        user._jurisdiction = frozenset(found)
+        user._jurisdiction = Unit.objects.subtree(office_ids(user))
     return user._jurisdiction
 
 
