@@ -82,8 +82,8 @@ POLICY = {
     "tasks:unarchive": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:list": (READ, READ_ONLY),
     "tasks:task": (READ_IN_SCOPE, READ_ONLY),
-    "tasks:report": (
-        everyone(FORBIDDEN, lead=REDIRECT, support=OK, stranger=MISSING),
+    "tasks:report": (  # a new form goes first to its own address with its one-time token
+        everyone(FORBIDDEN, lead=REDIRECT, support=REDIRECT, stranger=MISSING),
         everyone(FORBIDDEN, lead=REDIRECT, support=OK, stranger=MISSING),
     ),
     "tasks:close": (OFFICE_ONLY_POST, OFFICE_ACTION),

@@ -329,7 +329,7 @@ def test_the_upload_page_previews_then_confirms(lvjian, chanye_unit, demo_users)
     assert "将写入 2 份报告" in html and "新建报告" in html
     assert not ProgressReport.objects.filter(unit=chanye_unit, period=PERIOD).exists()
     token = response.context["token"]
-    response = client.post(url, {"token": token, "confirm": "1", "accept": "1"}, follow=True)
+    response = client.post(url, {"once": token, "confirm": "1", "accept": "1"}, follow=True)
     assert "已导入2份进展报告" in response.content.decode()
     # a department user cannot accept its own reports, even by posting accept=1
     assert set(
@@ -464,10 +464,10 @@ def test_uploads_wait_only_while_they_can_be_confirmed(lvjian, chanye_unit, demo
     assert waiting(media) == []  # an upload with errors cannot be confirmed: gone at once
     token = upload(FILLED).context["token"]
     assert waiting(media) == [f"{token}.xlsx"]
-    response = client.post(url, {"token": token, "cancel": "1"}, follow=True)
+    response = client.post(url, {"once": token, "cancel": "1"}, follow=True)
     assert "已取消" in response.content.decode() and waiting(media) == []
     token = upload(FILLED).context["token"]
-    client.post(url, {"token": token, "confirm": "1"})
+    client.post(url, {"once": token, "confirm": "1"})
     assert waiting(media) == []
     upload(FILLED, date(2023, 4, 1))  # the next quarter's, left unconfirmed
     assert len(waiting(media)) == 1
@@ -481,7 +481,7 @@ def test_a_token_that_is_not_ours_is_refused_with_a_message(lvjian, demo_users, 
     client = Client()
     client.force_login(demo_users["chanye"])
     url = reverse("tasks:import", args=[lvjian.pk])
-    response = client.post(url, {"token": token, "confirm": "1"}, follow=True)
+    response = client.post(url, {"once": token, "confirm": "1"}, follow=True)
     assert response.status_code == 200 and "上传的文件已过期" in response.content.decode()
 
 
@@ -682,3 +682,16 @@ def test_merged_cells_are_named(lvjian, chanye_unit, demo_users):
     out.seek(0)
     message = refused(out, demo_users["chanye"])
     assert message.startswith("单元格G5:G6被合并") and "取消合并" in message
+
+
+def test_an_import_confirmed_twice_writes_once(lvjian, chanye_unit, demo_users):
+    client = Client()
+    client.force_login(demo_users["chanye"])
+    url = reverse("tasks:import", args=[lvjian.pk])
+    file = fill(template(lvjian, chanye_unit), FILLED)
+    file.name = "产业处.xlsx"
+    token = client.post(url, {"file": file}).context["token"]
+    client.post(url, {"once": token, "confirm": "1"})
+    again = client.post(url, {"once": token, "confirm": "1"}).content.decode()
+    assert "这批进展报告已导入，未重复导入。" in again
+    assert ProgressReport.objects.filter(unit=chanye_unit, period=PERIOD).count() == 2

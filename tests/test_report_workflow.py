@@ -183,7 +183,7 @@ def test_the_form_proposes_a_period_the_unit_has_not_reported(chanye, task6):
     """Once this period is reported, the form neither offers it again nor proposes it (a
     report sent twice for one period was refused, with nothing the user could do)."""
     submit(chanye, task6)
-    html = chanye.get(reverse("tasks:report", args=[task6.pk])).content.decode()
+    html = chanye.get(reverse("tasks:report", args=[task6.pk]), follow=True).content.decode()
     sent = plan_periods(task6.plan, timezone.localdate())[0]
     assert report_data()["period"] == sent.start.isoformat()
     assert f'value="{sent.start}"' not in html

@@ -1,5 +1,5 @@
 from tasks.models.plans import Indicator, Light, Plan, Responsibility, Section, Task
-from tasks.models.reports import Attachment, ProgressReport, Reminder, ReportFigure
+from tasks.models.reports import Attachment, ProgressReport, Reminder, ReportFigure, Submission
 
 __all__ = [
     "Attachment",
@@ -11,5 +11,6 @@ __all__ = [
     "ReportFigure",
     "Responsibility",
     "Section",
+    "Submission",
     "Task",
 ]

@@ -302,3 +302,32 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.unit} · {self.task} · {self.sent_on}"
+
+
+class Submission(models.Model):
+    """A form that created something, by its one-time token: sent again, it creates nothing."""
+
+    token = models.UUIDField(_("表单令牌"), primary_key=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交人"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    url = models.CharField(_("所建内容的地址"), max_length=300, blank=True)
+    report = models.ForeignKey(
+        ProgressReport,
+        verbose_name=_("进展报告"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("表单提交记录")
+        verbose_name_plural = _("表单提交记录")
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"

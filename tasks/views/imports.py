@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from tasks import services
+from tasks import once, services
 from tasks.access import get_plan_or_404, manages
 from tasks.excel import pending
 from tasks.excel.progress import MAX_UPLOAD, Refused, read_progress
@@ -78,7 +78,7 @@ def progress_import(request, plan_id):
         raise PermissionDenied
     form = UploadForm(request.POST or None, request.FILES or None)
     ctx = {"plan": plan, "form": form, "can_accept": manages(request.user, plan)}
-    token = request.POST.get("token", "")
+    token = request.POST.get(once.FIELD, "")  # the waiting upload's, and the form's one-time
     if request.method == "POST" and request.POST.get("cancel"):
         pending.discard(token)
         messages.info(request, _("已取消，未导入任何数据。"))
@@ -107,6 +107,8 @@ def preview(request, plan, token):
 
 
 def confirm_import(request, plan, token):
+    if (sent := once.submitted(request, once.sent_token(request))) is not None:
+        return once.already(request, sent, _("这批进展报告已导入，未重复导入。"))
     path = pending.pending_path(token)
     if path is None or not path.exists():
         messages.error(request, _("上传的文件已过期，请重新上传。"))
@@ -121,14 +123,21 @@ def confirm_import(request, plan, token):
         )
     accept = request.POST.get("accept") == "1" and manages(request.user, plan)
     try:
-        saved = services.reports_import(
-            result=result, user=request.user, accept=accept, today=timezone.localdate()
+        saved, earlier = once.once(
+            request,
+            once.sent_token(request),
+            lambda: services.reports_import(
+                result=result, user=request.user, accept=accept, today=timezone.localdate()
+            ),
+            url=lambda saved: plan.get_absolute_url(),
         )
     except services.Conflict:
         messages.error(request, _("导入期间报告已被他人修改，未导入任何数据，请重新上传。"))
         return redirect("tasks:import", plan_id=plan.pk)
     finally:
         pending.discard(token)
+    if earlier is not None:
+        return once.already(request, earlier, _("这批进展报告已导入，未重复导入。"))
     messages.success(
         request,
         _("已导入%(count)d份进展报告（%(unit)s）。") % {"count": len(saved), "unit": result.unit},

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from tasks import once
 from tasks.access import office_required
 from tasks.documents.create import match_units, plan_create, plan_names
 from tasks.documents.docx import document_text
@@ -64,17 +65,23 @@ def preview_step(request):
         return render_preview(request, plan_form, formset, parsed)
     data = plan_form.cleaned_data
     try:
-        plan = plan_create(
-            parsed=parsed,
-            level=data["level"],
-            source_text=data["source"],
-            office=data["office"],
-            issuing_unit=data["issuing_unit"],
-            parent=data["parent"],
+        plan, earlier = once.once(
+            request,
+            once.sent_token(request),
+            lambda: plan_create(
+                parsed=parsed,
+                level=data["level"],
+                source_text=data["source"],
+                office=data["office"],
+                issuing_unit=data["issuing_unit"],
+                parent=data["parent"],
+            ),
         )
     except ValidationError as exc:
         plan_form.add_error(None, exc)
         return render_preview(request, plan_form, formset, parsed)
+    if earlier is not None:
+        return once.already(request, earlier, _("这份方案已创建，未重复创建。"))
     messages.success(
         request,
         _("已创建方案“%(title)s”，共%(count)d项任务。")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tasks import planning
+from tasks import once, planning
 from tasks.access import managed_plan_or_404, office_required
 from tasks.models import Plan
 
@@ -76,10 +76,17 @@ def plan_carry_over(request, plan_id):
     preview = form.preview() if form.is_valid() else None
     if preview is not None and request.method == "POST":
         try:
-            result = planning.plan_carry_over(plan=plan, user=request.user, **form.target())
+            result, earlier = once.once(
+                request,
+                once.sent_token(request),
+                lambda: planning.plan_carry_over(plan=plan, user=request.user, **form.target()),
+                url=lambda result: result.target.get_absolute_url(),
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if earlier is not None:
+                return once.already(request, earlier, _("这批任务已结转，未重复结转。"))
             messages.success(
                 request,
                 _("已结转 %(count)d 项未完成任务至“%(title)s”。")

@@ -1,15 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from tasks import services
+from tasks import once, services
 from tasks.access import (
     get_report_or_404,
     get_task_or_404,
@@ -42,6 +42,9 @@ def reporting_unit(user, task, requested=None):
 def report_create(request, task_id):
     task = get_task_or_404(request.user, task_id)
     unit = reporting_unit(request.user, task, request.GET.get("unit"))
+    token = once.sent_token(request)
+    if (sent := once.submitted(request, token)) is not None:
+        return report_sent_again(request, task, unit, sent)
     draft = unit_draft(task, unit)
     if draft is not None:
         return redirect("tasks:report_edit", report_id=draft.pk)
@@ -58,8 +61,27 @@ def report_create(request, task_id):
                 _("本单位在方案执行期内各周期的进展报告均已报送（或方案尚未开始），无需再填报。"),
             )
             return redirect(task)
+        if token is None:  # in the form's address, so that Back finds the form it left
+            query = urlencode({**request.GET.dict(), once.FIELD: once.new_token()})
+            return redirect(f"{request.path}?{query}")
         new.period = period.start
-    return report_form(request, task, unit, new, taken)
+    return report_form(request, task, unit, new, taken, token=token)
+
+
+def report_sent_again(request, task, unit, sent):
+    """A report form whose token was used: sent again, it creates nothing; shown again (Back),
+    it shows what was sent, or opens the draft it saved."""
+    report = sent.report
+    if report is None:
+        raise Http404
+    if request.method == "POST":
+        if report.is_editable:
+            return once.already(request, sent, _("这份报告已保存为草稿，未重复创建。"))
+        return once.already(request, sent, _("这份报告已提交，未重复提交。"))
+    if report.is_editable:
+        return redirect("tasks:report_edit", report_id=report.pk)
+    taken = reported_periods(task, unit, besides=report)
+    return report_form(request, task, unit, report, taken, sent=sent)
 
 
 @login_required
@@ -72,8 +94,9 @@ def report_edit(request, report_id):
     return report_form(request, task, report.unit, report, taken)
 
 
-def report_form(request, task, unit, report, taken):
-    """The report's form; `taken`: the periods the unit has reported on the task in others."""
+def report_form(request, task, unit, report, taken, *, token=None, sent=None):
+    """The report's form; `taken`: the periods the unit has reported on the task in others;
+    `token`: a new report's one-time token; `sent`: what this form sent before."""
     form = ReportForm(
         request.POST or None,
         request.FILES or None,
@@ -86,22 +109,28 @@ def report_form(request, task, unit, report, taken):
     conflict = None
     if request.method == "POST" and form.is_valid() and figures.is_valid():
         try:
-            saved = services.report_save(
-                task=task,
-                unit=unit,
-                author=request.user,
-                values=form.report_values(),
-                figures=form.indicator_figures() + figures.rows(),
-                files=form.cleaned_data["attachments"],
-                submit=request.POST.get("action") == "submit",
-                report=report if report.pk else None,
-                version=form.cleaned_data["version"],
+            saved, earlier = once.once(
+                request,
+                token,
+                lambda: services.report_save(
+                    task=task,
+                    unit=unit,
+                    author=request.user,
+                    values=form.report_values(),
+                    figures=form.indicator_figures() + figures.rows(),
+                    files=form.cleaned_data["attachments"],
+                    submit=request.POST.get("action") == "submit",
+                    report=report if report.pk else None,
+                    version=form.cleaned_data["version"],
+                ),
             )
         except services.Conflict as exc:
             conflict = exc.changes
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
+            if earlier is not None:
+                return report_sent_again(request, task, unit, earlier)
             if saved.state == ProgressReport.State.SUBMITTED:
                 messages.success(request, _("进展报告已提交，等待产改办审核。"))
                 return redirect(task)
@@ -114,6 +143,7 @@ def report_form(request, task, unit, report, taken):
         "form": form,
         "figures": figures,
         "conflict": conflict,
+        "sent": sent,
     }
     return render(request, "tasks/report_form.html", ctx, status=200 if conflict is None else 409)
 
