@@ -107,6 +107,7 @@ def report_form(request, task, unit, report, taken, *, token=None, sent=None):
     )
     figures = FigureFormSet(request.POST or None, prefix="figures", initial=free_figures(report))
     conflict = None
+    key = f"report-{task.pk}-{unit.pk}"  # what the browser keeps typed in it (js/forms.js)
     if request.method == "POST" and form.is_valid() and figures.is_valid():
         try:
             saved, earlier = once.once(
@@ -132,9 +133,9 @@ def report_form(request, task, unit, report, taken, *, token=None, sent=None):
             if earlier is not None:
                 return report_sent_again(request, task, unit, earlier)
             if saved.state == ProgressReport.State.SUBMITTED:
-                messages.success(request, _("进展报告已提交，等待产改办审核。"))
+                messages.success(request, _("进展报告已提交，等待产改办审核。"), extra_tags=key)
                 return redirect(task)
-            messages.success(request, _("草稿已保存。"))
+            messages.success(request, _("草稿已保存。"), extra_tags=key)
             return redirect("tasks:report_edit", report_id=saved.pk)
     ctx = {
         "task": task,
@@ -144,6 +145,7 @@ def report_form(request, task, unit, report, taken, *, token=None, sent=None):
         "figures": figures,
         "conflict": conflict,
         "sent": sent,
+        "draft_key": key,
     }
     return render(request, "tasks/report_form.html", ctx, status=200 if conflict is None else 409)
 
