@@ -184,13 +184,18 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Login throttling: five failures lock the account; office staff unlock it in the admin
-# (访问尝试 / Access attempts), or IT runs `manage.py axes_reset_username NAME`.
+# Login throttling (reform/lockout.py): an account is locked from one address after five
+# failures, an address after twenty across accounts, each for 15 minutes, doubled on repeat.
+# Office staff unlock their units' accounts on the accounts page; IT also with
+# `manage.py axes_reset_username NAME`.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-# An account after five failures from anywhere; a browser (address and user agent) after five
-# failures across accounts, without locking a whole office behind one NAT address.
-AXES_LOCKOUT_PARAMETERS = ["username", ["ip_address", "user_agent"]]
-AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+ADDRESS_FAILURE_LIMIT = env_int("ADDRESS_FAILURE_LIMIT", 20)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "reform.lockout.LockoutHandler"
+AXES_COOLOFF_TIME = "reform.lockout.cool_off"
+AXES_USE_ATTEMPT_EXPIRATION = True  # each attempt expires after its own cool-off
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # a day's failures make the next cool-off longer
+AXES_LOCKOUT_CALLABLE = "reform.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 
@@ -201,6 +206,12 @@ SERIALIZATION_MODULES = {"exactjson": "reform.serializers"}  # backups (reform/b
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "noreply@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")  # for the SMTP backend
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+PASSWORD_RESET_TIMEOUT = 24 * 3600  # a reset link works for a day
 
 LOGGING = {
     "version": 1,
