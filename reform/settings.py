@@ -197,6 +197,7 @@ AXES_USE_ATTEMPT_EXPIRATION = True  # each attempt expires after its own cool-of
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # a day's failures make the next cool-off longer
 AXES_LOCKOUT_CALLABLE = "reform.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends when it said it would
 AXES_VERBOSE = env_bool("AXES_VERBOSE", False)
 
 IMPORT_EXPORT_USE_TRANSACTIONS = True

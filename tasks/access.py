@@ -4,8 +4,6 @@ An object outside the user's scope answers 404 (its existence is not confirmed);
 user's role lacks answers 403.
 """
 
-from functools import wraps
-
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
@@ -53,15 +51,3 @@ def reporting_units(user, task):
 def get_report_or_404(user, report_id):
     reports = ProgressReport.objects.visible_to(user).with_task().select_related("unit")
     return get_object_or_404(reports, pk=report_id)
-
-
-def office_required(view):
-    """Office staff only: others get 403 (anonymous users are sent to log in first)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not is_office(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper

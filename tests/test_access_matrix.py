@@ -52,6 +52,8 @@ OFFICE_ONLY_POST = everyone(FORBIDDEN, **dict.fromkeys(OFFICES, NOT_ALLOWED))
 OFFICE_ACTION = everyone(FORBIDDEN, office=REDIRECT, admin=REDIRECT, stranger=MISSING)
 PLAN_OFFICE_READ = everyone(FORBIDDEN, office=OK, admin=OK, stranger=MISSING)
 READ_ONLY = everyone(NOT_ALLOWED)
+PUBLIC = {p: OK for p in PERSONAS} | {"anonymous": OK}
+ACCOUNT = everyone(FORBIDDEN, office=OK, admin=OK, province=OK, stranger=MISSING)
 BELOW = {"office": OK, "leader": OK, "admin": OK, "province": OK}  # the office's subtree
 
 # url name: (GET policy, POST policy)
@@ -103,6 +105,21 @@ POLICY = {
     "tasks:accept": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:return": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:attachment": (everyone(MISSING, lead=OK, **BELOW), READ_ONLY),
+    "password_reset": (PUBLIC, PUBLIC),
+    "password_reset_done": (PUBLIC, {p: NOT_ALLOWED for p in PERSONAS} | {"anonymous": 405}),
+    "password_reset_confirm": (PUBLIC, PUBLIC),  # a link that is not valid says so
+    "password_reset_complete": (PUBLIC, {p: NOT_ALLOWED for p in PERSONAS} | {"anonymous": 405}),
+    "units:accounts": (OFFICE_READ, OFFICE_ONLY_POST),
+    # 产业处's liaison: the offices above it look after the account, another tree's does not
+    "units:account": (ACCOUNT, ACCOUNT),
+    "units:account_reset_link": (
+        OFFICE_ONLY_POST,
+        ACCOUNT | {"office": 302, "admin": 302, "province": 302},
+    ),
+    "units:account_unlock": (
+        OFFICE_ONLY_POST,
+        everyone(FORBIDDEN, **dict.fromkeys(OFFICES, REDIRECT)),
+    ),
 }
 SKIPPED_NAMESPACES = {"admin"}  # the Django admin checks staff status and model permissions
 
@@ -157,6 +174,9 @@ def world(demo_users):
         "tasks:accept": [sent.pk],
         "tasks:return": [sent.pk],
         "tasks:attachment": [attachment.pk],
+        "password_reset_confirm": ["MQ", "no-such-token"],
+        "units:account": [demo_users["chanye"].pk],
+        "units:account_reset_link": [demo_users["chanye"].pk],
     }
     return users, args
 

@@ -9,8 +9,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from axes.models import AccessAttempt
-from django.test import Client
 from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,29 +49,6 @@ def test_templates_hold_no_inline_script_and_no_safe_filter():
         assert "|safe" not in text and "autoescape off" not in text, path
         for tag in re.findall(r"<script[^>]*>", text):
             assert "src=" in tag, f"{path}: inline script {tag}"
-
-
-def login(client, password):
-    return client.post(reverse("login"), {"username": "chanye", "password": password})
-
-
-def test_five_failures_lock_the_account_until_office_unlocks_it(demo_users):
-    client = Client()
-    for _ in range(4):
-        assert "请输入一个正确的" in login(client, "wrong").content.decode()
-    assert login(client, "wrong").status_code == 429  # the fifth failure locks
-    locked = login(client, "chanGai-2023")
-    assert locked.status_code == 429
-    assert "账号已暂时锁定" in locked.content.decode()
-    assert not client.session.get("_auth_user_id")
-    office = Client()
-    office.force_login(demo_users["office"])
-    attempt = AccessAttempt.objects.get(username="chanye")
-    response = office.post(
-        reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"}
-    )
-    assert response.status_code == 302
-    assert login(Client(), "chanGai-2023").status_code == 302  # unlocked
 
 
 @pytest.mark.parametrize(

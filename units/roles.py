@@ -6,7 +6,10 @@ Each helper caches on the user object, so a request asks the database at most on
 helper however many checks its view, templates and querysets make.
 """
 
+from functools import wraps
+
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import PermissionDenied
 
 OFFICE = "督办员"
 LEADER = "领导"
@@ -48,6 +51,18 @@ def is_office(user):
     """督办员: manages its office's plans, reviews reports, closes tasks. IT superusers may
     do the same on every plan."""
     return user.is_authenticated and (user.is_superuser or OFFICE in group_names(user))
+
+
+def office_required(view):
+    """Office staff only: others get 403 (anonymous users are sent to log in first)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_office(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def is_leader(user):

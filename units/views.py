@@ -6,24 +6,17 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units.accounts import RESET_EMAIL, accounts_of, locks, with_units
-from units.roles import is_office
-
-
-def office_only(request):
-    if not is_office(request.user):
-        raise PermissionDenied
+from units.roles import office_required
 
 
 def account_or_404(request, user_id):
-    office_only(request)
     return get_object_or_404(with_units(accounts_of(request.user)), pk=user_id)
 
 
@@ -38,8 +31,9 @@ class ContactForm(forms.Form):
 
 
 @login_required
+@office_required
+@require_safe
 def account_list(request):
-    office_only(request)
     users = with_units(accounts_of(request.user)).order_by("username")
     users = list(users)
     in_force = locks(u.username for u in users)
@@ -51,6 +45,7 @@ def account_list(request):
 
 
 @login_required
+@office_required
 def account_detail(request, user_id):
     account = account_or_404(request, user_id)
     contact = ContactForm(
@@ -80,6 +75,7 @@ def account_detail(request, user_id):
 
 
 @login_required
+@office_required
 @require_POST
 def account_reset_link(request, user_id):
     account = account_or_404(request, user_id)
@@ -98,10 +94,10 @@ def account_reset_link(request, user_id):
 
 
 @login_required
+@office_required
 @require_POST
 def account_unlock(request):
     """Lifts a lock: an account's (from every address) or an address's (across accounts)."""
-    office_only(request)
     usernames = accounts_of(request.user).values_list("username", flat=True)
     address = request.POST.get("address", "")
     username = request.POST.get("username", "")

@@ -9,7 +9,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tasks import once
-from tasks.access import office_required
 from tasks.documents.create import match_units, plan_create, plan_names
 from tasks.documents.docx import document_text
 from tasks.documents.forms import (
@@ -20,6 +19,7 @@ from tasks.documents.forms import (
     preview_initial,
 )
 from tasks.documents.parser import ParseError, parse_plan
+from units.roles import office_required
 
 
 @login_required

@@ -10,8 +10,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tasks import once, planning
-from tasks.access import managed_plan_or_404, office_required
+from tasks.access import managed_plan_or_404
 from tasks.models import Plan
+from units.roles import office_required
 
 
 class ArchiveForm(forms.Form):

@@ -13,7 +13,6 @@ from tasks import once, services
 from tasks.access import (
     get_report_or_404,
     get_task_or_404,
-    office_required,
     reporting_units,
     require_manages,
 )
@@ -23,6 +22,7 @@ from tasks.reporting.forms import FigureFormSet, ReportForm
 from tasks.reporting.reminders import reminders_due, reminders_send
 from tasks.standing.lights import proposed_period
 from units.models import Unit
+from units.roles import office_required
 
 REVIEW_PAGE = 20
 
