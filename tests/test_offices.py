@@ -106,7 +106,7 @@ def test_it_reads_the_city_plan_it_implements_but_cannot_act_on_it(cascade):
     cascade.measure.refresh_from_db()
     assert cascade.measure.closed_at is None
     page = county.get(cascade.city_plan.get_absolute_url()).content.decode()
-    assert "办结" not in page and "催办" not in page
+    assert "/remind/" not in page and "/close/" not in page  # no 催办 or 办结 button
 
 
 def test_the_city_reads_both_counties_and_manages_only_its_own_plan(cascade):

@@ -168,3 +168,33 @@ def test_a_reminder_never_redirects_off_site(client, with_emails, time_machine):
         reverse("tasks:remind_task", args=[task6.pk]), {"next": "https://evil.example/"}
     )
     assert response.url == "/"
+
+
+def test_it_says_whom_it_reached_and_whom_it_could_not(client, demo_users, time_machine):
+    time_machine.move_to("2023-04-10 09:00 +0800", tick=False)
+    chanye = demo_users["chanye"]
+    chanye.email = "chanye@example.org"
+    chanye.save()
+    client.force_login(demo_users["office"])
+    task7 = lvjian_task("7")  # 产业处 leads, 中欧办 supports; 中欧办 has no address
+    html = client.post(reverse("tasks:remind_task", args=[task7.pk]), follow=True)
+    html = html.content.decode()
+    assert "催办邮件已发送至 产业处：产业处联络员 chanye@example.org" in html
+    assert "中欧办没有成员登记电子邮箱，未发送邮件" in html
+    assert [m.to for m in mail.outbox] == [["chanye@example.org"]]
+
+
+def test_the_dashboard_shows_when_each_unit_was_last_reminded(client, demo_users, time_machine):
+    time_machine.move_to("2023-04-10 09:00 +0800", tick=False)
+    client.force_login(demo_users["office"])
+    task7 = lvjian_task("7")
+    client.post(reverse("tasks:remind_task", args=[task7.pk]))
+    html = client.get(task7.plan.get_absolute_url()).content.decode()
+    table = html[html.index("各责任单位") :]
+    row = table[table.index("中欧办") : table.index("</tr>", table.index("中欧办"))]
+    assert "04-10 09:00" in row and "无邮箱" in row
+    assert f"/accounts/?unit={task7.support_units[0].pk}" in row
+    leader = Client()
+    leader.force_login(demo_users["leader"])
+    html = leader.get(task7.plan.get_absolute_url()).content.decode()
+    assert "04-10 09:00" in html and "无邮箱" not in html  # leaders read; the office acts

@@ -35,6 +35,9 @@ class ContactForm(forms.Form):
 @require_safe
 def account_list(request):
     users = with_units(accounts_of(request.user)).order_by("username")
+    unit = request.GET.get("unit", "")
+    if unit.isdigit():  # from a dashboard's 无邮箱: that unit's members
+        users = users.filter(memberships__unit=unit)
     users = list(users)
     in_force = locks(u.username for u in users)
     locked = {lock.username: lock for lock in in_force if lock.username}

@@ -6,15 +6,15 @@ from functools import cache
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
-from tasks.models import Plan, ProgressReport, Responsibility, Task
+from tasks.models import Plan, ProgressReport, Reminder, Responsibility, Task
 from tasks.models.reports import EXAMPLE_SOURCE
 from tasks.standing.lights import OWING, SENT, Light, indicators_with_actuals
 from tasks.standing.periods import period_containing
-from units.models import Unit
+from units.models import Membership, Unit
 from units.roles import jurisdiction
 
 PLANS_PER_PAGE = 20
@@ -137,9 +137,30 @@ def summary(tasks, params):
     return total, list(sections.values()), units
 
 
+def with_reminders(plan, units):
+    """Each unit row with its last 催办 on the plan, and whether 催办 can e-mail it (a member
+    with an address): two queries however many units."""
+    last = dict(
+        Reminder.objects.filter(task__plan=plan)
+        .values_list("unit")
+        .annotate(last=Max("sent_at"))
+        .order_by()
+    )
+    reachable = set(
+        Membership.objects.filter(unit__in=[row.obj.pk for row in units], user__is_active=True)
+        .exclude(user__email="")
+        .values_list("unit_id", flat=True)
+    )
+    for row in units:
+        row.last_reminded = last.get(row.obj.pk)
+        row.reachable = row.obj.pk in reachable
+    return units
+
+
 def plan_dashboard(plan):
     tasks = list(Task.objects.with_units().filter(plan=plan).order_by("seq"))
     total, sections, units = summary(tasks, {"plan": plan.pk})
+    units = with_reminders(plan, units)
     by_section = defaultdict(list)
     for task in tasks:
         by_section[task.section_id].append(task)

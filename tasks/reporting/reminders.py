@@ -44,10 +44,21 @@ def reminders_due(tasks, today, unit=None) -> list[Due]:
     return items
 
 
+@dataclass
+class Sent:
+    """What 催办 did: the reminders it recorded (each shows on its unit's page), whom each
+    unit's e-mail reached, and the units no e-mail reached (no member with an address)."""
+
+    reminders: list
+    reached: dict  # unit -> [(name, address)]
+    unreachable: list  # units
+
+
 @transaction.atomic
-def reminders_send(items: list[Due], *, today, sent_by=None) -> list[Reminder]:
+def reminders_send(items: list[Due], *, today, sent_by=None) -> Sent:
     """E-mails each unit's members its items and records them; an item already reminded today
-    is skipped, so running this many times a day sends each reminder once."""
+    is skipped, so running this many times a day sends each reminder once. A unit none of
+    whose members has an address sees its reminders only on its page."""
     done_today = set(
         Reminder.objects.filter(sent_on=today, task__in={i.task.pk for i in items}).values_list(
             "task_id", "unit_id", "period"
@@ -58,13 +69,16 @@ def reminders_send(items: list[Due], *, today, sent_by=None) -> list[Reminder]:
         if item.key not in done_today:
             done_today.add(item.key)
             by_unit[item.unit].append(item)
-    emails = member_emails(by_unit)
-    reminders = []
+    contacts = member_contacts(by_unit)
+    sent = Sent([], {}, [])
     for unit, unit_items in by_unit.items():
-        recipients = emails.get(unit.pk, [])
-        if recipients:
-            notify(unit, unit_items, recipients)
-        reminders += [
+        people = contacts.get(unit.pk, [])
+        if people:
+            notify(unit, unit_items, [address for _, address in people])
+            sent.reached[unit] = people
+        else:
+            sent.unreachable.append(unit)
+        sent.reminders += [
             Reminder(
                 task=i.task,
                 unit=unit,
@@ -72,21 +86,23 @@ def reminders_send(items: list[Due], *, today, sent_by=None) -> list[Reminder]:
                 kind=i.kind,
                 sent_on=today,
                 sent_by=sent_by,
-                recipients=", ".join(recipients),
+                recipients=", ".join(address for _, address in people),
             )
             for i in unit_items
         ]
-    reminders = Reminder.objects.bulk_create(reminders)
-    return reminders
+    sent.reminders = Reminder.objects.bulk_create(sent.reminders)
+    return sent
 
 
-def member_emails(units) -> dict:
-    emails = defaultdict(list)
+def member_contacts(units) -> dict:
+    """(name, address) of each unit's active members with an e-mail address, by unit id."""
+    contacts = defaultdict(list)
     members = Membership.objects.filter(unit__in=list(units)).select_related("user")
     for membership in members:
-        if membership.user.email and membership.user.is_active:
-            emails[membership.unit_id].append(membership.user.email)
-    return emails
+        user = membership.user
+        if user.email and user.is_active:
+            contacts[membership.unit_id].append((user.get_full_name() or user.username, user.email))
+    return contacts
 
 
 def notify(unit, items, recipients):

@@ -263,16 +263,34 @@ def remind_unit(request, unit_id):
 
 
 def reminded(request, items, *, redirect_to):
+    """Says whom 催办 reached, by name and address, and which units it could not reach."""
     sent = reminders_send(items, today=timezone.localdate(), sent_by=request.user)
-    if sent:
-        units = "、".join(sorted({r.unit.display_name for r in sent}))
+    if sent.reminders:
+        units = "、".join(dict.fromkeys(r.unit.display_name for r in sent.reminders))
         messages.success(
-            request, _("已催办%(count)d项：%(units)s") % {"count": len(sent), "units": units}
+            request,
+            _("已催办%(count)d项：%(units)s（各单位页面已显示催办提醒）。")
+            % {"count": len(sent.reminders), "units": units},
         )
-    elif items:
-        messages.info(request, _("今天已催办过，不再重复发送。"))
-    else:
+    if sent.reached:
+        people = "；".join(
+            f"{unit.display_name}：{'、'.join(f'{name} {address}' for name, address in who)}"
+            for unit, who in sent.reached.items()
+        )
+        messages.success(request, _("催办邮件已发送至 %(people)s。") % {"people": people})
+    if sent.unreachable:
+        messages.error(
+            request,
+            _(
+                "%(units)s没有成员登记电子邮箱，未发送邮件，只能在单位页面看到提醒。"
+                "请在“账号”页为其成员填写邮箱，或电话通知。"
+            )
+            % {"units": "、".join(u.display_name for u in sent.unreachable)},
+        )
+    if not items:
         messages.info(request, _("没有到期或逾期的进展报告，无需催办。"))
+    elif not sent.reminders:
+        messages.info(request, _("今天已催办过，不再重复发送。"))
     return redirect(safe_next(request, redirect_to))
 
 

@@ -21,8 +21,9 @@ class Command(BaseCommand):
             self.stdout.write(f"{len(items)} reminders due; nothing sent (dry run).")
             return
         sent = reminders_send(items, today=today)
-        units = len({r.unit_id for r in sent})
         self.stdout.write(
-            f"{len(items)} reminders due, {len(sent)} sent today to {units} units "
-            f"({len(items) - len(sent)} already sent today)."
+            f"{len(items)} reminders due, {len(sent.reminders)} sent today to "
+            f"{len(sent.reached) + len(sent.unreachable)} units."
         )
+        for unit in sent.unreachable:
+            self.stdout.write(f"No e-mail to {unit}: no member has an address (page only).")
