@@ -22,10 +22,8 @@ urlpatterns = [
     path("tasks/", lists.task_list, name="list"),
     path("tasks/<int:task_id>/", plans.task_detail, name="task"),
     path("tasks/<int:task_id>/report/", reports.report_create, name="report"),
-    path("tasks/<int:task_id>/close/", reports.task_closing, {"decision": "close"}, name="close"),
-    path(
-        "tasks/<int:task_id>/reopen/", reports.task_closing, {"decision": "reopen"}, name="reopen"
-    ),
+    path("tasks/<int:task_id>/close/", reports.task_close, name="close"),
+    path("tasks/<int:task_id>/reopen/", reports.task_reopen, name="reopen"),
     path("tasks/<int:task_id>/remind/", reports.remind_task, name="remind_task"),
     path("units/<int:unit_id>/", plans.unit_detail, name="unit"),
     path("units/<int:unit_id>/remind/", reports.remind_unit, name="remind_unit"),

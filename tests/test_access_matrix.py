@@ -88,7 +88,8 @@ POLICY = {
         everyone(FORBIDDEN, lead=REDIRECT, support=REDIRECT, stranger=MISSING),
         everyone(FORBIDDEN, lead=REDIRECT, support=OK, stranger=MISSING),
     ),
-    "tasks:close": (OFFICE_ONLY_POST, OFFICE_ACTION),
+    # 办结 is asked for, then confirmed
+    "tasks:close": (everyone(FORBIDDEN, office=OK, admin=OK, stranger=MISSING), OFFICE_ACTION),
     "tasks:reopen": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:remind_task": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:unit": (everyone(MISSING, lead=OK, **BELOW), READ_ONLY),

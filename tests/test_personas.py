@@ -178,8 +178,23 @@ def test_only_office_closes(client, demo_users, task6, decision, username, expec
 
 @pytest.mark.parametrize("username", ["chanye", "office", "leader"])
 def test_get_is_not_allowed_on_actions(client, demo_users, task6, username):
-    url = reverse("tasks:close", args=[task6.pk])
+    url = reverse("tasks:reopen", args=[task6.pk])
     assert get(client, demo_users, username, url).status_code in (FORBIDDEN, 405)
+
+
+def test_closing_is_asked_for_before_it_is_done(client, demo_users, task6):
+    client.force_login(demo_users["office"])
+    url = reverse("tasks:close", args=[task6.pk])
+    assert "还不能办结" in client.get(url).content.decode()  # no accepted final report
+    make_report(task6, task6.lead_units[0], "accepted", status="done")
+    html = client.get(url).content.decode()
+    assert "确认办结" in html and "不再接受进展报告" in html
+    task6.refresh_from_db()
+    assert task6.closed_at is None  # asking changes nothing
+    assert f'href="{url}"' in client.get(task6.get_absolute_url()).content.decode()
+    client.post(url, {"version": task6.version})
+    task6.refresh_from_db()
+    assert task6.closed_at is not None
 
 
 def test_unknown_ids_answer_404(client, demo_users):

@@ -25,6 +25,11 @@ def row_id(text):
     return int(text) if text.isdecimal() and len(text) < 20 and int(text) < 2**63 else None
 
 
+def section_with_plan(section):
+    title = section.plan.title
+    return f"{title if len(title) <= 14 else title[:13] + '…'} · {section}"
+
+
 class Ordering(filters.OrderingFilter):
     descending_fmt = _("%s（倒序）")
 
@@ -64,7 +69,11 @@ class TaskFilter(filters.FilterSet):
     due = filters.DateFromToRangeFilter(
         field_name="due_on",
         label=_("完成时限"),
-        widget=filters.widgets.RangeWidget(attrs={"type": "date"}),
+        # Text with an example, not the browser's date input: that speaks the browser's
+        # language (mm/dd/yyyy in an English one), and people type dates as 2023-06-30.
+        widget=filters.widgets.RangeWidget(
+            attrs={"placeholder": _("如 2023-06-30"), "inputmode": "numeric", "autocomplete": "off"}
+        ),
     )
     # Reached by the coverage page's links: the tasks of an office's plans that carry out a
     # measure of the higher plan.
@@ -98,13 +107,13 @@ class TaskFilter(filters.FilterSet):
             ("percent", "percent"),
             ("last_reported_on", "reported"),
         ],
-        field_labels={
-            "year": _("年度"),
+        field_labels={  # by model field, as django-filter looks them up
+            "plan__year": _("年度"),
             "seq": _("序号"),
-            "due": _("完成时限"),
+            "due_on": _("完成时限"),
             "status": _("状态"),
             "percent": _("完成进度"),
-            "reported": _("最近填报"),
+            "last_reported_on": _("最近填报"),
         },
         label=_("排序"),
         empty_label=_("按方案和序号"),
@@ -118,12 +127,19 @@ class TaskFilter(filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         plans = Plan.objects.visible_to(user)
         self.filters["plan"].queryset = plans.only("pk", "title").order_by("-year", "title")
-        # 板块 are chosen within a plan: a province has thousands of them.
+        # 板块 of the chosen plan; of every plan the reader reads where they are few, named
+        # with their plan; a province's thousands only within a plan.
         plan_id = row_id(self.data.get("plan", ""))
-        sections = Section.objects.none()
+        sections = Section.objects.filter(plan__in=plans)
         if plan_id is not None:
-            sections = Section.objects.filter(plan__in=plans, plan_id=plan_id)
-        self.filters["section"].queryset = sections
+            sections = sections.filter(plan_id=plan_id)
+        elif sections.count() > LISTED:
+            sections = Section.objects.none()
+        self.filters["section"].queryset = (
+            sections.select_related("plan")
+            .only("pk", "code", "title", "plan__title")
+            .order_by("-plan__year", "plan", "seq")
+        )
         self.filters["office"].queryset = Unit.objects.visible_to(user).offices()
         self.filters["measure"].queryset = Task.objects.visible_to(user)
         answering = Responsibility.objects.visible_to(user).filter(unit=OuterRef("pk"))
@@ -135,6 +151,8 @@ class TaskFilter(filters.FilterSet):
                 self.filters[name].extra["widget"] = forms.HiddenInput
             else:
                 del self.filters[search]
+        if plan_id is None:
+            self.form.fields["section"].label_from_instance = section_with_plan
 
     @cached_property
     def archived_plans(self):

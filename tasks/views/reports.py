@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from tasks import once, services
 from tasks.access import (
@@ -205,17 +205,34 @@ def report_review(request, report_id, decision):
 
 @login_required
 @office_required
-@require_POST
-def task_closing(request, task_id, decision):
+@require_http_methods(["GET", "HEAD", "POST"])
+def task_close(request, task_id):
+    """办结: asked for (what closing means, and the report it rests on), then confirmed."""
     task = get_task_or_404(request.user, task_id)
     require_manages(request.user, task.plan)
-    change = services.task_close if decision == "close" else services.task_reopen
+    if request.method == "POST":
+        return task_change(request, task, services.task_close, _("任务已办结。"))
+    done = task.reports.filter(state=ProgressReport.State.ACCEPTED, status=Task.Status.DONE)
+    ctx = {"task": task, "done": done.select_related("unit").order_by("-period").first()}
+    return render(request, "tasks/task_close.html", ctx)
+
+
+@login_required
+@office_required
+@require_POST
+def task_reopen(request, task_id):
+    task = get_task_or_404(request.user, task_id)
+    require_manages(request.user, task.plan)
+    return task_change(request, task, services.task_reopen, _("任务已重新打开。"))
+
+
+def task_change(request, task, change, done):
     attempt(
         request,
         lambda: change(
             task=task, user=request.user, version=int_or_none(request.POST.get("version"))
         ),
-        done=_("任务已办结。") if decision == "close" else _("任务已重新打开。"),
+        done=done,
         stale=_("任务已被他人修改，请刷新后再试。"),
     )
     return redirect(task)
