@@ -15,7 +15,7 @@ OFFICE = "督办员"
 LEADER = "领导"
 
 # Office staff manage plans, tasks, reports and units in the admin, imports included.
-OFFICE_PERMISSION_APPS = ("tasks", "units", "axes")  # axes: unlock locked-out accounts
+OFFICE_PERMISSION_APPS = ("tasks", "units")  # accounts are unlocked on the accounts page
 
 
 def group_names(user):
