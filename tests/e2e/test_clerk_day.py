@@ -23,7 +23,9 @@ def test_a_clerks_day(demo_users, page, live_server, artifacts):
     for _ in range(5):  # 中欧办's liaison mistypes at the shared PC
         log_in(page, live_server.url, "zhongou", "wrong-password")
     expect(page.get_by_role("heading", level=1)).to_have_text("账号在本机暂时锁定")
-    expect(page.get_by_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} 后自动恢复"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2} 后自动恢复"))
+    ).to_be_visible()
     page.screenshot(path=artifacts / "day-1-colleague-locked.png", full_page=True)
 
     log_in(page, live_server.url, "chanye", PASSWORD)  # the same PC, another account
