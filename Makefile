@@ -14,15 +14,18 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# The browser tests drive Debian's chromium with CJK fonts: installed here when missing and
-# run as root (as CI is); otherwise the suite skips those tests, and this says how to get them.
+# The browser tests drive Debian's chromium with CJK fonts, and the print tests LibreOffice
+# (with Carlito, Calibri's metrics) and poppler: installed here when missing and run as root
+# (as CI is); otherwise the suite skips those tests, and this says how to get them.
+SYSTEM_PACKAGES = chromium fonts-noto-cjk libreoffice-calc-nogui fonts-crosextra-carlito poppler-utils
 browser:
-	@if command -v chromium >/dev/null && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; \
+	@if command -v chromium >/dev/null && command -v soffice >/dev/null \
+	  && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" && fc-list | grep -qi Carlito; then :; \
 	elif [ "$$(id -u)" = 0 ]; then \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	    chromium fonts-noto-cjk >/dev/null; \
+	    $(SYSTEM_PACKAGES) >/dev/null; \
 	else \
-	  echo "Browser tests will be skipped: sudo apt-get install -y chromium fonts-noto-cjk"; \
+	  echo "Browser and print tests will be skipped: sudo apt-get install -y $(SYSTEM_PACKAGES)"; \
 	fi
 
 run: install

@@ -16,13 +16,27 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
-from itertools import chain, islice
+from itertools import chain, islice, takewhile
 
 import xlsxwriter
 from django.utils.functional import Promise
 
 MAX_WIDTH = 50  # long texts wrap at about 25 Chinese characters
 MIN_WIDTH = 6
+# Printing: A4 landscape at 100 %, 10 pt text. Between 0.4" margins a page holds about 145
+# units of column width; a wider sheet goes on across pages, its identity columns repeated
+# (never shrunk to fit: one page wide printed the ledger at 3–5 pt). Rows are as tall as
+# their longest wrapped text, measured here: Excel, WPS and LibreOffice all print a stored
+# row height, while none of them grows a row to its text when opening a file.
+# The pages are laid out here too, with room to spare, and set as page breaks: the footer can
+# then say how many pages each sheet takes (产业处 第 1 页 共 2 页) in every application.
+FONT_SIZE = 10
+LINE_HEIGHT = 15  # points a line of 10 pt Chinese text takes: CJK fonts space lines 1.45 em
+MAX_ROW_HEIGHT = 409  # the tallest row a sheet can have
+TITLE_HEIGHT = 22
+MARGIN = 0.4
+PAGE_HEIGHT = 480  # points of rows on a page: 8.27" less 0.6" margins is 509
+PAGE_WIDTH = 960  # pixels of columns on a page at 96 dpi: 11.69" less 0.4" margins is 1045
 LOCKED = "#E4E7EB"  # the grey of a fill-in template's cells that are not to be changed
 MAX_TEXT = 32767  # characters a cell holds
 WIDTH_SAMPLE = 1000
@@ -31,7 +45,7 @@ SHEET_NAME_FORBIDDEN = str.maketrans({c: "_" for c in "[]:*?/\\"})
 # browser sends them like any other character), and lone surrogates.
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 A4 = 9
-BORDER = {"border": 1, "border_color": "#8C959F"}
+BORDER = {"border": 1, "border_color": "#8C959F", "font_size": FONT_SIZE}
 TITLE = {"bold": True, "font_size": 14}
 HEADER = {
     **BORDER,
@@ -51,6 +65,7 @@ FILLS = {
     "done": {"bg_color": "#CBD2D9", "font_color": "#1F2933"},
 }
 DATE = {"num_format": "yyyy-mm-dd"}
+PERCENT = {"num_format": "0%"}
 
 
 @dataclass
@@ -61,6 +76,9 @@ class Column:
     fill_key: bool = False  # the value is a light ("red"…) shown as a coloured cell
     editable: bool = False  # left unlocked in a protected fill-in template (others grey)
     width: int = 0  # at least this wide: a column to be filled in has no text to measure
+    max_width: int = MAX_WIDTH  # wraps beyond this
+    percent: bool = False  # the value is a fraction (0.65), shown as a percentage (65%)
+    repeat: bool = False  # an identity column, printed again on each page a wide sheet takes
 
 
 class Book:
@@ -107,8 +125,9 @@ def clean(value):
 
 
 def display_width(text) -> int:
-    """Columns are measured in display width: a CJK character counts two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in str(text))
+    """Columns are measured in display width: a CJK character counts two, and so do the
+    ambiguous ones (“ ” — ·), which Chinese fonts draw full width."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in str(text))
 
 
 def column_widths(columns, rows):
@@ -121,9 +140,33 @@ def column_widths(columns, rows):
                 longest = max(display_width(part) for part in text.split("\n"))
                 widths[i] = max(widths[i], longest)
     return [
-        max(column.width, min(MAX_WIDTH, max(MIN_WIDTH, w + 2)))
+        max(column.width, min(column.max_width, max(MIN_WIDTH, w + 2)))
         for column, w in zip(columns, widths, strict=True)
     ]
+
+
+def lines_of(text, per_line):
+    """Lines a paragraph wraps to (one, unmeasured, when even all wide it fits)."""
+    if 2 * len(text) <= per_line:
+        return 1
+    return math.ceil(display_width(text) / per_line)
+
+
+def column_pixels(width):
+    """A column's width on screen and paper: units of the default font's digit, 7 pixels."""
+    return width * 7 + 5
+
+
+def row_height(row, widths):
+    """Points a row needs for every line of its wrapped texts to print (a Chinese character
+    at 10 pt is 13.3 pixels, two display units; a cell keeps a few pixels of padding)."""
+    lines = 1
+    for value, width in zip(row, widths, strict=False):
+        if isinstance(value, str) and value:
+            per_line = max((column_pixels(width) - 6) / 6.67, 1)
+            wrapped = sum(lines_of(p, per_line) for p in value.split("\n"))
+            lines = max(lines, wrapped)
+    return min(MAX_ROW_HEIGHT, lines * LINE_HEIGHT + 3)
 
 
 def sheet_name(name, taken):
@@ -142,21 +185,63 @@ def sampled(rows):
     return head, chain(head, rows)
 
 
-def prepare_print(ws, header_row):
-    """A4 landscape, one page wide, the header row (0-based) frozen and repeated."""
+def prepare_print(ws, header_row, repeated=0):
+    """A4 landscape at full size, the header row (0-based) frozen and repeated on every page,
+    the first `repeated` columns on every page across; pages numbered per sheet."""
     ws.freeze_panes(header_row + 1, 0)
     ws.repeat_rows(header_row)
+    if repeated:
+        ws.repeat_columns(0, repeated - 1)
     ws.set_landscape()
     ws.set_paper(A4)
-    ws.fit_to_pages(1, 0)
-    ws.set_footer("&C第 &P 页，共 &N 页")
+    ws.set_margins(left=MARGIN, right=MARGIN, top=0.6, bottom=0.6)
+    ws.set_start_page(1)
+    ws.print_across()  # a row's pages across before the next rows
 
 
-def write_sheet(book, ws, *tables, title_rows=(), light_labels=None, protect=False):
+class Pages:
+    """A sheet's printed pages: where they break down (rows) and across (columns)."""
+
+    def __init__(self, widths, repeated, used):
+        """`used`: points above the first row (titles and the header)."""
+        pixels = [column_pixels(w) for w in widths]
+        self.across = breaks(pixels, PAGE_WIDTH, sum(pixels[:repeated]))
+        self.down, self.used, self.header = [], used, 0
+
+    def add(self, row, height, *, header=False):
+        """A row (0-based) of this height; a repeated header's height is counted on each page."""
+        if header and not self.header:
+            self.header = height
+        elif self.used + height > PAGE_HEIGHT:
+            self.down.append(row)
+            self.used = self.header
+        self.used += height
+
+    def set(self, ws):
+        ws.set_h_pagebreaks(self.down)
+        ws.set_v_pagebreaks(self.across)
+        total = (len(self.down) + 1) * (len(self.across) + 1)
+        ws.set_footer(f"&C&A 第 &P 页 共 {total} 页")
+
+
+def breaks(sizes, room, repeated):
+    """Where runs of sizes break into pages of `room`, the first `repeated` on every page:
+    the indexes that begin a new page."""
+    found, used = [], 0
+    for i, size in enumerate(sizes):
+        if used + size > room and used > repeated:
+            found.append(i)
+            used = repeated
+        used += size
+    return found
+
+
+def write_sheet(book, ws, *tables, title_rows=(), light_labels=None, protect=False, space_below=0):
     """Writes title rows, then each (columns, rows) table with its header, styled for print.
 
     The first table's header is frozen and repeated on every printed page; a sheet with one
-    table also gets an autofilter.
+    table also gets an autofilter. `space_below`: points kept after the tables (a chart's),
+    from the row returned.
     """
     tables = [(columns, sampled(rows)) for columns, rows in tables]
     widths = {}
@@ -165,24 +250,43 @@ def write_sheet(book, ws, *tables, title_rows=(), light_labels=None, protect=Fal
             widths[i] = max(widths.get(i, 0), width)
     for i, width in widths.items():
         ws.set_column(i, i, width)
+    widths = [widths[i] for i in sorted(widths)]
     header_row = len(title_rows)
-    prepare_print(ws, header_row)
+    repeated = sum(1 for _ in takewhile(lambda c: c.repeat, tables[0][0]))
+    prepare_print(ws, header_row, repeated)
     for n, line in enumerate(title_rows):
+        ws.set_row(n, TITLE_HEIGHT)
         ws.write_string(n, 0, clean(line), book.format(TITLE) if n == 0 else None)
+    pages = Pages(widths, repeated, used=TITLE_HEIGHT * len(title_rows))
     row_index = header_row - 2  # the row before each table's blank row
     for columns, (_head, rows) in tables:
+        if row_index > header_row:
+            pages.add(row_index + 1, LINE_HEIGHT + 3)  # the blank row between tables
         header = row_index + 2
+        write_row(ws, pages, header, [c.header for c in columns], widths, header=True)
         for col, column in enumerate(columns):
             ws.write_string(header, col, column.header, book.format(HEADER))
         styles = [column_style(book, column, protect) for column in columns]
         row_index = header
         for row_index, row in enumerate(rows, start=header + 1):
+            write_row(ws, pages, row_index, row, widths)
             for col, (style, value) in enumerate(zip(styles, row, strict=True)):
                 write_cell(ws, row_index, col, value, style, light_labels)
+    if space_below:
+        pages.add(row_index + 2, space_below)
+    pages.set(ws)
     if len(tables) == 1:
         ws.autofilter(header_row, 0, max(row_index, header_row + 1), len(tables[0][0]) - 1)
     if protect:
         ws.protect("", {"autofilter": True, "sort": True})
+    return row_index + 2
+
+
+def write_row(ws, pages, row_index, row, widths, *, header=False):
+    """Sets a row's height from its texts, and counts it on the pages."""
+    height = row_height(row, widths)
+    ws.set_row(row_index, height)
+    pages.add(row_index, height, header=header)
 
 
 def column_style(book, column, protect):
@@ -195,13 +299,14 @@ def column_style(book, column, protect):
     lights = {}
     if column.fill_key:
         lights = {light: book.format(*parts, fill) for light, fill in FILLS.items()}
-    return book.format(*parts), book.format(*parts, DATE), lights
+    numbers = book.format(*parts, PERCENT) if column.percent else book.format(*parts)
+    return book.format(*parts), book.format(*parts, DATE), numbers, lights
 
 
 def write_cell(ws, row, col, value, style, light_labels):
     """One cell of a table: text as text, numbers as numbers, a date as a date, a light as its
     coloured label; nothing (no text, or a number no cell can hold) as a blank with borders."""
-    plain, date, lights = style
+    plain, date, numbers, lights = style
     value = clean(value)
     if value in lights:
         ws.write_string(row, col, light_labels[value] if light_labels else value, lights[value])
@@ -210,7 +315,7 @@ def write_cell(ws, row, col, value, style, light_labels):
     elif isinstance(value, bool):
         ws.write_boolean(row, col, value, plain)
     elif isinstance(value, int | float | Decimal) and math.isfinite(value):
-        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, plain)
+        ws.write_number(row, col, float(value) if isinstance(value, Decimal) else value, numbers)
     elif isinstance(value, datetime.date):
         ws.write_datetime(row, col, value, date)
     else:

@@ -1,6 +1,7 @@
 """The 台账 workbook, read back with openpyxl: sheets, headers, values, styles, safety."""
 
 import io
+import re
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -66,8 +67,9 @@ def test_it_has_the_summary_the_ledger_and_a_sheet_per_unit(lvjian):
         "中欧办、绿弘公司",
         None,
         "未启动",
-        "0%",
+        0,  # a number, shown as 0%
     )
+    assert sheet["I8"].number_format == "0%"
     assert [r[0] for r in book["产业处"].iter_rows(min_row=4, values_only=True)] == [
         "配合",
         "牵头",
@@ -91,7 +93,17 @@ def test_the_summary_counts_sections_and_units_with_a_chart(lvjian):
         ("中欧办", 2),
         ("绿弘公司", 1),
     ]
-    assert len(sheet._charts) == 1
+    assert [r[7] for r in rows[unit_header + 1 :]] == [0, 0, 0, 0]  # 完成率: numbers, as 0%
+    assert sheet.cell(unit_header + 2, 8).number_format == "0%"
+
+
+def test_the_chart_keeps_the_pages_colours_and_the_tables_order(lvjian):
+    """LibreOffice drew 推进中 red and 未启动 green, and listed the units bottom up."""
+    with zipfile.ZipFile(export(Task.objects.filter(plan=lvjian))) as archive:
+        chart = archive.read("xl/charts/chart1.xml").decode()
+    colours = re.findall(r'<c:ser>.*?<a:srgbClr val="(\w+)"', chart, re.S)
+    assert colours == ["2E7D32", "1C4F9C", "CBD2D9", "C62828"]  # 已完成 推进中 未启动 滞后
+    assert '<c:orientation val="maxMin"/>' in chart  # 综合处 first, as in the table
 
 
 def test_the_latest_accepted_report_fills_the_last_columns(lvjian):
@@ -132,18 +144,23 @@ def test_it_is_styled_for_print(lvjian):
     assert sheet.print_title_rows == "$3:$3"
     assert sheet.auto_filter.ref == "A3:N22"
     setup = sheet.page_setup
-    assert (setup.orientation, setup.paperSize, setup.fitToHeight) == ("landscape", 9, 0)
-    assert setup.fitToWidth in (None, 1)  # one page wide: 1 is the default, left unwritten
-    assert sheet.sheet_properties.pageSetUpPr.fitToPage
-    assert "&P" in sheet.oddFooter.center.text
+    assert (setup.orientation, setup.paperSize, setup.pageOrder) == ("landscape", 9, "overThenDown")
+    # printed at full size (never shrunk to one page wide), 序号 to 工作任务 on every page
+    assert not (sheet.sheet_properties.pageSetUpPr and sheet.sheet_properties.pageSetUpPr.fitToPage)
+    assert sheet.print_title_cols == "$A:$C"
+    assert sheet.oddFooter.center.text == "&A 第 &P 页 共 12 页"  # six down, two across
+    assert [b.id for b in sheet.col_breaks.brk] == [9]  # the task, then its progress
+    # every row as tall as its longest text: 主要内容 of task 1 wraps to ten lines
+    assert sheet.row_dimensions[4].height == 10 * 15 + 3
     header = sheet["C3"]
     assert header.font.b and header.fill.fgColor.rgb.endswith("8E1515") and header.border.top.style
     assert sheet["D4"].alignment.wrap_text
-    # 工作任务 is as wide as its longest title in display width (a CJK character counts two)
-    longest = max(display_width(t.title) for t in lvjian.tasks.all())
+    # 序号 is as wide as its longest text in display width, 工作任务 wraps at its bound
+    longest = max(display_width(t.code) for t in lvjian.tasks.all())
     widths = sheet.column_dimensions  # as written, with Excel's padding of under a character
-    assert widths["C"].width == pytest.approx(longest + 2, abs=0.8)
-    assert widths["D"].width == pytest.approx(50, abs=0.8)  # long texts wrap
+    assert widths["A"].width == pytest.approx(max(6, longest + 2), abs=0.8)
+    assert widths["C"].width == pytest.approx(18, abs=0.8)
+    assert widths["D"].width == pytest.approx(40, abs=0.8)  # long texts wrap
 
 
 def test_no_user_text_becomes_a_formula(db):

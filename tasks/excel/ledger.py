@@ -17,19 +17,21 @@ from tasks.pages.dashboard import Row
 
 # The workbook is a Chinese document whatever the reader's language: its headers and sheet
 # names are the format offices exchange, and the fill-in import reads them back.
+# Printed on A4 landscape two pages wide (reform/xlsx.py): the task and its units, then its
+# progress, 序号 to 工作任务 repeated on each.
 LEDGER_COLUMNS = [
-    Column("序号", center=True),
-    Column("板块", wrap=True),
-    Column("工作任务", wrap=True),
-    Column("主要内容", wrap=True),
-    Column("牵头部门", wrap=True),
-    Column("配合部门", wrap=True),
+    Column("序号", center=True, repeat=True),
+    Column("板块", wrap=True, max_width=12, repeat=True),
+    Column("工作任务", wrap=True, max_width=18, repeat=True),
+    Column("主要内容", wrap=True, max_width=40),
+    Column("牵头部门", wrap=True, max_width=12),
+    Column("配合部门", wrap=True, max_width=12),
     Column("完成时限", center=True),
     Column("状态", center=True),
-    Column("完成进度", center=True),
-    Column("最新进展", wrap=True),
-    Column("存在问题", wrap=True),
-    Column("下步计划", wrap=True),
+    Column("完成进度", center=True, percent=True),
+    Column("最新进展", wrap=True, max_width=38),
+    Column("存在问题", wrap=True, max_width=22),
+    Column("下步计划", wrap=True, max_width=22),
     Column("填报时间", center=True),
     Column("红黄绿灯", center=True, fill_key=True),
 ]
@@ -53,6 +55,7 @@ with translation.override("zh-hans"):
     ROLE_LABELS = {value: str(label) for value, label in Responsibility.Role.choices}
     LIGHT_LABELS = {value: str(label) for value, label in Light.choices}
 CHUNK = 2000
+STATUS_COLOURS = ["#2E7D32", "#1C4F9C", "#CBD2D9", "#C62828"]
 
 
 @dataclass
@@ -113,7 +116,7 @@ def ledger_rows(tasks, by_task, units):
                 ),
                 due_on.isoformat() if due_on else "",
                 STATUS_LABELS[status],
-                f"{percent}%",
+                percent / 100,
                 progress or "",
                 problems or "",
                 next_steps or "",
@@ -160,7 +163,7 @@ def write_unit_sheets(book, rows, by_task, units, title_rows):
         for unit_id, role in by_task.get(pk, ()):
             by_unit[unit_id].append([ROLE_LABELS[role], *row])
     taken = {"汇总", "台账"}
-    columns = [Column("职责", center=True), *LEDGER_COLUMNS]
+    columns = [Column("职责", center=True, repeat=True), *LEDGER_COLUMNS]
     for unit_id in sorted(by_unit, key=lambda u: (units[u].sort_order, units[u].name)):
         unit = units[unit_id]
         sheet = book.add_sheet(xlsx.sheet_name(unit.display_name, taken))
@@ -183,7 +186,7 @@ def count_columns(first):
         Column("未启动", center=True),
         Column("滞后", center=True),
         Column("红灯", center=True),
-        Column("完成率", center=True),
+        Column("完成率", center=True, percent=True),
     ]
 
 
@@ -199,7 +202,7 @@ def count_row(row):
         row.total,
         *(row.statuses[s] for s in statuses),
         row.lights[Light.RED],
-        f"{row.completion}%",
+        row.completion / 100,
     ]
 
 
@@ -245,27 +248,41 @@ def write_summary(book, tasks, units, *, title, today):
     ]
     section_table = (count_columns("板块"), [count_row(r) for r in sections])
     unit_table = (count_columns("责任单位"), [count_row(r) for r in unit_rows])
-    xlsx.write_sheet(book, sheet, section_table, unit_table, title_rows=title_rows)
+    height = chart_height(len(unit_rows)) if unit_rows else 0
+    below = xlsx.write_sheet(
+        book, sheet, section_table, unit_table, title_rows=title_rows, space_below=height
+    )
     if unit_rows:
         # The unit table's header (0-based) sits after the titles, the section table and a
         # blank row.
         header = len(title_rows) + len(sections) + 2
-        add_status_chart(book, sheet, header_row=header, count=len(unit_rows))
+        add_status_chart(book, sheet, header_row=header, count=len(unit_rows), at=below)
 
 
-def add_status_chart(book, sheet, *, header_row, count):
-    """A native Excel chart: tasks by status for each unit (rows of the unit table)."""
+def chart_height(count):
+    """Points the status chart takes for this many units."""
+    return round(38 * max(6, count * 0.9) * 0.75)
+
+
+def add_status_chart(book, sheet, *, header_row, count, at):
+    """A native Excel chart, below the tables from row `at`: tasks by status for each unit
+    (rows of the unit table)."""
     chart = book.workbook.add_chart({"type": "bar", "subtype": "stacked"})
     first, last = header_row + 1, header_row + count
-    for col in range(2, 6):  # 已完成, 推进中, 未启动, 滞后
+    # 已完成, 推进中, 未启动, 滞后 in the pages' colours (static/js/charts.js)
+    for col, colour in zip(range(2, 6), STATUS_COLOURS, strict=True):
         chart.add_series(
             {
                 "name": ["汇总", header_row, col],
                 "categories": ["汇总", first, 0, last, 0],
                 "values": ["汇总", first, col, last, col],
                 "overlap": 100,
+                "fill": {"color": colour},
+                "border": {"none": True},
             }
         )
+    chart.set_y_axis({"reverse": True})  # units top to bottom, as in the table
+    chart.set_legend({"position": "bottom"})
     chart.set_title({"name": "各责任单位任务状态"})
-    chart.set_size({"width": 605, "height": 38 * max(6, count * 0.9)})
-    sheet.insert_chart("J3", chart)
+    chart.set_size({"width": 640, "height": chart_height(count) / 0.75})
+    sheet.insert_chart(at, 0, chart)
