@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tasks.views import alignment, imports, lists, plan_import, planning, plans, reports
+from tasks.views import alignment, imports, lists, meetings, plan_import, planning, plans, reports
 
 app_name = "tasks"
 urlpatterns = [
@@ -28,6 +28,13 @@ urlpatterns = [
     path("units/<int:unit_id>/", plans.unit_detail, name="unit"),
     path("units/<int:unit_id>/remind/", reports.remind_unit, name="remind_unit"),
     path("help/lights/", plans.help_lights, name="help_lights"),
+    path("meetings/", meetings.meeting_list, name="meetings"),
+    path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
+    path(
+        "meetings/<int:meeting_id>/plans/<int:plan_id>/ledger.xlsx",
+        meetings.meeting_ledger,
+        name="meeting_ledger",
+    ),
     path("reports/review/", reports.review_list, name="review"),
     path("reports/<int:report_id>/edit/", reports.report_edit, name="report_edit"),
     path(

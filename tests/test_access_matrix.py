@@ -7,11 +7,14 @@ an IT superuser, the office above (江苏省产改办: reads 绿建区's plan, c
 and another province's office (剡湖街道: nothing of 绿建区's exists for it).
 """
 
+from datetime import date
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tasks.meetings.record import meeting_record
 from tasks.models import ProgressReport
 from tasks.services import attachment_add
 from tests.conftest import lvjian_task, make_user
@@ -53,6 +56,7 @@ OFFICE_ACTION = everyone(FORBIDDEN, office=REDIRECT, admin=REDIRECT, stranger=MI
 PLAN_OFFICE_READ = everyone(FORBIDDEN, office=OK, admin=OK, stranger=MISSING)
 READ_ONLY = everyone(NOT_ALLOWED)
 PUBLIC = {p: OK for p in PERSONAS} | {"anonymous": OK}
+MEETING = everyone(FORBIDDEN, office=OK, leader=OK, admin=OK, province=OK, stranger=MISSING)
 ACCOUNT = everyone(FORBIDDEN, office=OK, admin=OK, province=OK, stranger=MISSING)
 BELOW = {"office": OK, "leader": OK, "admin": OK, "province": OK}  # the office's subtree
 
@@ -106,6 +110,13 @@ POLICY = {
     "tasks:accept": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:return": (OFFICE_ONLY_POST, OFFICE_ACTION),
     "tasks:attachment": (everyone(MISSING, lead=OK, **BELOW), READ_ONLY),
+    # meetings are read by offices and leaders; the office records them (an empty form: 200)
+    "tasks:meetings": (
+        everyone(FORBIDDEN, **dict.fromkeys(OFFICES, OK), leader=OK),
+        everyone(FORBIDDEN, **dict.fromkeys(OFFICES, OK)),
+    ),
+    "tasks:meeting": (MEETING, READ_ONLY),
+    "tasks:meeting_ledger": (MEETING, READ_ONLY),
     "password_reset": (PUBLIC, PUBLIC),
     "password_reset_done": (PUBLIC, {p: NOT_ALLOWED for p in PERSONAS} | {"anonymous": 405}),
     "password_reset_confirm": (PUBLIC, PUBLIC),  # a link that is not valid says so
@@ -152,6 +163,9 @@ def world(demo_users):
     attachment = attachment_add(
         report=draft, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4"), user=demo_users["chanye"]
     )
+    meeting = meeting_record(
+        office=task.plan.office, title="督查会", held_on=date(2023, 9, 30), plans=[task.plan]
+    )
     users = {p: demo_users[u] for p, u in USERS.items()}
     users["admin"] = make_user("it-admin", is_staff=True, is_superuser=True)
     args = {
@@ -176,6 +190,8 @@ def world(demo_users):
         "tasks:return": [sent.pk],
         "tasks:attachment": [attachment.pk],
         "password_reset_confirm": ["MQ", "no-such-token"],
+        "tasks:meeting": [meeting.pk],
+        "tasks:meeting_ledger": [meeting.pk, task.plan_id],
         "units:account": [demo_users["chanye"].pk],
         "units:account_reset_link": [demo_users["chanye"].pk],
     }

@@ -126,6 +126,17 @@ def ledger_rows(tasks, by_task, units):
         )
 
 
+@dataclass
+class Ledger:
+    """What a ledger workbook prints: its counts (total, per section, per unit: `Row`s), its
+    rows as (key, row) and, by key, the (unit key, role) pairs of each row's units."""
+
+    summary: tuple
+    rows: object
+    by_task: dict
+    units: dict
+
+
 def export_ledger(tasks, *, title, today, output, unit_sheets=True):
     """Writes the ledger of `tasks` (a Task queryset) to `output`.
 
@@ -133,12 +144,23 @@ def export_ledger(tasks, *, title, today, output, unit_sheets=True):
     ledger; the rows are then held in memory once). Five queries whatever the size.
     """
     by_task, units = responsibilities(tasks)
-    book = xlsx.Book(output, streamed=not unit_sheets)
-    write_summary(book, tasks, units, title=title, today=today)
-    title_rows = [title, f"导出日期：{today.isoformat()}"]
     rows = ledger_rows(tasks, by_task, units)
-    if unit_sheets:
-        rows = list(rows)
+    ledger = Ledger(summary_rows(tasks, units), rows, by_task, units)
+    write_ledger(
+        ledger,
+        title=title,
+        dated=f"导出日期：{today.isoformat()}",
+        output=output,
+        unit_sheets=unit_sheets,
+    )
+
+
+def write_ledger(ledger, *, title, dated, output, unit_sheets=True, more=None):
+    """汇总, 台账, with `unit_sheets` a sheet per unit, and `more(book)`'s sheets after them."""
+    book = xlsx.Book(output, streamed=not unit_sheets)
+    write_summary(book, ledger.summary, title=title, dated=dated)
+    title_rows = [title, dated]
+    rows = list(ledger.rows) if unit_sheets else ledger.rows
     xlsx.write_sheet(
         book,
         book.add_sheet("台账"),
@@ -147,7 +169,9 @@ def export_ledger(tasks, *, title, today, output, unit_sheets=True):
         light_labels=LIGHT_LABELS,
     )
     if unit_sheets:
-        write_unit_sheets(book, rows, by_task, units, title_rows)
+        write_unit_sheets(book, rows, ledger.by_task, ledger.units, title_rows)
+    if more:
+        more(book)
     book.close()
 
 
@@ -237,14 +261,13 @@ def summary_rows(tasks, units):
     return total, list(sections.values()), ordered
 
 
-def write_summary(book, tasks, units, *, title, today):
+def write_summary(book, summary, *, title, dated):
     """汇总: counts per section and per unit, and a chart of status by unit."""
-    total, sections, unit_rows = summary_rows(tasks, units)
+    total, sections, unit_rows = summary
     sheet = book.add_sheet("汇总")
     title_rows = [
         title,
-        f"导出日期：{today.isoformat()}；任务{total.total}项，已完成{total.done}项，"
-        f"完成率{total.completion}%",
+        f"{dated}；任务{total.total}项，已完成{total.done}项，完成率{total.completion}%",
     ]
     section_table = (count_columns("板块"), [count_row(r) for r in sections])
     unit_table = (count_columns("责任单位"), [count_row(r) for r in unit_rows])

@@ -1,3 +1,4 @@
+from tasks.models.meetings import Meeting, TaskSnapshot
 from tasks.models.plans import Indicator, Light, Plan, Responsibility, Section, Task
 from tasks.models.reports import Attachment, ProgressReport, Reminder, ReportFigure, Submission
 
@@ -5,6 +6,7 @@ __all__ = [
     "Attachment",
     "Indicator",
     "Light",
+    "Meeting",
     "Plan",
     "ProgressReport",
     "Reminder",
@@ -13,4 +15,5 @@ __all__ = [
     "Section",
     "Submission",
     "Task",
+    "TaskSnapshot",
 ]

@@ -1,0 +1,1 @@
+"""督查会: meetings, the standing frozen when each is recorded, and what changed between them."""

@@ -1,0 +1,109 @@
+"""督查会 pages: the office records a meeting; offices and leaders read what changed and
+download the meeting's ledger."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from tasks.meetings.changes import counts, plan_changes
+from tasks.meetings.record import meeting_record
+from tasks.meetings.workbook import meeting_workbook
+from tasks.models import Meeting, Plan
+from tasks.views.lists import xlsx_response
+from units.roles import is_office, reads_below
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("会议名称"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如：2023年第三季度督查推进会")}),
+    )
+    held_on = forms.DateField(
+        label=gettext_lazy("会议日期"),
+        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如 2023-09-30")}),
+        error_messages={"invalid": gettext_lazy("请按 2023-09-30 的格式填写日期。")},
+    )
+    plans = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("督查的方案"),
+        queryset=Plan.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": gettext_lazy("请至少选择一个方案。")},
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("held_on", timezone.localdate())
+        plans = Plan.objects.managed_by(user).filter(archived_at=None).defer("source_text")
+        self.fields["plans"].queryset = plans.order_by("-year", "title")
+
+    def clean_plans(self):
+        plans = self.cleaned_data["plans"]
+        if len({plan.office_id for plan in plans}) > 1:
+            raise ValidationError(_("一次督查会只能督查同一个产改办的方案。"))
+        return plans
+
+
+def readers_only(user):
+    if not reads_below(user):
+        raise PermissionDenied
+
+
+@login_required
+def meeting_list(request):
+    """The meetings of the reader's offices; office staff record one here."""
+    readers_only(request.user)
+    form = None
+    if is_office(request.user):
+        form = MeetingForm(request.POST or None, user=request.user)
+    elif request.method == "POST":
+        raise PermissionDenied
+    if form is not None and form.is_valid():
+        data = form.cleaned_data
+        meeting = meeting_record(
+            office=data["plans"][0].office,
+            title=data["title"],
+            held_on=data["held_on"],
+            plans=data["plans"],
+            user=request.user,
+        )
+        messages.success(request, _("已记录督查会，并保存了各项任务此刻的情况。"))
+        return redirect(meeting)
+    meetings = Meeting.objects.visible_to(request.user).prefetch_related("plans")
+    ctx = {"meetings": meetings.select_related("office")[:100], "form": form}
+    return render(request, "tasks/meeting_list.html", ctx)
+
+
+def meeting_or_404(request, meeting_id):
+    readers_only(request.user)
+    meetings = Meeting.objects.visible_to(request.user).select_related("office", "recorded_by")
+    return get_object_or_404(meetings, pk=meeting_id)
+
+
+@login_required
+@require_safe
+def meeting_detail(request, meeting_id):
+    meeting = meeting_or_404(request, meeting_id)
+    plans = []
+    for plan in meeting.plans.defer("source_text"):
+        previous, changes = plan_changes(meeting, plan)
+        moved = [c for c in changes if c.changes]
+        found = counts(c.snapshot for c in changes)
+        plans.append({"plan": plan, "previous": previous, "changes": moved, "counts": found})
+    return render(request, "tasks/meeting_detail.html", {"meeting": meeting, "plans": plans})
+
+
+@login_required
+@require_safe
+def meeting_ledger(request, meeting_id, plan_id):
+    meeting = meeting_or_404(request, meeting_id)
+    plan = get_object_or_404(meeting.plans.only("pk", "title"), pk=plan_id)
+    response = xlsx_response(f"{plan.title}-{meeting.title}-台账.xlsx")
+    meeting_workbook(meeting, plan, output=response)
+    return response

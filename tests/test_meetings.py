@@ -1,0 +1,152 @@
+"""督查会: recording a meeting freezes its plan's standing; its ledger prints the same later;
+本期变化 says what moved since the meeting before."""
+
+import io
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from tasks.meetings.changes import plan_changes
+from tasks.meetings.record import meeting_record
+from tasks.meetings.workbook import meeting_workbook
+from tasks.models import Meeting, ProgressReport, Task
+from tests.conftest import LVJIAN, lvjian_task
+
+
+@pytest.fixture
+def office(demo_users):
+    client = Client()
+    client.force_login(demo_users["office"])
+    return client
+
+
+def record(plan, title, held_on):
+    return meeting_record(office=plan.office, title=title, held_on=held_on, plans=[plan])
+
+
+def cells(meeting, plan):
+    buffer = io.BytesIO()
+    meeting_workbook(meeting, plan, output=buffer)
+    buffer.seek(0)
+    book = load_workbook(buffer)
+    return {
+        name: [list(r) for r in book[name].iter_rows(values_only=True)] for name in book.sheetnames
+    }
+
+
+def test_the_office_records_a_meeting_from_its_page(office, lvjian):
+    page = office.get(reverse("tasks:meetings")).content.decode()
+    assert "记录督查会" in page and LVJIAN in page
+    response = office.post(
+        reverse("tasks:meetings"),
+        {"title": "2023年第三季度督查推进会", "held_on": "2023-09-30", "plans": [lvjian.pk]},
+    )
+    meeting = Meeting.objects.get()
+    assert response.url == meeting.get_absolute_url()
+    assert meeting.snapshots.count() == 19 and meeting.office == lvjian.office
+    html = office.get(meeting.get_absolute_url()).content.decode()
+    assert "这是该方案的第一次督查会" in html and "下载会议台账" in html
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"title": "督查会", "held_on": "2023-09-30"}, "请至少选择一个方案"),
+        ({"title": "督查会", "held_on": "9/30", "plans": "PLAN"}, "请按 2023-09-30 的格式填写日期"),
+        ({"title": "", "held_on": "2023-09-30", "plans": "PLAN"}, "这个字段是必填项"),
+        ({"title": "督查会", "held_on": "2023-09-30", "plans": "999999"}, "选择一个有效的选项"),
+    ],
+)
+def test_bad_input_records_nothing(office, lvjian, data, error):
+    if data.get("plans") == "PLAN":
+        data["plans"] = lvjian.pk
+    html = office.post(reverse("tasks:meetings"), data).content.decode()
+    assert error in html and not Meeting.objects.exists()
+
+
+def test_a_meetings_ledger_prints_the_same_after_the_plan_moved_on(lvjian):
+    meeting = record(lvjian, "2023年第三季度督查推进会", date(2023, 9, 30))
+    before = cells(meeting, lvjian)
+    task = lvjian_task("6")
+    Task.objects.filter(pk=task.pk).update(status="done", percent=100, light="done")
+    assert cells(meeting, lvjian) == before
+    row = next(r for r in before["台账"] if r[0] == "6")
+    assert row[7] == "未启动" and before["台账"][1][0] == "2023年第三季度督查推进会（2023-09-30）"
+
+
+def test_what_changed_since_the_meeting_before(lvjian, demo_users):
+    red = lvjian_task("7")
+    Task.objects.filter(pk=red.pk).update(light="red")
+    first = record(lvjian, "第三季度督查会", date(2023, 9, 30))
+    task = lvjian_task("6")
+    report = ProgressReport.objects.create(
+        task=task,
+        unit=task.lead_units[0],
+        period=date(2023, 7, 1),
+        state="accepted",
+        status="in_progress",
+        percent=60,
+        progress="已指导3家企业建立薪酬激励机制。",
+        submitted_on=date(2023, 10, 5),
+    )
+    Task.objects.filter(pk=task.pk).update(
+        status="in_progress", percent=60, light="yellow", latest_report=report
+    )
+    second = record(lvjian, "第四季度督查会", date(2023, 12, 30))
+    previous, changes = plan_changes(second, lvjian)
+    assert previous == first
+    moved = {c.snapshot.row[0]: c.changes for c in changes}
+    assert moved["6"] == [
+        f"{first.snapshots.get(task=task).get_light_display()}→黄灯",
+        "状态：未启动→推进中",
+        "进度：0%→60%",
+        "新的已审核报告：产业处 2023年第3季度",
+    ]
+    assert moved["7"] == ["连续2次红灯"]
+    html = Client()
+    html.force_login(demo_users["leader"])
+    page = html.get(second.get_absolute_url()).content.decode()
+    assert (
+        "与第三季度督查会（2023-09-30）相比" in page
+        and "新的已审核报告：产业处 2023年第3季度" in page
+    )
+    sheet = cells(second, lvjian)["本期变化"]
+    assert any(r[0] == "6" and "状态：未启动→推进中" in r[3] for r in sheet)
+
+
+def test_the_commands_record_a_meeting_and_print_its_ledger(lvjian, tmp_path):
+    out = io.StringIO()
+    call_command(
+        "meeting_snapshot", plan=lvjian.pk, title="督查会", date=date(2023, 9, 30), stdout=out
+    )
+    meeting = Meeting.objects.get(pk=int(out.getvalue()))
+    assert meeting.held_on == date(2023, 9, 30)
+    path = tmp_path / "m.xlsx"
+    call_command(
+        "export_ledger", plan=lvjian.pk, meeting=meeting.pk, output=str(path), stdout=io.StringIO()
+    )
+    assert load_workbook(path).sheetnames[-1] == "本期变化"
+
+
+@pytest.mark.parametrize(
+    ("username", "status"), [("leader", 200), ("sheng", 200), ("chanye", 403), ("shanhu", 404)]
+)
+def test_who_reads_a_meeting(lvjian, demo_users, username, status):
+    meeting = record(lvjian, "督查会", date(2023, 9, 30))
+    client = Client()
+    client.force_login(demo_users[username])
+    assert client.get(meeting.get_absolute_url()).status_code == status
+    ledger = reverse("tasks:meeting_ledger", args=[meeting.pk, lvjian.pk])
+    assert client.get(ledger).status_code == status
+
+
+def test_a_leader_cannot_record_a_meeting(lvjian, demo_users):
+    client = Client()
+    client.force_login(demo_users["leader"])
+    data = {"title": "督查会", "held_on": "2023-09-30", "plans": [lvjian.pk]}
+    assert client.post(reverse("tasks:meetings"), data).status_code == 403
+    assert not Meeting.objects.exists()
