@@ -1,4 +1,4 @@
-"""The ledger as the office prints it: converted to PDF by LibreOffice (the spreadsheet
+"""The ledger as the office prints it (as of now, with 本期变化 since a meeting): converted to PDF by LibreOffice (the spreadsheet
 application here; Excel and WPS print stored row heights and page set-up alike) and read back.
 Every task title and progress text whole, text at 9 pt or more, the header on every page, and
 each sheet's pages numbered 第 p 页 共 N 页 with N its own count."""
@@ -15,7 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tasks.excel.ledger import plan_workbook
+from tasks.meetings.workbook import plan_workbook
 from tasks.models import Task
 from tests.conftest import LVJIAN
 
@@ -40,7 +40,8 @@ WORD = re.compile(
 def print_ledger(folder):
     """(each task's title, content and latest progress text, the PDF's pages, its raw text, its
     words) of the 绿建区 ledger with the demo scenario's reports."""
-    call_command("demo_scenario", stdout=io.StringIO())
+    call_command("meeting_snapshot", plan=plan_id(), title="第三季度督查会", stdout=io.StringIO())
+    call_command("demo_scenario", stdout=io.StringIO())  # what moved since: 本期变化
     tasks = Task.objects.filter(plan__title=LVJIAN)
     path = folder / "ledger.xlsx"
     with path.open("wb") as out:
@@ -52,6 +53,10 @@ def print_ledger(folder):
     words = WORD.findall(run(["pdftotext", "-bbox", pdf, "-"]))
     texts = tasks.values_list("title", "content", "latest_report__progress")
     return list(texts), pages, raw, words
+
+
+def plan_id():
+    return Task.objects.filter(plan__title=LVJIAN).values_list("plan_id", flat=True)[0]
 
 
 def run(command):
@@ -95,7 +100,7 @@ def headers_and_page_numbers(pages):
         sheet, number, total = FOOTER.search(page).groups()
         numbers[sheet].append((int(number), int(total)))
         assert ("板块" if sheet == "汇总" else "序号") in page, (sheet, number)
-    assert set(numbers) == {"汇总", "台账", "综合处", "产业处", "中欧办", "绿弘公司"}
+    assert set(numbers) == {"汇总", "台账", "综合处", "产业处", "中欧办", "绿弘公司", "本期变化"}
     for sheet, seen in numbers.items():
         total = seen[0][1]
         assert seen == [(n, total) for n in range(1, total + 1)], sheet

@@ -6,15 +6,17 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from tasks.meetings.changes import plan_changes
 from tasks.meetings.record import meeting_record
-from tasks.meetings.workbook import meeting_workbook
+from tasks.meetings.workbook import meeting_workbook, plan_workbook
 from tasks.models import Meeting, ProgressReport, Task
-from tests.conftest import LVJIAN, lvjian_task
+from tests.conftest import LVJIAN, lvjian_task, make_task
 
 
 @pytest.fixture
@@ -150,3 +152,31 @@ def test_a_leader_cannot_record_a_meeting(lvjian, demo_users):
     data = {"title": "督查会", "held_on": "2023-09-30", "plans": [lvjian.pk]}
     assert client.post(reverse("tasks:meetings"), data).status_code == 403
     assert not Meeting.objects.exists()
+
+
+def test_the_plan_ledger_says_what_changed_since_the_last_meeting(office, lvjian):
+    record(lvjian, "第三季度督查会", date(2023, 9, 30))
+    Task.objects.filter(plan=lvjian, code="6").update(status="in_progress", percent=40)
+    response = office.get(reverse("tasks:ledger", args=[lvjian.pk]))
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames[-1] == "本期变化"
+    rows = list(book["本期变化"].iter_rows(values_only=True))
+    assert rows[1] == ("与第三季度督查会（2023-09-30）相比",) + (None,) * 3
+    assert any(r[0] == "6" and "进度：0%→40%" in r[3] for r in rows)
+    task_row = next(r for r in book["台账"].iter_rows(values_only=True) if r[0] == "6")
+    assert task_row[7:9] == ("推进中", 0.4)  # as of now
+
+
+def test_a_meeting_and_its_ledgers_run_the_same_queries_for_more_tasks(lvjian, demo_users):
+    def queries():
+        meeting = record(lvjian, "督查会", date(2023, 9, 30))
+        with CaptureQueriesContext(connection) as ctx:
+            meeting_workbook(meeting, lvjian, output=io.BytesIO())
+            plan_workbook(lvjian, today=date(2023, 10, 8), output=io.BytesIO())
+        return len(ctx.captured_queries)
+
+    record(lvjian, "上次督查会", date(2023, 6, 30))  # each measured meeting has one before it
+    before = queries()
+    for n in range(30):
+        make_task(plan=lvjian, lead=[lvjian_task("6").lead_units[0]], title=f"新增任务{n}")
+    assert queries() == before

@@ -175,11 +175,6 @@ def write_ledger(ledger, *, title, dated, output, unit_sheets=True, more=None):
     book.close()
 
 
-def plan_workbook(plan, *, today, output):
-    """The plan's supervision workbook (台账), written to `output`."""
-    export_ledger(Task.objects.filter(plan=plan), title=plan.title, today=today, output=output)
-
-
 def write_unit_sheets(book, rows, by_task, units, title_rows):
     """A sheet per responsible unit: its rows of the ledger, with its role in each."""
     by_unit = defaultdict(list)

@@ -19,7 +19,7 @@ class TaskChange:
 def previous_meeting(meeting, plan):
     """The office's meeting on the plan just before this one, if any."""
     earlier = Q(held_on__lt=meeting.held_on) | Q(held_on=meeting.held_on, pk__lt=meeting.pk)
-    meetings = Meeting.objects.filter(earlier, plans=plan, office=meeting.office)
+    meetings = Meeting.objects.filter(earlier, plans=plan, office=meeting.office_id)
     return meetings.order_by("-held_on", "-pk").first()
 
 
@@ -31,14 +31,30 @@ def plan_changes(meeting, plan):
         .select_related("report__unit", "report__task__plan")
         .defer("report__task__plan__source_text")
     )
+    return previous, compare(previous, now, plan)
+
+
+def last_meeting(plan):
+    """The latest meeting of the plan's office on it, if any."""
+    meetings = Meeting.objects.filter(plans=plan, office=plan.office_id)
+    return meetings.order_by("-held_on", "-pk").first()
+
+
+def compare(previous, now, plan) -> list[TaskChange]:
+    """Each snapshot in `now` with what moved since the meeting `previous` (two queries)."""
     if previous is None:
-        return None, [TaskChange(snap) for snap in now]
+        return [TaskChange(snap) for snap in now]
     before = {s.task_id: s for s in TaskSnapshot.objects.filter(meeting=previous, plan=plan)}
-    streaks = red_streaks(meeting, plan)
-    return previous, [
-        TaskChange(snap, changed(before.get(snap.task_id), snap, streaks.get(snap.task_id, 0)))
+    streaks = red_streaks(previous, plan)
+    return [
+        TaskChange(snap, changed(before.get(snap.task_id), snap, streak(snap, streaks)))
         for snap in now
     ]
+
+
+def streak(snap, streaks):
+    """How many meetings in a row, this one included, found the task red."""
+    return streaks.get(snap.task_id, 0) + 1 if snap.light == Light.RED else 0
 
 
 def changed(before, now, streak) -> list[str]:
@@ -66,14 +82,14 @@ def changed(before, now, streak) -> list[str]:
 
 
 def red_streaks(meeting, plan) -> dict:
-    """task id → how many of the office's meetings on the plan in a row, up to this one,
-    found it red."""
+    """task id → how many of the office's meetings on the plan in a row, up to and with
+    this one, found it red."""
     rows = (
         TaskSnapshot.objects.filter(
             Q(meeting__held_on__lt=meeting.held_on)
             | Q(meeting__held_on=meeting.held_on, meeting__pk__lte=meeting.pk),
             plan=plan,
-            meeting__office=meeting.office,
+            meeting__office=meeting.office_id,
         )
         .order_by("meeting__held_on", "meeting_id")
         .values_list("task_id", "light")

@@ -2,10 +2,10 @@
 
 from reform import xlsx
 from reform.xlsx import Column
-from tasks.excel.ledger import LIGHT_LABELS, write_ledger
-from tasks.meetings.changes import plan_changes
-from tasks.meetings.record import snapshot_ledger
-from tasks.models import TaskSnapshot
+from tasks.excel.ledger import LIGHT_LABELS, export_ledger, write_ledger
+from tasks.meetings.changes import compare, last_meeting, plan_changes
+from tasks.meetings.record import snapshot_ledger, snapshots_now
+from tasks.models import Task
 
 CHANGE_COLUMNS = [
     Column("序号", center=True, repeat=True),
@@ -17,11 +17,38 @@ CHANGE_COLUMNS = [
 
 def meeting_workbook(meeting, plan, *, output):
     """汇总, 台账 and the unit sheets from the meeting's snapshots, then 本期变化: the same
-    workbook however long after the meeting it is printed. Six queries."""
-    snapshots = list(TaskSnapshot.objects.filter(meeting=meeting, plan=plan))
+    workbook however long after the meeting it is printed. Five queries."""
     previous, changes = plan_changes(meeting, plan)
+    write_ledger(
+        snapshot_ledger([c.snapshot for c in changes]),
+        title=plan.title,
+        dated=f"{meeting.title}（{meeting.held_on:%Y-%m-%d}）",
+        output=output,
+        more=changes_sheet(plan, previous, changes),
+    )
 
-    def changes_sheet(book):
+
+def plan_workbook(plan, *, today, output):
+    """The plan's supervision workbook as of today; once the office has held a meeting on
+    the plan, with 本期变化 since the last one."""
+    last = last_meeting(plan)
+    if last is None:
+        export_ledger(Task.objects.filter(plan=plan), title=plan.title, today=today, output=output)
+        return
+    changes = compare(last, snapshots_now(Task.objects.filter(plan=plan)), plan)
+    write_ledger(
+        snapshot_ledger([c.snapshot for c in changes]),
+        title=plan.title,
+        dated=f"导出日期：{today.isoformat()}",
+        output=output,
+        more=changes_sheet(plan, last, changes),
+    )
+
+
+def changes_sheet(plan, previous, changes):
+    """What writes 本期变化: each task that moved since the meeting `previous`."""
+
+    def write(book):
         since = f"与{previous}相比" if previous else "本方案的第一次督查会，没有可比较的上次记录"
         rows = [
             [c.snapshot.row[0], c.snapshot.row[2], c.snapshot.light, "；".join(c.changes)]
@@ -36,10 +63,4 @@ def meeting_workbook(meeting, plan, *, output):
             light_labels=LIGHT_LABELS,
         )
 
-    write_ledger(
-        snapshot_ledger(snapshots),
-        title=plan.title,
-        dated=f"{meeting.title}（{meeting.held_on:%Y-%m-%d}）",
-        output=output,
-        more=changes_sheet,
-    )
+    return write

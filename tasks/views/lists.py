@@ -6,7 +6,8 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404
-from tasks.excel.ledger import export_ledger, plan_workbook
+from tasks.excel.ledger import export_ledger
+from tasks.meetings.workbook import plan_workbook
 from tasks.models import Task
 from tasks.pages.filters import TaskFilter
 from tasks.pages.selectors import tasks_page

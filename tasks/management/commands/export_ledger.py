@@ -3,8 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from tasks.excel.ledger import plan_workbook
-from tasks.meetings.workbook import meeting_workbook
+from tasks.meetings.workbook import meeting_workbook, plan_workbook
 from tasks.models import Meeting, Plan
 
 
