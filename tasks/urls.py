@@ -1,6 +1,16 @@
 from django.urls import path
 
-from tasks.views import alignment, imports, lists, meetings, plan_import, planning, plans, reports
+from tasks.views import (
+    alignment,
+    imports,
+    instructions,
+    lists,
+    meetings,
+    plan_import,
+    planning,
+    plans,
+    reports,
+)
 
 app_name = "tasks"
 urlpatterns = [
@@ -28,6 +38,16 @@ urlpatterns = [
     path("units/<int:unit_id>/", plans.unit_detail, name="unit"),
     path("units/<int:unit_id>/remind/", reports.remind_unit, name="remind_unit"),
     path("help/lights/", plans.help_lights, name="help_lights"),
+    path(
+        "tasks/<int:task_id>/instructions/new/",
+        instructions.instruction_add,
+        name="instruction_add",
+    ),
+    path(
+        "instructions/<int:instruction_id>/answer/",
+        instructions.instruction_answer,
+        name="instruction_answer",
+    ),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
     path(

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tasks.meetings.record import meeting_record
-from tasks.models import ProgressReport
+from tasks.models import Instruction, ProgressReport
 from tasks.services import attachment_add
 from tests.conftest import lvjian_task, make_user
 
@@ -56,6 +56,7 @@ OFFICE_ACTION = everyone(FORBIDDEN, office=REDIRECT, admin=REDIRECT, stranger=MI
 PLAN_OFFICE_READ = everyone(FORBIDDEN, office=OK, admin=OK, stranger=MISSING)
 READ_ONLY = everyone(NOT_ALLOWED)
 PUBLIC = {p: OK for p in PERSONAS} | {"anonymous": OK}
+PLAN_OFFICE_ONLY = everyone(FORBIDDEN, office=OK, admin=OK, stranger=MISSING)
 MEETING = everyone(FORBIDDEN, office=OK, leader=OK, admin=OK, province=OK, stranger=MISSING)
 ACCOUNT = everyone(FORBIDDEN, office=OK, admin=OK, province=OK, stranger=MISSING)
 BELOW = {"office": OK, "leader": OK, "admin": OK, "province": OK}  # the office's subtree
@@ -116,6 +117,12 @@ POLICY = {
         everyone(FORBIDDEN, **dict.fromkeys(OFFICES, OK)),
     ),
     "tasks:meeting": (MEETING, READ_ONLY),
+    # the plan's office records an instruction (an empty form: 200); the units named answer
+    "tasks:instruction_add": (PLAN_OFFICE_ONLY, PLAN_OFFICE_ONLY),
+    "tasks:instruction_answer": (
+        READ_ONLY,
+        everyone(FORBIDDEN, lead=REDIRECT, stranger=MISSING),
+    ),
     "tasks:meeting_ledger": (MEETING, READ_ONLY),
     "password_reset": (PUBLIC, PUBLIC),
     "password_reset_done": (PUBLIC, {p: NOT_ALLOWED for p in PERSONAS} | {"anonymous": 405}),
@@ -166,6 +173,10 @@ def world(demo_users):
     meeting = meeting_record(
         office=task.plan.office, title="督查会", held_on=date(2023, 9, 30), plans=[task.plan]
     )
+    instruction = Instruction.objects.create(
+        task=task, leader="书记", text="落实", given_on=date(2023, 9, 1), due_on=date(2023, 9, 30)
+    )
+    instruction.units.set([lead])
     users = {p: demo_users[u] for p, u in USERS.items()}
     users["admin"] = make_user("it-admin", is_staff=True, is_superuser=True)
     args = {
@@ -191,6 +202,8 @@ def world(demo_users):
         "tasks:attachment": [attachment.pk],
         "password_reset_confirm": ["MQ", "no-such-token"],
         "tasks:meeting": [meeting.pk],
+        "tasks:instruction_add": [task.pk],
+        "tasks:instruction_answer": [instruction.pk],
         "tasks:meeting_ledger": [meeting.pk, task.plan_id],
         "units:account": [demo_users["chanye"].pk],
         "units:account_reset_link": [demo_users["chanye"].pk],

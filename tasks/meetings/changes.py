@@ -78,6 +78,18 @@ def changed(before, now, streak) -> list[str]:
         if figure["actual"] != actual.get(figure["indicator"]):
             was = actual.get(figure["indicator"]) or "—"
             found.append(f"{figure['indicator']}：{was}→{figure['actual'] or '—'}")
+    return found + instructions_moved(before.instructions, now.instructions)
+
+
+def instructions_moved(before, now) -> list[str]:
+    """领导批示 answered since the meeting before, and those still open."""
+    answered = {i["id"] for i in before if i["answered_on"]}
+    found = []
+    for instruction in now:
+        if not instruction["answered_on"]:
+            found.append(f"批示待办理：{instruction['name']}，{instruction['due_on']}前")
+        elif instruction["id"] not in answered:
+            found.append(f"批示已办理：{instruction['name']}")
     return found
 
 

@@ -5,10 +5,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from reform.lookups import AnyOf
-from tasks.models.plans import Light, Plan, Task
+from tasks.models.plans import Light, Plan, PlanScopedQuerySet, Task
 from tasks.models.reports import ProgressReport
 from units.models import Unit
 from units.roles import jurisdiction, reads_below
+
+WARNING_DAYS = 7  # an instruction's light turns yellow this many days before it is due
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -83,6 +85,7 @@ class TaskSnapshot(models.Model):
     )
     figures = models.JSONField(_("指标完成"), default=list)  # [{"indicator", "actual"}]
     units = models.JSONField(_("责任单位"), default=list)  # [[name, role]] in document order
+    instructions = models.JSONField(_("领导批示"), default=list)  # Instruction.as_noted()
     row = models.JSONField(_("台账行"))  # the ledger's row, as printed
 
     class Meta:
@@ -97,3 +100,68 @@ class TaskSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.meeting} · {self.row[2] if self.row else self.task_id}"
+
+
+class InstructionQuerySet(PlanScopedQuerySet):
+    plan_path = "task__plan"
+
+    def open(self):
+        return self.filter(answered_on=None)
+
+
+class Instruction(models.Model):
+    """领导批示: a leader's instruction on a task, the units to act on it, and their answer.
+    Until answered it has a light of its own: red past its due date, yellow within a week."""
+
+    task = models.ForeignKey(
+        Task, verbose_name=_("任务"), on_delete=models.CASCADE, related_name="instructions"
+    )
+    leader = models.CharField(_("批示领导"), max_length=100)
+    text = models.TextField(_("批示内容"))
+    given_on = models.DateField(_("批示日期"))
+    due_on = models.DateField(_("办理时限"))
+    units = models.ManyToManyField(Unit, verbose_name=_("办理单位"), related_name="instructions")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    answer = models.TextField(_("办理情况"), blank=True)
+    answered_on = models.DateField(_("办理日期"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = InstructionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("领导批示")
+        verbose_name_plural = _("领导批示")
+        ordering = ["-given_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.leader}批示（{self.given_on:%Y-%m-%d}）"
+
+    def light(self, today):
+        if self.answered_on:
+            return Light.DONE
+        if today > self.due_on:
+            return Light.RED
+        return Light.YELLOW if (self.due_on - today).days <= WARNING_DAYS else Light.GREEN
+
+    def as_noted(self):
+        """What a meeting's snapshot keeps of it."""
+        return {
+            "id": self.pk,
+            "name": str(self),
+            "due_on": self.due_on.isoformat(),
+            "answered_on": self.answered_on and self.answered_on.isoformat(),
+        }

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from tasks.access import get_plan_or_404, get_task_or_404, manages, reporting_units
-from tasks.models import Plan, Task
+from tasks.models import Instruction, Plan, Task
 from tasks.pages.dashboard import overview, plan_dashboard
 from tasks.pages.selectors import (
     indicator_progress,
@@ -19,6 +19,7 @@ from tasks.pages.selectors import (
 )
 from tasks.reporting.history import history_rows
 from tasks.standing.periods import plan_periods
+from tasks.views.instructions import shown
 from tasks.views.planning import ArchiveForm
 from units.models import Unit
 from units.roles import reads_below, unit_ids
@@ -118,6 +119,7 @@ def task_detail(request, task_id):
         "indicators": indicator_progress(task),
         "reports": Paginator(reports, TIMELINE_PAGE).get_page(request.GET.get("reports")),
         "history": history_rows(task),
+        "instructions": shown(task.instructions.all(), request.user, timezone.localdate()),
     }
     return render(request, "tasks/task_detail.html", ctx)
 
@@ -144,6 +146,14 @@ def unit_detail(request, unit_id):
         "plans": plans,
         "today": today,
         "reminders": open_reminders(unit, request.user),
+        "instructions": shown(
+            Instruction.objects.visible_to(request.user)
+            .open()
+            .filter(units=unit)
+            .select_related("task"),
+            request.user,
+            today,
+        ),
         "open_reports": unit_open_reports(unit, request.user),
         "is_member": is_member,
         "can_import": is_member or Plan.objects.managed_by(request.user).exists(),
