@@ -50,6 +50,7 @@ urlpatterns = [
     ),
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/<int:meeting_id>/", meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:meeting_id>/bulletin.docx", meetings.meeting_bulletin, name="bulletin"),
     path(
         "meetings/<int:meeting_id>/plans/<int:plan_id>/ledger.xlsx",
         meetings.meeting_ledger,

@@ -124,6 +124,7 @@ POLICY = {
         everyone(FORBIDDEN, lead=REDIRECT, stranger=MISSING),
     ),
     "tasks:meeting_ledger": (MEETING, READ_ONLY),
+    "tasks:bulletin": (MEETING, READ_ONLY),
     "password_reset": (PUBLIC, PUBLIC),
     "password_reset_done": (PUBLIC, {p: NOT_ALLOWED for p in PERSONAS} | {"anonymous": 405}),
     "password_reset_confirm": (PUBLIC, PUBLIC),  # a link that is not valid says so
@@ -202,6 +203,7 @@ def world(demo_users):
         "tasks:attachment": [attachment.pk],
         "password_reset_confirm": ["MQ", "no-such-token"],
         "tasks:meeting": [meeting.pk],
+        "tasks:bulletin": [meeting.pk],
         "tasks:instruction_add": [task.pk],
         "tasks:instruction_answer": [instruction.pk],
         "tasks:meeting_ledger": [meeting.pk, task.plan_id],

@@ -5,18 +5,23 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from tasks.meetings.bulletin import write_bulletin
 from tasks.meetings.changes import counts, plan_changes
 from tasks.meetings.record import meeting_record
 from tasks.meetings.workbook import meeting_workbook
 from tasks.models import Meeting, Plan
 from tasks.views.lists import xlsx_response
 from units.roles import is_office, reads_below
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 class MeetingForm(forms.Form):
@@ -97,6 +102,18 @@ def meeting_detail(request, meeting_id):
         found = counts(c.snapshot for c in changes)
         plans.append({"plan": plan, "previous": previous, "changes": moved, "counts": found})
     return render(request, "tasks/meeting_detail.html", {"meeting": meeting, "plans": plans})
+
+
+@login_required
+@require_safe
+def meeting_bulletin(request, meeting_id):
+    """The meeting's 通报, drafted for the office to edit."""
+    meeting = meeting_or_404(request, meeting_id)
+    response = HttpResponse(content_type=DOCX)
+    filename = f"{meeting.title}-通报.docx"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    write_bulletin(meeting, output=response, base_url=request.build_absolute_uri("/")[:-1])
+    return response
 
 
 @login_required

@@ -29,6 +29,9 @@ def test_two_meetings_and_what_changed(sign_in, demo_users, page, browser, artif
     with page.expect_download() as download:
         page.get_by_role("link", name="下载会议台账").click()
     assert download.value.suggested_filename.endswith("台账.xlsx")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下载通报（Word）").click()
+    assert download.value.suggested_filename == "2023年第四季度督查推进会-通报.docx"
 
     leader = sign_in(browser.new_context().new_page(), "leader")
     leader.get_by_role("navigation", name="主导航").get_by_role("link", name="督查会").click()
