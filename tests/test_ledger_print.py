@@ -10,13 +10,15 @@ import shutil
 import subprocess
 import unicodedata
 from collections import defaultdict
+from datetime import date
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tasks.meetings.workbook import plan_workbook
-from tasks.models import Task
+from tasks.meetings.record import meeting_record
+from tasks.meetings.workbook import meeting_workbook, plan_workbook
+from tasks.models import Plan, Task
 from tests.conftest import LVJIAN
 
 
@@ -37,15 +39,13 @@ WORD = re.compile(
 )
 
 
-def print_ledger(folder):
+def print_ledger(folder, write):
     """(each task's title, content and latest progress text, the PDF's pages, its raw text, its
-    words) of the 绿建区 ledger with the demo scenario's reports."""
-    call_command("meeting_snapshot", plan=plan_id(), title="第三季度督查会", stdout=io.StringIO())
-    call_command("demo_scenario", stdout=io.StringIO())  # what moved since: 本期变化
+    words) of the ledger `write(out)` writes."""
     tasks = Task.objects.filter(plan__title=LVJIAN)
     path = folder / "ledger.xlsx"
     with path.open("wb") as out:
-        plan_workbook(tasks[0].plan, today=timezone.localdate(), output=out)
+        write(out)
     run([shutil.which("soffice"), "--headless", "--convert-to", "pdf", "--outdir", folder, path])
     pdf = folder / "ledger.pdf"
     pages = run(["pdftotext", "-layout", pdf, "-"]).split("\f")[:-1]
@@ -71,10 +71,32 @@ def squeezed(text):
 
 
 def test_the_ledger_prints_whole_readable_and_numbered(seed, tmp_path):
-    tasks, pages, raw, words = print_ledger(tmp_path)
+    """As of now, with the demo scenario's reports and 本期变化 since a meeting."""
+    call_command("meeting_snapshot", plan=plan_id(), title="第三季度督查会", stdout=io.StringIO())
+    call_command("demo_scenario", stdout=io.StringIO())
+    plan = Plan.objects.get(title=LVJIAN)
+    tasks, pages, raw, words = print_ledger(
+        tmp_path, lambda out: plan_workbook(plan, today=timezone.localdate(), output=out)
+    )
     every_text_whole(tasks, raw)
     nine_points_or_more(words)
     headers_and_page_numbers(pages)
+
+
+def test_a_meetings_ledger_prints_the_same_way(seed, tmp_path):
+    call_command("demo_scenario", stdout=io.StringIO())
+    plan = Plan.objects.get(title=LVJIAN)
+    meeting_record(office=plan.office, title="三季度", held_on=date(2023, 9, 30), plans=[plan])
+    second = meeting_record(
+        office=plan.office, title="四季度", held_on=date(2023, 12, 28), plans=[plan]
+    )
+    tasks, pages, raw, words = print_ledger(
+        tmp_path, lambda out: meeting_workbook(second, plan, output=out)
+    )
+    every_text_whole(tasks, raw)
+    nine_points_or_more(words)
+    headers_and_page_numbers(pages)
+    assert "四季度（2023-12-28）" in pages[0] and "与三季度（2023-09-30）相比" in raw
 
 
 def every_text_whole(tasks, raw):

@@ -25,7 +25,7 @@ def test_pages_fit_a_phone(sign_in, demo_users, page, live_server, artifacts, us
     if username == "chanye":
         pages["report"] = f"/tasks/{task.pk}/report/"
     else:
-        pages |= {"review": "/reports/review/", "accounts": "/accounts/"}
+        pages |= {"review": "/reports/review/", "accounts": "/accounts/", "meetings": "/meetings/"}
     for name, url in pages.items():
         page.goto(live_server.url + url)
         expect(page.locator("main")).to_be_visible()
