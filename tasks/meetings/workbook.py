@@ -19,13 +19,8 @@ def meeting_workbook(meeting, plan, *, output):
     """汇总, 台账 and the unit sheets from the meeting's snapshots, then 本期变化: the same
     workbook however long after the meeting it is printed. Five queries."""
     previous, changes = plan_changes(meeting, plan)
-    write_ledger(
-        snapshot_ledger([c.snapshot for c in changes]),
-        title=plan.title,
-        dated=f"{meeting.title}（{meeting.held_on:%Y-%m-%d}）",
-        output=output,
-        more=changes_sheet(plan, previous, changes),
-    )
+    dated = f"{meeting.title}（{meeting.held_on:%Y-%m-%d}）"
+    write_with_changes(plan, previous, changes, dated=dated, output=output)
 
 
 def plan_workbook(plan, *, today, output):
@@ -36,19 +31,14 @@ def plan_workbook(plan, *, today, output):
         export_ledger(Task.objects.filter(plan=plan), title=plan.title, today=today, output=output)
         return
     changes = compare(last, snapshots_now(Task.objects.filter(plan=plan)), plan)
-    write_ledger(
-        snapshot_ledger([c.snapshot for c in changes]),
-        title=plan.title,
-        dated=f"导出日期：{today.isoformat()}",
-        output=output,
-        more=changes_sheet(plan, last, changes),
-    )
+    write_with_changes(plan, last, changes, dated=f"导出日期：{today.isoformat()}", output=output)
 
 
-def changes_sheet(plan, previous, changes):
-    """What writes 本期变化: each task that moved since the meeting `previous`."""
+def write_with_changes(plan, previous, changes, *, dated, output):
+    """The ledger of the changes' snapshots, and 本期变化: each task that moved since the
+    meeting `previous`."""
 
-    def write(book):
+    def changes_sheet(book):
         since = f"与{previous}相比" if previous else "本方案的第一次督查会，没有可比较的上次记录"
         rows = [
             [c.snapshot.row[0], c.snapshot.row[2], c.snapshot.light, "；".join(c.changes)]
@@ -63,4 +53,5 @@ def changes_sheet(plan, previous, changes):
             light_labels=LIGHT_LABELS,
         )
 
-    return write
+    ledger = snapshot_ledger([c.snapshot for c in changes])
+    write_ledger(ledger, title=plan.title, dated=dated, output=output, more=changes_sheet)
