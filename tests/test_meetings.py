@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -16,7 +17,7 @@ from tasks.meetings.changes import plan_changes
 from tasks.meetings.record import meeting_record
 from tasks.meetings.workbook import meeting_workbook, plan_workbook
 from tasks.models import Meeting, ProgressReport, Task
-from tests.conftest import LVJIAN, lvjian_task, make_task
+from tests.conftest import LVJIAN, lvjian_task, make_plan, make_task
 
 
 @pytest.fixture
@@ -144,6 +145,16 @@ def test_who_reads_a_meeting(lvjian, demo_users, username, status):
     assert client.get(meeting.get_absolute_url()).status_code == status
     ledger = reverse("tasks:meeting_ledger", args=[meeting.pk, lvjian.pk])
     assert client.get(ledger).status_code == status
+
+
+def test_a_plan_without_an_office_is_refused_with_a_message(demo_users):
+    it_admin = get_user_model().objects.create_superuser("it", password="pw")
+    client = Client()
+    client.force_login(it_admin)
+    plan = make_plan(title="没有产改办的方案", office=None)
+    data = {"title": "督查会", "held_on": "2023-09-30", "plans": [plan.pk]}
+    html = client.post(reverse("tasks:meetings"), data).content.decode()
+    assert "还没有所属的产改办" in html and not Meeting.objects.exists()
 
 
 def test_a_leader_cannot_record_a_meeting(lvjian, demo_users):

@@ -50,7 +50,10 @@ class MeetingForm(forms.Form):
 
     def clean_plans(self):
         plans = self.cleaned_data["plans"]
-        if len({plan.office_id for plan in plans}) > 1:
+        offices = {plan.office_id for plan in plans}
+        if None in offices:
+            raise ValidationError(_("所选方案还没有所属的产改办，请先在后台为方案指定产改办。"))
+        if len(offices) > 1:
             raise ValidationError(_("一次督查会只能督查同一个产改办的方案。"))
         return plans
 
