@@ -18,8 +18,8 @@ def meeting_record(*, office, title, held_on, plans, user=None) -> Meeting:
     meeting.save()
     meeting.plans.set(plans)
     snapshots = snapshots_now(Task.objects.filter(plan__in=plans))
-    for snapshot in snapshots:
-        snapshot.meeting = meeting
+    for snap in snapshots:
+        snap.meeting = meeting
     TaskSnapshot.objects.bulk_create(snapshots, batch_size=1000)
     return meeting
 
@@ -43,6 +43,7 @@ def snapshots_now(tasks) -> list[TaskSnapshot]:
 
 
 def snapshot(task, rows, figures, by_task, units, instructions):
+    """A task's snapshot from what `snapshots_now` read."""
     report = task.latest_report
     if report is not None:
         report.task = task  # its period's name needs the plan, read already
