@@ -8,7 +8,8 @@ progress reports (each with a figure) as fast as they can. A submission is ackno
 the server answers it with the redirect to the task page. At the end it compares what the
 server acknowledged with what the database holds and prints one JSON line: requests, errors
 by kind, latency percentiles, acknowledged, stored, lost (must be 0) and partial (reports
-without their figure, must be 0). Exit status 1 when anything was lost or partial.
+without their figure, must be 0). Exit status 1 when anything was lost or partial, or when
+nothing was acknowledged.
 """
 
 import argparse
@@ -208,7 +209,11 @@ def submitter(n, tasks, deadline, results):
         task = pending[0]
         started = time.perf_counter()
         try:
-            status, html, _ = client.request(f"/tasks/{task}/report/?unit=")
+            form = f"/tasks/{task}/report/?unit="
+            status, html, headers = client.request(form)
+            if status == 302 and "once=" in (headers.get("Location") or ""):
+                form = headers["Location"]  # the form's own address, with its one-time token
+                status, html, _ = client.request(form)
             proposed = re.search(r'<option value="(\d{4}-\d{2}-\d{2})" selected', html)
             if status != 200 or not proposed:
                 results.append(("form", status, time.perf_counter() - started, None))
@@ -218,7 +223,7 @@ def submitter(n, tasks, deadline, results):
                 continue
             period = proposed[1]
             data = report_data(client.csrf(html), period, f"并发填报 {n}-{task}", figure="10")
-            status, _body, headers = client.request(f"/tasks/{task}/report/", data)
+            status, _body, headers = client.request(form, data)
             elapsed = time.perf_counter() - started
             acknowledged = status == 302 and f"/tasks/{task}/" in (headers.get("Location") or "")
             results.append(
@@ -318,7 +323,8 @@ def main():
         "partial": sum(1 for *_key, figures in stored if figures != 1),
     }
     print(json.dumps(report, ensure_ascii=False))
-    sys.exit(1 if report["lost"] or report["partial"] else 0)
+    # A run that stored nothing proves nothing (a changed form once made every submit a no-op).
+    sys.exit(1 if report["lost"] or report["partial"] or not report["acknowledged"] else 0)
 
 
 if __name__ == "__main__":
