@@ -1,6 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_safe
+
+
+def safe_next(request, url, fallback="/"):
+    """Where a form sends the user back to: `url` if it is on this site, else `fallback`."""
+    allowed = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})
+    return url if allowed else fallback
 
 
 @login_required

@@ -7,11 +7,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from reform.views import safe_next
 from units.accounts import RESET_EMAIL, accounts_of, locks, with_units
 from units.roles import office_required
 
@@ -116,7 +116,4 @@ def account_unlock(request):
     else:
         reset(ip=lock.address)
         messages.success(request, _("已解除对地址 %(address)s 的登录限制。") % {"address": address})
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = "units:accounts"
-    return redirect(back)
+    return redirect(safe_next(request, request.POST.get("next", ""), "units:accounts"))

@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from reform.forms import DATE_ERRORS
+from reform.views import safe_next
 from tasks.access import get_task_or_404, require_manages
 from tasks.models import Instruction
-from tasks.views.reports import safe_next
 from units.roles import office_required, unit_ids
-
-DATE_ERROR = {"invalid": gettext_lazy("请按 2023-09-30 的格式填写日期。")}
 
 
 class InstructionForm(forms.ModelForm):
@@ -30,7 +29,7 @@ class InstructionForm(forms.ModelForm):
             "due_on": forms.TextInput(attrs={"placeholder": gettext_lazy("如 2023-10-31")}),
             "units": forms.CheckboxSelectMultiple,
         }
-        error_messages = {"given_on": DATE_ERROR, "due_on": DATE_ERROR}
+        error_messages = {"given_on": DATE_ERRORS, "due_on": DATE_ERRORS}
 
     def __init__(self, *args, task, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
+from reform.forms import DATE_ERRORS
 from tasks.meetings.bulletin import write_bulletin
 from tasks.meetings.changes import counts, plan_changes
 from tasks.meetings.record import meeting_record
@@ -33,7 +34,7 @@ class MeetingForm(forms.Form):
     held_on = forms.DateField(
         label=gettext_lazy("会议日期"),
         widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如 2023-09-30")}),
-        error_messages={"invalid": gettext_lazy("请按 2023-09-30 的格式填写日期。")},
+        error_messages=DATE_ERRORS,
     )
     plans = forms.ModelMultipleChoiceField(
         label=gettext_lazy("督查的方案"),

@@ -5,10 +5,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from reform.views import safe_next
 from tasks import once, services
 from tasks.access import (
     get_report_or_404,
@@ -309,8 +310,3 @@ def reminded(request, items, *, redirect_to):
     elif not sent.reminders:
         messages.info(request, _("今天已催办过，不再重复发送。"))
     return redirect(safe_next(request, redirect_to))
-
-
-def safe_next(request, url):
-    allowed = url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()})
-    return url if allowed else "/"
