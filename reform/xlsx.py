@@ -66,6 +66,7 @@ FILLS = {
 }
 DATE = {"num_format": "yyyy-mm-dd"}
 PERCENT = {"num_format": "0%"}
+CENTS = {"num_format": "0.00"}
 
 
 @dataclass
@@ -78,6 +79,7 @@ class Column:
     width: int = 0  # at least this wide: a column to be filled in has no text to measure
     max_width: int = MAX_WIDTH  # wraps beyond this
     percent: bool = False  # the value is a fraction (0.65), shown as a percentage (65%)
+    cents: bool = False  # a number shown with two decimals (72.50), as points are
     repeat: bool = False  # an identity column, printed again on each page a wide sheet takes
 
 
@@ -299,7 +301,8 @@ def column_style(book, column, protect):
     lights = {}
     if column.fill_key:
         lights = {light: book.format(*parts, fill) for light, fill in FILLS.items()}
-    numbers = book.format(*parts, PERCENT) if column.percent else book.format(*parts)
+    shown = [PERCENT] if column.percent else [CENTS] if column.cents else []
+    numbers = book.format(*parts, *shown)
     return book.format(*parts), book.format(*parts, DATE), numbers, lights
 
 

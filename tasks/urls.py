@@ -10,6 +10,7 @@ from tasks.views import (
     planning,
     plans,
     reports,
+    scores,
 )
 
 app_name = "tasks"
@@ -56,6 +57,20 @@ urlpatterns = [
         meetings.meeting_ledger,
         name="meeting_ledger",
     ),
+    path("plans/<int:plan_id>/scores/", scores.plan_scores, name="scores"),
+    path("offices/<int:office_id>/scores/<int:year>/", scores.year_scores, name="year_scores"),
+    path("offices/<int:office_id>/scoring/rules/", scores.score_rules, name="score_rules"),
+    path(
+        "offices/<int:office_id>/scoring/adjustments/",
+        scores.adjustment_add,
+        name="adjustment_add",
+    ),
+    path(
+        "scoring/adjustments/<int:adjustment_id>/delete/",
+        scores.adjustment_delete,
+        name="adjustment_delete",
+    ),
+    path("offices/<int:office_id>/scoring/publish/", scores.score_publish, name="score_publish"),
     path("reports/review/", reports.review_list, name="review"),
     path("reports/<int:report_id>/edit/", reports.report_edit, name="report_edit"),
     path(

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tasks.meetings.record import meeting_record
-from tasks.models import Instruction, ProgressReport
+from tasks.models import Instruction, ProgressReport, ScoreAdjustment
 from tasks.services import attachment_add
 from tests.conftest import lvjian_task, make_user
 
@@ -125,6 +125,14 @@ POLICY = {
     ),
     "tasks:meeting_ledger": (MEETING, READ_ONLY),
     "tasks:bulletin": (MEETING, READ_ONLY),
+    # 考核: read by whoever reads the plan (departments their own unit's until published);
+    # only the plan's own office sets rules, gives 加减分 and publishes
+    "tasks:scores": (READ_IN_SCOPE, READ_ONLY),
+    "tasks:year_scores": (READ_IN_SCOPE, READ_ONLY),
+    "tasks:score_rules": (PLAN_OFFICE_ONLY, PLAN_OFFICE_ONLY),
+    "tasks:adjustment_add": (READ_ONLY, OFFICE_ACTION),
+    "tasks:adjustment_delete": (READ_ONLY, OFFICE_ACTION),
+    "tasks:score_publish": (READ_ONLY, OFFICE_ACTION),
     "password_reset": (PUBLIC, PUBLIC),
     "password_reset_done": (PUBLIC, {p: NOT_ALLOWED for p in PERSONAS} | {"anonymous": 405}),
     "password_reset_confirm": (PUBLIC, PUBLIC),  # a link that is not valid says so
@@ -178,6 +186,10 @@ def world(demo_users):
         task=task, leader="书记", text="落实", given_on=date(2023, 9, 1), due_on=date(2023, 9, 30)
     )
     instruction.units.set([lead])
+    office = task.plan.office
+    adjustment = ScoreAdjustment.objects.create(
+        office=office, unit=lead, given_on=date(2023, 9, 1), points=1, reason="经验推广"
+    )
     users = {p: demo_users[u] for p, u in USERS.items()}
     users["admin"] = make_user("it-admin", is_staff=True, is_superuser=True)
     args = {
@@ -207,6 +219,12 @@ def world(demo_users):
         "tasks:instruction_add": [task.pk],
         "tasks:instruction_answer": [instruction.pk],
         "tasks:meeting_ledger": [meeting.pk, task.plan_id],
+        "tasks:scores": [task.plan_id],
+        "tasks:year_scores": [office.pk, 2023],
+        "tasks:score_rules": [office.pk],
+        "tasks:adjustment_add": [office.pk],
+        "tasks:adjustment_delete": [adjustment.pk],
+        "tasks:score_publish": [office.pk],
         "units:account": [demo_users["chanye"].pk],
         "units:account_reset_link": [demo_users["chanye"].pk],
     }

@@ -7,8 +7,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from tasks.documents.seed import read, take_latest
-from tasks.models import Plan, ProgressReport, ReportFigure, Task
+from tasks.models import Plan, ProgressReport, ReportFigure, ScoreRules, Task
 from tasks.models.reports import EXAMPLE_SOURCE
+from tasks.scoring.rules import SUGGESTED
 from tasks.standing.periods import period_containing
 from tasks.standing.refresh import refreshing
 
@@ -44,7 +45,23 @@ def add_demo() -> int:
                 if task.seq == 5 and index == 0:
                     add_figure(task, report, quarter)
     take_latest({t.pk for t in tasks}, Counter())
+    add_rules(plan)
     return added
+
+
+def add_rules(plan):
+    """The suggested 考核 rules as the office's default from 2023, so that the scores page
+    and the overview's ranking have something to show; marked like the reports."""
+    rules = ScoreRules.objects.filter(office=plan.office, plan=None)
+    if plan.office is None or rules.exists():
+        return
+    ScoreRules.objects.create(
+        office=plan.office,
+        version=1,
+        effective_from=date(2023, 1, 1),
+        items=SUGGESTED,
+        note=EXAMPLE_SOURCE,
+    )
 
 
 def example(task, unit, index, quarter):
@@ -93,10 +110,12 @@ def add_figure(task, report, quarter):
 
 @refreshing()
 def remove_demo() -> int:
-    """Removes every example report; the tasks take back what their own reports say."""
+    """Removes every example report (and the example rules); the tasks take back what their
+    own reports say."""
     reports = ProgressReport.objects.filter(source=EXAMPLE_SOURCE)
     task_ids = set(reports.values_list("task_id", flat=True))
     removed = reports.count()
     reports.delete()
+    ScoreRules.objects.filter(note=EXAMPLE_SOURCE).delete()
     take_latest(task_ids, Counter())
     return removed

@@ -1,6 +1,7 @@
 from tasks.models.meetings import Instruction, Meeting, TaskSnapshot
 from tasks.models.plans import Indicator, Light, Plan, Responsibility, Section, Task
 from tasks.models.reports import Attachment, ProgressReport, Reminder, ReportFigure, Submission
+from tasks.models.scoring import ScoreAdjustment, ScorePublication, ScoreRules
 
 __all__ = [
     "Attachment",
@@ -13,6 +14,9 @@ __all__ = [
     "Reminder",
     "ReportFigure",
     "Responsibility",
+    "ScoreAdjustment",
+    "ScorePublication",
+    "ScoreRules",
     "Section",
     "Submission",
     "Task",

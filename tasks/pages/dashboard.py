@@ -10,12 +10,14 @@ from django.db.models import Count, Max, Min, Q, Sum
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
-from tasks.models import Plan, ProgressReport, Reminder, Responsibility, Task
+from tasks.models import Plan, ProgressReport, Reminder, Responsibility, ScoreRules, Task
 from tasks.models.reports import EXAMPLE_SOURCE
+from tasks.scoring.events import year_scope
+from tasks.scoring.score import score_units
 from tasks.standing.lights import OWING, SENT, Light, indicators_with_actuals
 from tasks.standing.periods import period_containing
 from units.models import Membership, Unit
-from units.roles import jurisdiction
+from units.roles import jurisdiction, office_ids
 
 PLANS_PER_PAGE = 20
 UNITS_PER_PAGE = 30
@@ -289,16 +291,23 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
     ]
     for row in plan_rows:
         row.state = row.obj.state_on(today)
-    # An office ranks the units of its own tree, not those of the higher plan it reads.
-    ranked = ranking(responsibilities, among=None if user.is_superuser else jurisdiction(user))
-    unit_page = Paginator(ranked, UNITS_PER_PAGE).get_page(unit_page)
+    scores = office_scores(user, today)
+    if scores is not None:
+        unit_page = Paginator(scores.units, UNITS_PER_PAGE).get_page(unit_page)
+    else:
+        # An office ranks the units of its own tree, not those of the higher plan it reads.
+        among = None if user.is_superuser else jurisdiction(user)
+        unit_page = Paginator(ranking(responsibilities, among), UNITS_PER_PAGE).get_page(unit_page)
     return {
+        "scores": scores,
         "total": total,
         "archived": archived,
         "plan_page": plan_page,
         "plans": plan_rows,
         "unit_page": unit_page,
-        "units": [
+        "units": []
+        if scores
+        else [
             unit_row(unit, counts, rank)
             for rank, (unit, counts) in enumerate(unit_page, start=unit_page.start_index())
         ],
@@ -306,6 +315,22 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
         "today": today,
         "examples": ProgressReport.objects.filter(source=EXAMPLE_SOURCE).exists(),
     }
+
+
+def office_scores(user, today):
+    """The 考核 ranking of the reader's office for its latest year with plans, once the office
+    has default rules (the overview then ranks units by it); None before, or for a reader of
+    several offices."""
+    offices = office_ids(user)
+    if len(offices) != 1:
+        return None
+    (office_id,) = offices
+    plans = Plan.objects.filter(office=office_id, year__lte=today.year)
+    year = plans.aggregate(year=Max("year"))["year"]
+    if year is None or ScoreRules.objects.in_force(office_id, None, today) is None:
+        return None
+    office = Unit.objects.get(pk=office_id)
+    return score_units(year_scope(office, year, today))
 
 
 def ranking(responsibilities, among=None):
