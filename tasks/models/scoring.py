@@ -80,10 +80,11 @@ class ScoreRules(models.Model):
         ]
 
     def __str__(self):
-        scope = self.plan.title if self.plan_id else _("默认")
-        return (
-            f"{scope} · {_('第%(n)d版') % {'n': self.version}}（{self.effective_from:%Y-%m-%d}起）"
-        )
+        return _("%(scope)s · 第%(n)d版（%(day)s起）") % {
+            "scope": self.plan.title if self.plan_id else _("默认"),
+            "n": self.version,
+            "day": f"{self.effective_from:%Y-%m-%d}",
+        }
 
 
 class ScoreAdjustmentQuerySet(models.QuerySet):

@@ -225,12 +225,12 @@ def score_rules(request, office_id):
         messages.success(request, _("已保存评分规则：%(rules)s") % {"rules": rules})
         return redirect("tasks:score_rules", office_id=office.pk)
     if request.method != "POST":
+        # Opened from a plan's scores: that plan's own rules if it has any, else the default.
+        saved = ScoreRules.objects.filter(office=office).order_by("-version")
         plan_id = request.GET.get("plan", "")
-        plan = (
-            form.fields["plan"].queryset.filter(pk=plan_id).first() if plan_id.isdigit() else None
-        )
-        form.initial["plan"] = plan and plan.pk
-        latest = ScoreRules.objects.filter(office=office, plan=plan).order_by("-version").first()
+        own = plan_id.isdigit() and saved.filter(plan_id=plan_id).first()
+        latest = own or saved.filter(plan=None).first()
+        form.initial["plan"] = latest and latest.plan_id
         form.start_from(latest)
     versions = ScoreRules.objects.filter(office=office).select_related("plan", "created_by")
     versions = list(versions.defer("plan__source_text").order_by("plan_id", "-version"))

@@ -21,11 +21,17 @@ def test_pages_fit_a_phone(sign_in, demo_users, page, live_server, artifacts, us
         "plans": "/plans/",
         "plan": task.plan.get_absolute_url(),
         "password": "/password/",
+        "scores": f"/plans/{task.plan_id}/scores/",
     }
     if username == "chanye":
         pages["report"] = f"/tasks/{task.pk}/report/"
     else:
-        pages |= {"review": "/reports/review/", "accounts": "/accounts/", "meetings": "/meetings/"}
+        pages |= {
+            "review": "/reports/review/",
+            "accounts": "/accounts/",
+            "meetings": "/meetings/",
+            "rules": f"/offices/{task.plan.office_id}/scoring/rules/",
+        }
     for name, url in pages.items():
         page.goto(live_server.url + url)
         expect(page.locator("main")).to_be_visible()
