@@ -405,6 +405,15 @@ def test_a_department_of_another_office_gets_404_for_its_year(demo_users, demo):
     assert client.get(reverse("tasks:scores", args=[demo.pk])).status_code == 404
 
 
+@pytest.mark.parametrize("year", [0, 1999, 99999])
+def test_a_year_no_plan_can_have_is_not_found(demo_users, demo, year):
+    office = client_for(demo_users["office"])
+    assert office.get(f"/offices/{demo.office_id}/scores/{year}/").status_code == 404
+    publish = reverse("tasks:score_publish", args=[demo.office_id])
+    response = office.post(publish, {"back_year": year, "as_of": "2024-01-31", "action": "publish"})
+    assert response.status_code == 302 and not ScorePublication.objects.exists()
+
+
 def sheet(response, name):
     book = load_workbook(io.BytesIO(response.content))
     return [list(row) for row in book[name].iter_rows(values_only=True)]
@@ -531,3 +540,17 @@ def test_the_overview_ranks_by_score_once_rules_exist(demo_users, lvjian):
     html = office.get("/").content.decode()
     assert "2023年度考核得分排名" in html and "排名按本办的考核评分" in html
     assert reverse("tasks:year_scores", args=[lvjian.office_id, 2023]) in html
+
+
+def test_a_long_breakdown_lists_200_events_and_leaves_the_rest_to_the_export(units):
+    rules([{"item": "on_time", "points": "30"}])
+    plan = make_plan(
+        title="月报方案", year=2024, ends_on=date(2024, 12, 31), reporting_cycle="monthly"
+    )
+    for _ in range(20):
+        make_task(plan, lead=[units[0]])
+    user = make_user("office-staff", group="督办员")
+    with time_machine.travel(date(2025, 2, 1)):
+        html = client_for(user).get(reverse("tasks:scores", args=[plan.pk])).content.decode()
+    assert "共 240 项，这里列出前 200 项" in html
+    assert html.count("未报送") == 200

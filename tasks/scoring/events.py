@@ -93,7 +93,7 @@ class Event:
 
     @property
     def effect(self):
-        """ "earned" if it gains the unit points, else "lost"."""
+        """Whether it gains the unit points ("earned") or costs it ("lost")."""
         gains = self.points > 0 if self.points is not None else self.counts
         return "earned" if gains else "lost"
 

@@ -24,6 +24,8 @@ from tasks.views.lists import xlsx_response
 from units.models import Unit
 from units.roles import is_office, jurisdiction, office_ids, reads_below, unit_ids
 
+MIN_YEAR, MAX_YEAR = 2000, 2100  # the years a plan may be scored for
+
 
 @dataclass
 class Viewer:
@@ -84,6 +86,8 @@ def plan_scores(request, plan_id):
 @require_safe
 def year_scores(request, office_id, year):
     office, _viewer = office_or_404(request.user, office_id)
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
     return scores_page(request, office, lambda as_of: year_scope(office, year, as_of))
 
 
@@ -181,7 +185,8 @@ def back_to(request, office):
     if plan_id.isdigit() and Plan.objects.filter(pk=plan_id, office=office).exists():
         return redirect("tasks:scores", plan_id=int(plan_id)).url
     year = request.POST.get("back_year", "")
-    year = int(year) if year.isdigit() else timezone.localdate().year
+    year = int(year) if year.isdigit() and MIN_YEAR <= int(year) <= MAX_YEAR else None
+    year = year or timezone.localdate().year
     return redirect("tasks:year_scores", office_id=office.pk, year=year).url
 
 
@@ -193,6 +198,8 @@ def score_publish(request, office_id):
     plan_id, year = request.POST.get("back_plan", ""), request.POST.get("back_year", "")
     plan = get_object_or_404(Plan, pk=plan_id, office=office) if plan_id.isdigit() else None
     year = None if plan or not year.isdigit() else int(year)
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        year = None
     if plan is None and year is None:
         messages.error(request, _("请从方案或年度的考核评分页发布排名。"))
         return redirect(back_to(request, office))
