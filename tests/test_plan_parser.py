@@ -274,3 +274,80 @@ def test_a_corrupted_word_file_gets_a_message_or_its_text(tmp_path_factory, posi
     except ParseError:
         return
     assert isinstance(text, str)
+
+
+# Plan documents as they are really issued
+
+
+def corpus_plan(name):
+    return parse_plan((CORPUS / f"{name}.txt").read_text())
+
+
+def test_the_tasks_are_the_level_that_carries_the_responsible_units():
+    """A notice numbered 一、/（一）/1.: the （一） items carry the units, so they are the
+    tasks, under the 一、 sections; their 1. 2. items are measures in their content."""
+    plan = corpus_plan("10-notice-nested-measures")
+    assert [(s.code, [t.code for t in s.tasks]) for s in plan.sections] == [
+        ("一", ["（一）", "（二）"]),
+        ("二", ["（三）", "（四）"]),
+    ]
+    second = plan.tasks[1]
+    assert second.content.splitlines()[1:3] == [
+        "1.推动在规上企业建立党组织，覆盖率达到85%以上。",
+        "2.新增产业工人党员500名。",
+    ]
+    assert (second.lead, second.support) == (["市委组织部"], ["市总工会"])
+    assert plan.tasks[0].title == "深化理想信念教育"  # a task without measures stays a task
+    assert plan.title == "某市推进产业工人队伍建设改革2024年重点工作"
+
+
+def test_nothing_is_dropped_without_a_word():
+    plan = corpus_plan("10-notice-nested-measures")
+    assert plan.unused == [
+        "三、保障措施",
+        "各地各部门要加强组织领导，将产改工作纳入重要议事日程。",
+        "分享到：微信 微博",
+    ]
+    assert corpus_plan("05-no-arabic-numbers").unused == [
+        "某某街道党工委2023年4月10日",
+        "抄报：区产改办",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "lead", "support"),
+    [
+        ("1", ["县委宣传部"], ["县总工会"]),  # 列第一位的为牵头单位
+        ("3", ["县人社局"], ["县总工会", "县教育局"]),  # 牵头单位：…；责任单位：…
+        ("4", ["县人力资源和社会保障局"], ["县总工会"]),  # a name broken by the line
+        ("5", ["县司法局"], ["县总工会", "各乡镇（街道）"]),  # （牵头）, brackets kept
+        ("6", ["县人社局"], ["县工商联"]),  # a stray space inside a name
+    ],
+)
+def test_units_as_documents_name_them(code, lead, support):
+    task = next(t for t in corpus_plan("11-unit-names").tasks if t.code == code)
+    assert (task.lead, task.support) == (lead, support)
+
+
+def test_a_deadline_that_is_no_date_is_kept_in_words():
+    tasks = {t.code: t for t in corpus_plan("12-deadlines-and-rises").tasks}
+    assert [(tasks[c].due, tasks[c].due_text) for c in "1235"] == [
+        (None, "长期坚持"),
+        (None, "持续推进"),
+        (None, "每季度"),
+        (None, "2024年起长期坚持"),
+    ]
+    assert tasks["4"].due.isoformat() == "2024-11-30" and tasks["4"].due_text == ""
+
+
+def test_rises_and_counts_after_quoted_names_are_targets_with_their_sentence():
+    rises = corpus_plan("12-deadlines-and-rises").tasks[-1].indicators
+    assert [(i.name, i.value, i.unit) for i in rises] == [
+        ("高技能人才占比提高", 2, "个百分点"),
+        ("职工收入增长", 5, "%"),
+    ]
+    assert rises[0].sentence == "高技能人才占比提高2个百分点，职工收入增长5%。"
+    quoted = corpus_plan("10-notice-nested-measures").tasks[-1].indicators
+    assert [(i.name, i.value, i.unit) for i in quoted] == [
+        ("新建“职工驿站”“户外劳动者服务站”", 15, "个")
+    ]

@@ -35,15 +35,24 @@ ROLE_KEYS = "牵头单位|牵头部门|责任部门|责任单位|配合单位|�
 DUE_KEYS = "完成时限|时间节点|时限要求|完成时间"
 FIELD_LINE = re.compile(rf"^(?:{ROLE_KEYS}|{DUE_KEYS})[：:]")
 FIELD = re.compile(rf"(?P<key>{ROLE_KEYS}|{DUE_KEYS})[：:]")
+ROLE_FIELD = re.compile(rf"(?:{ROLE_KEYS})[：:]")
 NAME_SPLIT = re.compile(r"[、，,；;\s]+")
+SEPARATORS, OPENING, CLOSING = "、，,；;", "（(", "）)"
+SHORTEST_NAME = 3  # a piece shorter than this is part of a name broken by a space or line
+LEAD_MARK = re.compile(r"[（(]牵头[）)]$")
+# "列第一位的为牵头单位（下同）": a note on how the document names lead units, not a unit.
+LEAD_NOTE = re.compile(r"[（(]?(?:排)?列(?:在)?第一位的?(?:单位)?为牵头单位[，,]?(?:下同)?[）)]?")
+BRACKETED_FIELDS = re.compile(rf"^[（(]((?:{ROLE_KEYS}|{DUE_KEYS})[：:].*)[）)]$")
 NOT_ITEMS = re.compile(r"^(抄报|抄送|报：|送：|主送|附件|联系人|联系电话)")
 TITLE_ENDINGS = (
     *("方案", "意见", "要点", "计划", "办法", "清单", "细则", "措施", "任务", "分工", "分工表"),
+    "重点工作",
 )
 DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5]{2,12}〔\d{4}〕\d+号$")
 DATE_LINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 SIGNATURE_DATE = re.compile(r"^[^。；：:，,（(]{0,30}\d{4}年\d{1,2}月\d{1,2}日(印发)?$")
 TITLE_YEAR = re.compile(r"[（(]\d{4}年?[）)]$")
+NOTICE_OF = re.compile(r"^关于印发《([^》]{4,80})》的通知$")
 INLINE_FIELD = re.compile(rf"(?:{ROLE_KEYS}|{DUE_KEYS})[：:][^。（(\n]*")
 
 
@@ -60,6 +69,7 @@ class ParsedTask:
     support: list = field(default_factory=list)
     due: date | None = None
     indicators: list = field(default_factory=list)
+    due_text: str = ""  # a 完成时限 that is no date (长期坚持, 每季度), kept as written
 
 
 @dataclass
@@ -67,6 +77,8 @@ class ParsedSection:
     code: str
     title: str
     tasks: list = field(default_factory=list)
+    # Its heading's line and the text under the heading that is no task's.
+    source: list = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass
@@ -78,6 +90,8 @@ class ParsedPlan:
     issued_on: date | None = None
     starts_on: date | None = None
     ends_on: date | None = None
+    # The body's paragraphs and table rows that became no part of a section or a task.
+    unused: list = field(default_factory=list)
 
     def as_json(self):
         def number(value):
@@ -100,6 +114,7 @@ class ParsedPlan:
                             "lead": t.lead,
                             "support": t.support,
                             "due": t.due.isoformat() if t.due else None,
+                            "due_text": t.due_text,
                             "indicators": [
                                 asdict(i) | {"value": number(i.value)} for i in t.indicators
                             ],
@@ -109,6 +124,7 @@ class ParsedPlan:
                 }
                 for s in self.sections
             ],
+            "unused": self.unused,
         }
 
     @property
@@ -131,6 +147,7 @@ def clean_lines(text):
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = normalize(raw).strip()
         line = re.sub(r"^[-·•]\s*", "", line)
+        line = BRACKETED_FIELDS.sub(r"\1", line)  # （责任单位：…） on a line of its own
         if line:
             lines.append(line)
     return lines
@@ -165,9 +182,27 @@ def join_page_breaks(lines):
             and not FIELD_LINE.match(joined[-1])
         ):
             joined[-1] += line
+        elif wraps_field(joined, line):
+            joined[-1] += " " + line  # a name broken by the line: split_names joins it back
         else:
             joined.append(line)
     return joined
+
+
+def wraps_field(joined, line):
+    """A short line that goes on with the names of the field line before it (text copied
+    from a PDF breaks a line wherever the page ends)."""
+    return (
+        bool(joined)
+        and FIELD_LINE.match(joined[-1]) is not None
+        and not joined[-1].endswith(SENTENCE_END)
+        and len(line) <= 30
+        and "。" not in line
+        and marker(line) is None
+        and not FIELD_LINE.match(line)
+        and not NOT_ITEMS.match(line)
+        and not SIGNATURE_DATE.match(line)
+    )
 
 
 def parse_plan(text: str) -> ParsedPlan:
@@ -177,7 +212,7 @@ def parse_plan(text: str) -> ParsedPlan:
     start = first_structure(lines)
     preamble = join_title_lines(lines[:start]) if start else []
     body = join_page_breaks(lines[start:])
-    sections = build_sections(body)
+    sections, unused = build_sections(body)
     if not any(s.tasks for s in sections):
         raise ParseError(
             "没有找到任何任务条目。方案中的条目应以“1、”“（一）”等编号开头，"
@@ -190,6 +225,7 @@ def parse_plan(text: str) -> ParsedPlan:
         title=title,
         year=year,
         sections=[s for s in sections if s.tasks],
+        unused=in_order(body, unused, sections),
         doc_number=next((line for line in preamble if DOC_NUMBER.match(line)), ""),
         issued_on=issued_on,
         starts_on=starts_on,
@@ -198,6 +234,17 @@ def parse_plan(text: str) -> ParsedPlan:
     for task in plan.tasks:
         finish_task(task, year)
     return plan
+
+
+def in_order(body, unused, sections):
+    """The lines of the body that no section or task holds, in the document's order: a
+    section's heading line is used when it has tasks, the text under it never is."""
+    left = list(unused)
+    for section in sections:
+        heading, *under = section.source or [""]
+        left += under if section.tasks else [heading, *under]
+    position = {line: i for i, line in reversed(list(enumerate(body)))}
+    return sorted((line for line in left if line), key=lambda line: position.get(line, 0))
 
 
 def first_structure(lines):
@@ -231,12 +278,16 @@ def join_title_lines(lines):
 
 
 def plan_title(preamble):
+    """The last line that reads as a plan's title, else the one a 印发 notice names."""
     candidates = [
         line
         for line in preamble
         if TITLE_YEAR.sub("", line).endswith(TITLE_ENDINGS) and len(line) <= 80 and "。" not in line
     ]
-    return candidates[-1] if candidates else ""
+    if candidates:
+        return candidates[-1]
+    named = (NOTICE_OF.search(line) for line in preamble)
+    return next((match[1] for match in named if match), "")
 
 
 def plan_year(title, preamble, lines):
@@ -263,9 +314,11 @@ class Builder:
         self.item_kind = item_kind
         self.groups = []  # [heading, [subgroups]] with items directly or under sub-headings
         self.current = None  # the item or sub-heading collecting content lines
+        self.unused = []  # lines that belong to no heading, sub-heading or item
 
-    def heading(self, code, text):
-        self.groups.append({"code": code, "title": text, "items": [], "subs": []})
+    def heading(self, code, text, line=""):
+        group = {"code": code, "title": text, "items": [], "subs": [], "lines": [line]}
+        self.groups.append(group)
         self.current = None
 
     def group(self):
@@ -273,8 +326,8 @@ class Builder:
             self.heading("", "")
         return self.groups[-1]
 
-    def sub(self, code, text):
-        sub = {"code": code, "title": text, "items": [], "lines": []}
+    def sub(self, code, text, line=""):
+        sub = {"code": code, "title": text, "items": [], "lines": [], "line": line}
         self.group()["subs"].append(sub)
         self.current = sub
 
@@ -285,19 +338,31 @@ class Builder:
         owner["items"].append(item)
         self.current = item
 
-    def signature(self):
+    def signature(self, date_line):
         lines = self.current["lines"] if self.current is not None else []
         if len(lines) > 1 and len(lines[-1]) < 30 and not lines[-1].endswith(SENTENCE_END):
-            lines.pop()  # the issuing unit's name on the line before the date
+            self.unused.append(lines.pop())  # the issuing unit's name before the date
+        self.unused.append(date_line)
         self.current = None
 
     def line(self, text):
         if self.current is not None:
             self.current["lines"].append(text)
+        elif self.groups:
+            self.groups[-1]["lines"].append(text)  # under a heading, before its items
+        else:
+            self.unused.append(text)
 
 
 def item_level(body):
-    """The numbered kind that marks tasks: 1、 before （1） before ①, the first that appears."""
+    """The numbered kind that marks tasks. Where responsibility fields are given, the kind
+    whose items carry most of them (the shallower on a tie); None if that is the （一）
+    kind: those are the tasks, and the numbered lines below them their measures (具体举措).
+    Without fields: 1、 before （1） before ①, the first that appears."""
+    counts = carriers(body)
+    if any(counts.values()):
+        best = max(("sub", *ITEM_PATTERNS), key=lambda kind: counts.get(kind, 0))
+        return None if best == "sub" else best
     kinds = [found[0] for found in map(marker, body) if found]
     for kind in ITEM_PATTERNS:
         if kind in kinds:
@@ -305,44 +370,78 @@ def item_level(body):
     return None
 
 
+def carriers(body):
+    """How many numbered lines of each kind carry responsibility fields: in their own text,
+    or on field lines below them. Field lines that follow only the last of a （一） item's
+    numbered measures, none of the others carrying any, close the （一） item itself."""
+    nodes = []  # [kind, carries in its text, carries on a line below, its （一） node]
+    sub = None
+    for line in body:
+        found = marker(line)
+        if found:
+            node = [found[0], bool(ROLE_FIELD.search(found[2])), False, sub]
+            nodes.append(node)
+            sub = node if found[0] == "sub" else None if found[0] == "heading" else sub
+        elif nodes and ROLE_FIELD.match(line):
+            nodes[-1][2] = True
+    for parent in (n for n in nodes if n[0] == "sub"):
+        measures = [n for n in nodes if n[3] is parent and n is not parent]
+        carrying = [n for n in measures if n[1] or n[2]]
+        if len(measures) > 1 and carrying == [measures[-1]] and not measures[-1][1]:
+            measures[-1][2], parent[2] = False, True
+    counts = {}
+    for kind, inline, below, _sub in nodes:
+        counts[kind] = counts.get(kind, 0) + (inline or below)
+    return counts
+
+
 def build_sections(body):
+    """The sections, and the lines that became no part of one (the 落款, 抄送, …)."""
     builder = Builder(item_level(body))
     for line in body:
         if NOT_ITEMS.match(line):
+            builder.unused.append(line)
             builder.current = None
             continue
         if SIGNATURE_DATE.match(line):
-            builder.signature()  # 落款: the issuer and the date close the document
+            builder.signature(line)  # 落款: the issuer and the date close the document
             continue
         found = marker(line)
         kind = found[0] if found else None
         if kind == "heading":
-            builder.heading(found[1], found[2])
+            builder.heading(found[1], found[2], line)
         elif kind == "sub":
-            builder.sub(found[1], found[2])
+            builder.sub(found[1], found[2], line)
         elif found and kind == builder.item_kind:
             builder.item(found[1], found[2])
         else:
             builder.line(line)
-    return [section for group in builder.groups for section in group_sections(group)]
+    sections = [section for group in builder.groups for section in group_sections(group)]
+    return sections, builder.unused
 
 
 def group_sections(group):
-    """A heading's sub-headings are sections when they hold items, else they are the items."""
+    """A heading's sub-headings are sections when they hold items, else they are the items.
+    Each section keeps the lines under its heading that no task holds (`source`)."""
     subs_with_items = [s for s in group["subs"] if s["items"]]
     if subs_with_items:
-        return [
-            ParsedSection(s["code"], s["title"], [task_from_item(i) for i in s["items"]])
+        sections = [
+            ParsedSection(
+                s["code"],
+                s["title"],
+                [task_from_item(i) for i in s["items"]],
+                [s["line"], *s["lines"]],
+            )
             for s in group["subs"]
         ]
+        sections[0].source[:0] = group["lines"]
+        return sections
     if group["items"]:
-        return [
-            ParsedSection(
-                group["code"], group["title"], [task_from_item(i) for i in group["items"]]
-            )
-        ]
+        tasks = [task_from_item(i) for i in group["items"]]
+        extra = [line for s in group["subs"] for line in (s["line"], *s["lines"])]
+        return [ParsedSection(group["code"], group["title"], tasks, group["lines"] + extra)]
     tasks = [task_from_sub(s) for s in group["subs"]]
-    return [ParsedSection(group["code"], group["title"], [t for t in tasks if t])]
+    return [ParsedSection(group["code"], group["title"], [t for t in tasks if t], group["lines"])]
 
 
 def task_from_item(item):
@@ -389,6 +488,7 @@ def finish_task(task, year):
     task.due = last_date(due_text, year) or (
         None if due_text else last_date(body, year, loose=False)
     )
+    task.due_text = "" if task.due else due_text  # 长期坚持, 每季度: no date, never a guess
     task.indicators = find_targets(body)
     del task.fields
 
@@ -415,7 +515,32 @@ def fields_in(text):
 
 
 def names(values):
-    return [n for v in values for n in NAME_SPLIT.split(v) if n and n not in ("等", "各")]
+    """The unit names in fields' values, in order."""
+    return [name for value in values for name in split_names(value)]
+
+
+def split_names(value):
+    """Names split at 、，； outside brackets (各县（市、区）总工会 stays whole), and at spaces
+    only between whole names: a space or line break inside a name (市人 社局, text copied
+    from a PDF) leaves a piece too short to be a unit, which is joined back."""
+    parts, depth, current = [], 0, ""
+    for ch in LEAD_NOTE.sub("", value):
+        depth += (ch in OPENING) - (ch in CLOSING and depth > 0)
+        if depth == 0 and ch in SEPARATORS:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    found = []
+    for part in [*parts, current]:
+        pieces = []
+        for piece in part.split():
+            if pieces and min(len(piece), len(pieces[-1])) < SHORTEST_NAME:
+                pieces[-1] += piece
+            else:
+                pieces.append(piece)
+        found += [p.strip("。.") for p in pieces]
+    return [name for name in found if name and name not in ("等", "各")]
 
 
 def roles(values):
@@ -427,6 +552,11 @@ def roles(values):
         + values.get("参与单位", [])
     )
     responsible = names(values.get("责任部门", []) + values.get("责任单位", []))
+    marked = [n for n in others + responsible if LEAD_MARK.search(n)]  # 市人社局（牵头）
+    if marked:
+        lead += [LEAD_MARK.sub("", n) for n in marked]
+        others = [n for n in others if n not in marked]
+        responsible = [n for n in responsible if n not in marked]
     if lead:
         support = others + responsible
     elif responsible:

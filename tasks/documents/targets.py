@@ -20,6 +20,7 @@ class ParsedIndicator:
     comparator: str
     value: Decimal
     unit: str
+    sentence: str = ""  # the sentence of the document it was read from
 
 
 UNITS = [
@@ -29,21 +30,26 @@ UNITS = [
 ]
 UNIT = "|".join(re.escape(u) for u in UNITS)
 NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN}零两百千万]+)"
-NAME = r"(?P<name>[^，。；、：:（）()]*?)"
+NAME = r"(?P<name>[^，。；、：:（）()\n]*?)"
 COMPARED = re.compile(
     rf"{NAME}(?P<cmp>不少于|不低于|至少|达到|超过|不超过|控制在)\s*"
     rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内|以下)?"
 )
 SUFFIXED = re.compile(rf"{NAME}(?P<num>{NUMBER})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内)")
-RATE = re.compile(r"(?P<name>[^，。；、：:（）()]*?率)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%)")
-WORDS = r"[\u4e00-\u9fa5“”]{1,14}?"
+RATE = re.compile(r"(?P<name>[^，。；、：:（）()\n]*?率)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>%)")
+# A rise: 占比提高2个百分点, 收入增长8%.
+RISE = re.compile(
+    rf"{NAME}(?P<verb>提高|提升|增长|增加|上升)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>个百分点|%)"
+)
+# What is counted may be named in quotes: 新建“职工驿站”“户外劳动者服务站”15个.
+WORDS = r"[\u4e00-\u9fa5“”]{1,24}?"
 PLANNED = re.compile(
     rf"(?P<verb>新增|培育|培训|建成|组建|举办|评选|选树|发展|新建|创建)"
     rf"(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})"
     rf"(?P<more>(?:、{WORDS}\d+(?:\.\d+)?\s*(?:{UNIT}))*)"
 )
 MORE = re.compile(rf"、(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})")
-LEADING = re.compile(r"^(其中|并|确保|力争|全年|争取|使|且|要|每年|努力|今年|继续)+")
+LEADING = re.compile(r"^(\d{1,2}[.．、]|其中|并|确保|力争|全年|争取|使|且|要|每年|努力|今年|继续)+")
 HISTORY = re.compile(r"以来|累计|截至|已经|去年|上年|此前|近[一二三四五两\d]+年")
 
 
@@ -60,13 +66,17 @@ def find_targets(text):
         name = LEADING.sub("", name.strip())[-30:] or match["unit"]
         taken.append(span)
         if all(t.name != name for _start, t in targets):
-            targets.append((span[0], ParsedIndicator(name, comparator, value, match["unit"])))
+            sentence = sentence_at(text, span[0])
+            indicator = ParsedIndicator(name, comparator, value, match["unit"], sentence)
+            targets.append((span[0], indicator))
 
     for match in COMPARED.finditer(text):
         ceiling = match["cmp"] in ("不超过", "控制在") or match["suffix"] in ("以内", "以下")
         add(match, match["name"], "<=" if ceiling else ">=", match.span())
     for match in SUFFIXED.finditer(text):
         add(match, match["name"], "<=" if match["suffix"] == "以内" else ">=", match.span())
+    for match in RISE.finditer(text):
+        add(match, match["name"] + match["verb"], ">=", match.span())
     for match in RATE.finditer(text):
         add(match, match["name"], ">=", match.span(), stated=False)
     for match in PLANNED.finditer(text):
@@ -83,6 +93,13 @@ def clause_at(text, position):
     start = max(text.rfind(mark, 0, position) for mark in "，。；") + 1
     ends = [i for i in (text.find(mark, position) for mark in "，。；") if i >= 0]
     return text[start : min(ends) if ends else len(text)]
+
+
+def sentence_at(text, position):
+    """The sentence around a position: from the mark that ends the one before to its own."""
+    start = max(text.rfind(mark, 0, position) for mark in "。；\n") + 1
+    ends = [i for i in (text.find(mark, position) for mark in "。；\n") if i >= 0]
+    return text[start : min(ends) + 1 if ends else len(text)].strip()
 
 
 def to_number(text):
