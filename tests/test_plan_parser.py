@@ -21,7 +21,7 @@ from tests.conftest import make_unit
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CORPUS = Path(__file__).resolve().parent / "plan_corpus"
 sys.path.insert(0, str(CORPUS))
-from docx_plans import paragraph_docx, table_docx  # noqa: E402
+from docx_plans import measures_docx, paragraph_docx, table_docx  # noqa: E402
 
 SEED_PLANS = ["plan-lvjian-2023.json", "plan-jiangsu-2022-12.json", "plan-shanhu-2021.json"]
 
@@ -44,7 +44,12 @@ def test_the_corpus_parses_to_its_expected_json(path):
 
 
 @pytest.mark.parametrize(
-    ("build", "name"), [(table_docx, "08-table"), (paragraph_docx, "09-paragraphs")]
+    ("build", "name"),
+    [
+        (table_docx, "08-table"),
+        (paragraph_docx, "09-paragraphs"),
+        (measures_docx, "13-table-measures"),
+    ],
 )
 def test_word_documents_parse_to_their_expected_json(tmp_path, build, name):
     path = tmp_path / f"{name}.docx"
@@ -351,3 +356,20 @@ def test_rises_and_counts_after_quoted_names_are_targets_with_their_sentence():
     assert [(i.name, i.value, i.unit) for i in quoted] == [
         ("新建“职工驿站”“户外劳动者服务站”", 15, "个")
     ]
+
+
+def test_a_table_reads_every_column_and_its_merged_cells(tmp_path):
+    path = tmp_path / "measures.docx"
+    measures_docx(path)
+    plan = parse_plan(document_text(path.name, path.read_bytes()))
+    assert [(s.code, s.title) for s in plan.sections] == [("一", "思想引领"), ("二", "技能提升")]
+    first, _second, third, fourth = plan.tasks
+    # 具体举措 over two rows: both measures, with their targets, in one task
+    assert first.content.splitlines()[1:] == [
+        "组织劳模工匠宣讲不少于50场次。",
+        "建设理想信念教育基地5个。",
+    ]
+    assert [i.value for i in first.indicators] == [50, 5]
+    assert (first.lead, first.support) == (["市总工会"], ["市委宣传部", "市教育局"])
+    assert third.due.isoformat() == "2024-11-30"  # 完成时限 merged down from the task above
+    assert (fourth.due, fourth.due_text) == (None, "长期坚持")

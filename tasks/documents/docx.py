@@ -11,7 +11,19 @@ from tasks.documents.parser import ParseError
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 MAX_DOCUMENT = 10 * 1024 * 1024
-TASK_HEADERS = ("工作任务", "主要任务", "任务内容", "工作内容", "工作要点", "重点任务", "任务")
+# A task's title, and its measures, by the column's header in order of preference.
+TITLE_HEADERS = ("重点任务", "工作任务", "主要任务", "工作要点", "任务", "任务内容", "工作内容")
+CONTENT_HEADERS = (
+    "具体举措",
+    "具体措施",
+    "工作措施",
+    "主要措施",
+    "主要内容",
+    "工作内容",
+    "任务内容",
+)
+GROUP_HEADERS = ("板块", "类别", "重点领域", "领域", "方面")  # a column of section names
+DIGITS = "零一二三四五六七八九"
 COLUMN_FIELDS = {
     "牵头": "牵头单位",
     "配合": "配合单位",
@@ -62,41 +74,100 @@ def text_of(element):
 
 
 def table_rows(table):
-    return [
-        [text_of(cell).strip() for cell in row.iterchildren(W + "tc")]
-        for row in table.iter(W + "tr")
-    ]
+    """A table's rows, each a list of (text, merged down from the row above) per column of its
+    grid: a cell spanning columns (gridSpan) holds its text in the first, a cell merged down a
+    column (vMerge) repeats the text of the cell it continues."""
+    rows, above = [], {}
+    for tr in table.iterchildren(W + "tr"):
+        row = []
+        for tc in tr.iterchildren(W + "tc"):
+            span, continued = cell_layout(tc)
+            text = above.get(len(row), "") if continued else text_of(tc).strip()
+            above[len(row)] = text
+            row += [(text, continued)] + [("", continued)] * (span - 1)
+        rows.append(row)
+    return rows
+
+
+def cell_layout(tc):
+    """(columns the cell spans, whether it continues the cell above it)."""
+    props = tc.find(W + "tcPr")
+    span = props.find(W + "gridSpan") if props is not None else None
+    merge = props.find(W + "vMerge") if props is not None else None
+    columns = int(span.get(W + "val", "1")) if span is not None else 1
+    return max(1, min(columns, 64)), merge is not None and merge.get(W + "val") != "restart"
 
 
 def table_lines(rows):
-    """A 分工表 (序号 / 工作任务 / 牵头单位 / 配合单位 / 完成时限) as the lines of a plan."""
-    header = next((i for i, row in enumerate(rows) if is_task_header(row)), None)
+    """A 分工表 as the lines of a plan: a row across the whole width is a section heading
+    (as is each new value of a 板块 column); a row's 重点任务 (or 工作任务) is its task, its
+    具体举措 (or 主要内容) the task's content, its other columns fields. A row whose task cell
+    is merged down from the row above adds its measures and fields to that task."""
+    header = next((i for i, row in enumerate(rows) if is_task_header(texts(row))), None)
     if header is None:
-        return [cell for row in rows for cell in dict.fromkeys(row) if cell]
-    columns = rows[header]
-    task_col = next(i for i, c in enumerate(columns) if c.replace(" ", "") in TASK_HEADERS)
-    lines = []
+        return [cell for row in rows for cell in dict.fromkeys(texts(row)) if cell]
+    columns = [c.replace(" ", "") for c in texts(rows[header])]
+    title = column_of(columns, TITLE_HEADERS)
+    content = column_of(columns, CONTENT_HEADERS, besides=title)
+    group = column_of(columns, GROUP_HEADERS)
+    lines, tasks, groups = [], 0, []
     for row in rows[header + 1 :]:
-        distinct = [c for c in dict.fromkeys(row) if c]
-        if len(distinct) == 1:  # a merged row: a section heading
-            lines.append(distinct[0])
+        cells = texts(row) + [""] * (len(columns) - len(row))
+        distinct = [c for c in dict.fromkeys(cells) if c]
+        if len(distinct) == 1 and not cells[title] and not row[0][1]:
+            lines.append(distinct[0])  # a row merged across: a section heading
             continue
-        if len(row) <= task_col or not row[task_col]:
+        if group is not None and cells[group] and cells[group] not in groups:
+            groups.append(cells[group])
+            lines.append(f"{chinese_numeral(len(groups))}、{cells[group]}")
+        if not cells[title]:
             continue
-        number = row[0] if re.fullmatch(r"\d{1,3}", row[0] or "") else str(len(lines) + 1)
-        lines.append(f"{number}、{row[task_col]}")
-        for i, cell in enumerate(row):
-            key = field_of(columns[i] if i < len(columns) else "")
-            if key and cell:
-                lines.append(f"{key}：{cell}")
+        if not row[title][1]:
+            tasks += 1
+            number = cells[0] if re.fullmatch(r"\d{1,3}", cells[0]) else str(tasks)
+            lines.append(f"{number}、{cells[title]}")
+        if content is not None and cells[content] and not row[content][1]:
+            lines.append(cells[content])
+        lines += field_lines(columns, row, more=row[title][1])
+    return lines
+
+
+def texts(row):
+    return [text for text, _continued in row]
+
+
+def column_of(columns, headers, besides=None):
+    """The first column whose header is one of `headers`, in their order of preference."""
+    for name in headers:
+        for i, column in enumerate(columns):
+            if column == name and i != besides:
+                return i
+    return None
+
+
+def field_lines(columns, row, *, more):
+    """The row's responsible units and deadline as field lines; a row that adds to the task
+    above (`more`) leaves out what is merged down from it."""
+    lines = []
+    for i, (cell, continued) in enumerate(row):
+        key = field_of(columns[i]) if i < len(columns) else None
+        if key and cell and not (more and continued):
+            lines.append(f"{key}：{cell}")
     return lines
 
 
 def is_task_header(row):
     cells = [c.replace(" ", "") for c in row]
-    return any(c in TASK_HEADERS for c in cells) and any(c in ("序号", "编号") for c in cells)
+    return any(c in TITLE_HEADERS for c in cells) and any(c in ("序号", "编号") for c in cells)
 
 
 def field_of(column):
     column = column.replace(" ", "")
     return next((field for word, field in COLUMN_FIELDS.items() if word in column), None)
+
+
+def chinese_numeral(n):
+    """1 → 一, 12 → 十二, 21 → 二十一 (up to 99): a section code the parser reads."""
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 0 else ("十" if tens == 1 else f"{DIGITS[tens]}十")
+    return head + (DIGITS[ones] if ones else "") or DIGITS[0]

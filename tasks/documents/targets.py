@@ -44,7 +44,7 @@ RISE = re.compile(
 # What is counted may be named in quotes: 新建“职工驿站”“户外劳动者服务站”15个.
 WORDS = r"[\u4e00-\u9fa5“”]{1,24}?"
 PLANNED = re.compile(
-    rf"(?P<verb>新增|培育|培训|建成|组建|举办|评选|选树|发展|新建|创建)"
+    rf"(?P<verb>新增|培育|培训|建成|建设|组建|举办|评选|选树|发展|新建|创建)"
     rf"(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})"
     rf"(?P<more>(?:、{WORDS}\d+(?:\.\d+)?\s*(?:{UNIT}))*)"
 )

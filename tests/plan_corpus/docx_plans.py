@@ -66,3 +66,62 @@ def paragraph_docx(path):
     for line in PARAGRAPH_PLAN:
         document.add_paragraph(line)
     document.save(path)
+
+
+# A 分工表 as cities issue them: a 板块 column, a 具体举措 column holding the measures (and
+# their targets), a task whose measures take two rows (its 序号, 重点任务 and 牵头单位 merged
+# down), and a 完成时限 merged down from one task to the next.
+MEASURES_HEADER = ["序号", "板块", "重点任务", "具体举措", "牵头单位", "配合单位", "完成时限"]
+MEASURES_ROWS = [
+    [
+        "1",
+        "思想引领",
+        "深化理想信念教育",
+        "组织劳模工匠宣讲不少于50场次。",
+        "市总工会",
+        "市委宣传部",
+        "2024年12月底前",
+    ],
+    ["", "", "", "建设理想信念教育基地5个。", "", "市教育局", "2024年12月底前"],
+    [
+        "2",
+        "",
+        "加强产业工人党建",
+        "新增产业工人党员300名。",
+        "市委组织部",
+        "市总工会",
+        "2024年11月底前",
+    ],
+    [
+        "3",
+        "技能提升",
+        "实施技能提升行动",
+        "开展职业技能培训不少于2万人次；高技能人才占比提高2个百分点。",
+        "市人社局",
+        "市总工会、市财政局",
+        "",
+    ],
+    [
+        "4",
+        "",
+        "办好职工技能大赛",
+        "举办市级职工职业技能大赛，决赛工种达到20个以上。",
+        "市总工会",
+        "市人社局",
+        "长期坚持",
+    ],
+]
+# (first row, last row, column) of each vertical merge, rows counted after the header
+MEASURES_MERGES = [(0, 1, 0), (0, 2, 1), (0, 1, 2), (0, 1, 4), (2, 3, 6), (3, 4, 1)]
+
+
+def measures_docx(path):
+    document = Document()
+    document.add_paragraph("2024年某市产业工人队伍建设改革重点任务分工")
+    table = document.add_table(rows=1 + len(MEASURES_ROWS), cols=len(MEASURES_HEADER))
+    for r, values in enumerate([MEASURES_HEADER, *MEASURES_ROWS]):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    for first, last, column in MEASURES_MERGES:
+        table.cell(first + 1, column).merge(table.cell(last + 1, column))
+    document.save(path)
