@@ -129,3 +129,22 @@ def test_a_duplicate_plan_is_refused(office, seed):
     response = office.post(reverse("tasks:plan_import"), data)
     assert "已有同名同年度的方案" in response.content.decode()
     assert Plan.objects.filter(title__contains="常州市").count() == 1
+
+
+def test_a_pdf_can_be_uploaded_and_the_preview_lists_what_was_left_out(office):
+    with (CORPUS / "14-pdf-text-layer.pdf").open("rb") as file:
+        response = office.post(reverse("tasks:plan_import"), {"file": file, "level": "city"})
+    html = response.content.decode()
+    assert "某市2024年产业工人队伍建设改革工作要点" in html
+    assert "原文中有 1 段未识别为任务或板块" in html
+    assert "某市产业工人队伍建设改革协调小组办公室2024年3月1日" in html
+    assert "指标原文" in html and "“推动规上企业党组织全覆盖，新增产业工人党员500名。”" in html
+
+
+def test_a_deadline_in_words_is_kept_in_the_task(office, seed):
+    text = (CORPUS / "12-deadlines-and-rises.txt").read_text()
+    response = office.post(reverse("tasks:plan_import"), {"text": text, "level": "county"})
+    assert 'value="长期坚持"' in response.content.decode()
+    office.post(reverse("tasks:plan_import"), form_data(response, action="confirm"))
+    task = Task.objects.get(plan__title="某区2024年产改重点任务清单", code="2")
+    assert task.due_on is None and task.content.endswith("完成时限：持续推进")

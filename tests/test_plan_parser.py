@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tasks.documents.create import match_units
-from tasks.documents.docx import document_text
+from tasks.documents.files import document_text
 from tasks.documents.parser import ParseError, parse_plan
 from tasks.models import Plan, Task
 from tests.conftest import make_unit
@@ -146,8 +146,10 @@ def test_arbitrary_text_never_crashes_the_parser(text):
 def test_unreadable_documents_get_a_message():
     with pytest.raises(ParseError, match="Word"):
         document_text("plan.docx", b"not a zip")
-    with pytest.raises(ParseError, match=".txt或.docx"):
+    with pytest.raises(ParseError, match="无法读取该PDF文件"):
         document_text("plan.pdf", b"%PDF")
+    with pytest.raises(ParseError, match=r"\.txt、\.docx或\.pdf"):
+        document_text("plan.doc", b"\xd0\xcf\x11\xe0")
     assert "工作要点" in document_text("plan.txt", "工作要点".encode("gb18030"))
 
 
@@ -373,3 +375,36 @@ def test_a_table_reads_every_column_and_its_merged_cells(tmp_path):
     assert (first.lead, first.support) == (["市总工会"], ["市委宣传部", "市教育局"])
     assert third.due.isoformat() == "2024-11-30"  # 完成时限 merged down from the task above
     assert (fourth.due, fourth.due_text) == (None, "长期坚持")
+
+
+def test_a_pdf_with_a_text_layer_is_read_without_its_running_header_and_page_numbers():
+    path = CORPUS / "14-pdf-text-layer.pdf"
+    text = document_text(path.name, path.read_bytes())
+    assert "协调小组办公室文件" not in text and "— 1 —" not in text
+    expected = json.loads(path.with_suffix(".json").read_text())
+    plan = parse_plan(text)
+    assert plan.as_json() == expected
+    assert len(plan.tasks) == 8
+    assert plan.tasks[2].lead == ["市人力资源和社会保障局"]  # broken over two lines
+    assert plan.tasks[5].support == ["各县（市、区）总工会"]
+
+
+def test_a_pdf_without_text_says_it_looks_scanned():
+    from tests.conftest import pdf_bytes
+
+    with pytest.raises(ParseError, match="没有可读取的文字（可能是扫描件）"):
+        document_text("scan.pdf", pdf_bytes())
+    with pytest.raises(ParseError, match="无法读取该PDF文件"):
+        document_text("broken.pdf", b"%PDF-1.4 not really")
+
+
+def test_an_encrypted_pdf_asks_for_one_without_a_password():
+    from pypdf import PdfReader, PdfWriter
+
+    path = CORPUS / "14-pdf-text-layer.pdf"
+    writer = PdfWriter(clone_from=PdfReader(path))
+    writer.encrypt("secret")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(ParseError, match="设置了密码"):
+        document_text("locked.pdf", out.getvalue())

@@ -91,6 +91,13 @@ def units_for(names, parent):
     return found
 
 
+def with_due_text(parsed):
+    """The task's content, with a 完成时限 that is no date (长期坚持) kept in its words."""
+    if not parsed.due_text or parsed.due_text in parsed.content:
+        return parsed.content
+    return f"{parsed.content}\n完成时限：{parsed.due_text}"
+
+
 def task_create(plan, section, seq, parsed, units):
     task = Task(
         plan=plan,
@@ -98,7 +105,7 @@ def task_create(plan, section, seq, parsed, units):
         seq=seq,
         code=parsed.code[:20],
         title=parsed.title[:200] or parsed.content[:40],
-        content=parsed.content,
+        content=with_due_text(parsed),
         due_on=parsed.due,
     )
     task.full_clean()

@@ -1,4 +1,4 @@
-"""Plan documents as text: pasted text, .txt files and Word .docx (paragraphs and tables)."""
+"""Word .docx plans as text: their paragraphs, and their tables (分工表) as the lines of a plan."""
 
 import io
 import re
@@ -9,8 +9,6 @@ from reform.archives import TooLarge, check_archive
 from tasks.documents.parser import ParseError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-MAX_DOCUMENT = 10 * 1024 * 1024
 # A task's title, and its measures, by the column's header in order of preference.
 TITLE_HEADERS = ("重点任务", "工作任务", "主要任务", "工作要点", "任务", "任务内容", "工作内容")
 CONTENT_HEADERS = (
@@ -32,22 +30,6 @@ COLUMN_FIELDS = {
     "时限": "完成时限",
     "时间": "完成时限",
 }
-
-
-def document_text(name: str, data: bytes) -> str:
-    """The text of an uploaded plan document; `ParseError` for what cannot be read."""
-    if len(data) > MAX_DOCUMENT:
-        raise ParseError("文件超过10MB。")
-    if name.lower().endswith(".docx"):
-        return docx_text(data)
-    if name.lower().endswith(".txt"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-        raise ParseError("无法识别文本文件的编码，请另存为UTF-8后再上传。")
-    raise ParseError("请上传.txt或.docx文件（.doc请先在Word中另存为.docx）。")
 
 
 def docx_text(data: bytes) -> str:

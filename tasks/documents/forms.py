@@ -9,7 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from tasks.documents.docx import MAX_DOCUMENT
+from tasks.documents.files import MAX_DOCUMENT
 from tasks.documents.parser import NAME_SPLIT, ParsedPlan, ParsedSection, ParsedTask
 from tasks.documents.targets import ParsedIndicator
 from tasks.models import Plan
@@ -69,7 +69,7 @@ class PlanSourceForm(PlanSettingsForm):
         strip=False,  # kept exactly as issued: it is stored as the plan's source text
         widget=forms.Textarea(attrs={"rows": 14}),
     )
-    file = forms.FileField(label=_("或上传文件（.txt / .docx）"), required=False)
+    file = forms.FileField(label=_("或上传文件（.txt / .docx / .pdf）"), required=False)
 
     def clean(self):
         cleaned = super().clean()
@@ -119,6 +119,13 @@ class TaskPreviewForm(forms.Form):
     lead = forms.CharField(label=_("牵头"), required=False, max_length=500)
     support = forms.CharField(label=_("配合"), required=False, max_length=1000)
     due = forms.DateField(label=_("完成时限"), required=False, widget=DATE_INPUT)
+    # A deadline that is no date (长期坚持, 每季度): no 完成时限; the words go into the content.
+    due_text = forms.CharField(
+        label=_("时限说明"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"placeholder": _("如：长期坚持")}),
+    )
     indicators = forms.CharField(
         label=_("量化指标"),
         required=False,
@@ -174,6 +181,7 @@ def preview_initial(parsed: ParsedPlan):
             "lead": "、".join(t.lead),
             "support": "、".join(t.support),
             "due": t.due,
+            "due_text": t.due_text,
             "indicators": "\n".join(
                 f"{i.name} {SYMBOLS[i.comparator]} {i.value.normalize():f} {i.unit}".strip()
                 for i in t.indicators
@@ -206,6 +214,7 @@ def edited_plan(plan_form, task_formset) -> ParsedPlan:
                     support=names(task["support"]),
                     due=task["due"],
                     indicators=task["indicators"],
+                    due_text=task["due_text"],
                 )
             )
         sections.append(section)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from tasks import once
 from tasks.documents.create import match_units, plan_create, plan_names
-from tasks.documents.docx import document_text
+from tasks.documents.files import document_text
 from tasks.documents.forms import (
     PlanPreviewForm,
     PlanSourceForm,
@@ -92,15 +92,28 @@ def preview_step(request):
 
 def render_preview(request, plan_form, formset, parsed):
     new_units = match_units(plan_names(parsed))[1] if parsed else []
-    sections = section_rows(plan_form, formset)
+    read = as_read(plan_form)
+    sentences = [[i.sentence for i in t.indicators] for t in read.tasks] if read else []
+    for form, found in zip(formset.forms, sentences, strict=False):
+        form.sentences = [s for s in dict.fromkeys(found) if s]
     ctx = {
         "plan_form": plan_form,
         "formset": formset,
-        "sections": sections,
+        "sections": section_rows(plan_form, formset),
         "new_units": new_units,
+        "unused": read.unused if read else [],
         "task_count": len(formset.forms),
     }
     return render(request, "tasks/plan_preview.html", ctx)
+
+
+def as_read(plan_form):
+    """The plan as read from the document, before the office's corrections: what it left
+    out, and the sentence each target came from."""
+    try:
+        return parse_plan(plan_form["source"].value() or "")
+    except ParseError:
+        return None
 
 
 def section_rows(plan_form, formset):

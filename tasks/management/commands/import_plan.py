@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
 from tasks.documents.create import match_units, plan_create, plan_names
-from tasks.documents.docx import document_text
+from tasks.documents.files import document_text
 from tasks.documents.parser import ParseError, parse_plan
 from tasks.models import Plan
 from units.models import Unit
@@ -47,8 +47,11 @@ class Command(BaseCommand):
         _found, new = match_units(plan_names(parsed))
         summary = (
             f"{parsed.title} ({parsed.year}): {len(parsed.sections)} sections, "
-            f"{len(parsed.tasks)} tasks; new units: {'、'.join(new) or 'none'}"
+            f"{len(parsed.tasks)} tasks; new units: {'、'.join(new) or 'none'}; "
+            f"{len(parsed.unused)} paragraphs not read as a section or task"
         )
+        for line in parsed.unused:
+            self.stderr.write(f"  not used: {line}")
         if dry_run:
             self.stdout.write(f"{summary} (dry run, nothing saved)")
             return
