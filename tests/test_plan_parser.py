@@ -408,3 +408,34 @@ def test_an_encrypted_pdf_asks_for_one_without_a_password():
     writer.write(out)
     with pytest.raises(ParseError, match="设置了密码"):
         document_text("locked.pdf", out.getvalue())
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("职工满意度稳定在90%。", [("职工满意度", "=", 90, "%")]),
+        ("集体合同签订率保持在95%以上。", [("集体合同签订率", ">=", 95, "%")]),
+        (
+            "全年培训1.5万人次，投入资金不少于2亿元。",
+            [("培训", ">=", 1.5, "万人次"), ("投入资金", ">=", 2, "亿元")],
+        ),
+        ("职工收入增长8%。", [("职工收入增长", ">=", 8, "%")]),
+        ("劳动争议案件控制在30件以内。", [("劳动争议案件", "<=", 30, "件")]),
+    ],
+)
+def test_targets_as_plans_state_them(text, found):
+    from tasks.documents.targets import find_targets
+
+    assert [(i.name, i.comparator, i.value, i.unit) for i in find_targets(text)] == found
+
+
+def test_a_name_broken_between_two_long_pieces_is_repaired_against_known_names():
+    text = (
+        "某工作要点\n一、第一部分\n1、任务甲。内容。（责任单位：市人力资源 和社会保障局、市总工会）"
+    )
+    broken = parse_plan(text).tasks[0]
+    assert (broken.lead, broken.support) == (["市人力资源"], ["和社会保障局", "市总工会"])
+    repaired = parse_plan(text, known={"市人力资源和社会保障局"}).tasks[0]
+    assert (repaired.lead, repaired.support) == (["市人力资源和社会保障局"], ["市总工会"])
+    twice = text + "\n2、任务乙。内容。（责任单位：市人力资源和社会保障局）"
+    assert parse_plan(twice).tasks[0].lead == ["市人力资源和社会保障局"]  # named whole there

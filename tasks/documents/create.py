@@ -34,6 +34,11 @@ def match_units(names):
     return found, new
 
 
+def unit_names():
+    """The names of the units there are: a name broken in a document is repaired to one."""
+    return frozenset(Unit.objects.values_list("name", flat=True))
+
+
 def plan_names(parsed: ParsedPlan):
     return [n for t in parsed.tasks for n in t.lead + t.support]
 

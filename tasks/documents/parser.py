@@ -205,7 +205,9 @@ def wraps_field(joined, line):
     )
 
 
-def parse_plan(text: str) -> ParsedPlan:
+def parse_plan(text: str, known=()) -> ParsedPlan:
+    """The plan a document states; `known`: the names of units already known, against which
+    a name broken over a line or by a stray space is repaired."""
     lines = clean_lines(text or "")
     if not lines:
         raise ParseError("没有内容：请粘贴或上传方案全文。")
@@ -231,8 +233,14 @@ def parse_plan(text: str) -> ParsedPlan:
         starts_on=starts_on,
         ends_on=ends_on,
     )
+    # Twice: the second time a name broken by a space or a line is repaired against the
+    # names the document gives whole (and the units the caller knows).
+    fields = {id(task): task.__dict__.pop("fields") for task in plan.tasks}
     for task in plan.tasks:
-        finish_task(task, year)
+        finish_task(task, year, fields[id(task)], known)
+    named = {name for task in plan.tasks for name in task.lead + task.support}
+    for task in plan.tasks:
+        finish_task(task, year, fields[id(task)], named | set(known))
     return plan
 
 
@@ -474,15 +482,15 @@ def task_title(content):
     return split_trailing_fields(title)[0].strip()
 
 
-def finish_task(task, year):
+def finish_task(task, year, fields, known):
     """Departments, deadline and targets from the item's parenthetical, field lines and text."""
     values = {}
     body, paren = split_trailing_fields(task.content)
-    sources = ([paren] if paren else []) + INLINE_FIELD.findall(body) + task.fields
+    sources = ([paren] if paren else []) + INLINE_FIELD.findall(body) + fields
     for source in sources:
         for key, value in fields_in(source):
             values.setdefault(key, []).append(value)
-    task.lead, task.support = roles(values)
+    task.lead, task.support = roles(values, known)
     due_text = " ".join(v for k, vs in values.items() if re.fullmatch(DUE_KEYS, k) for v in vs)
     body = INLINE_FIELD.sub("", body)
     task.due = last_date(due_text, year) or (
@@ -490,7 +498,6 @@ def finish_task(task, year):
     )
     task.due_text = "" if task.due else due_text  # 长期坚持, 每季度: no date, never a guess
     task.indicators = find_targets(body)
-    del task.fields
 
 
 def split_trailing_fields(content):
@@ -514,15 +521,16 @@ def fields_in(text):
         yield match["key"], text[match.end() : end].strip(" ；;，,。")
 
 
-def names(values):
+def names(values, known=frozenset()):
     """The unit names in fields' values, in order."""
-    return [name for value in values for name in split_names(value)]
+    return [name for value in values for name in split_names(value, known)]
 
 
-def split_names(value):
+def split_names(value, known=frozenset()):
     """Names split at 、，； outside brackets (各县（市、区）总工会 stays whole), and at spaces
     only between whole names: a space or line break inside a name (市人 社局, text copied
-    from a PDF) leaves a piece too short to be a unit, which is joined back."""
+    from a PDF) leaves a piece too short to be a unit, or two that make a `known` name; they
+    are joined back."""
     parts, depth, current = [], 0, ""
     for ch in LEAD_NOTE.sub("", value):
         depth += (ch in OPENING) - (ch in CLOSING and depth > 0)
@@ -535,7 +543,9 @@ def split_names(value):
     for part in [*parts, current]:
         pieces = []
         for piece in part.split():
-            if pieces and min(len(piece), len(pieces[-1])) < SHORTEST_NAME:
+            if pieces and (
+                min(len(piece), len(pieces[-1])) < SHORTEST_NAME or pieces[-1] + piece in known
+            ):
                 pieces[-1] += piece
             else:
                 pieces.append(piece)
@@ -543,15 +553,13 @@ def split_names(value):
     return [name for name in found if name and name not in ("等", "各")]
 
 
-def roles(values):
-    lead = names(values.get("牵头单位", []) + values.get("牵头部门", []))
-    others = names(
-        values.get("配合单位", [])
-        + values.get("配合部门", [])
-        + values.get("协办单位", [])
-        + values.get("参与单位", [])
-    )
-    responsible = names(values.get("责任部门", []) + values.get("责任单位", []))
+def roles(values, known=frozenset()):
+    def named(*keys):
+        return names([value for key in keys for value in values.get(key, [])], known)
+
+    lead = named("牵头单位", "牵头部门")
+    others = named("配合单位", "配合部门", "协办单位", "参与单位")
+    responsible = named("责任部门", "责任单位")
     marked = [n for n in others + responsible if LEAD_MARK.search(n)]  # 市人社局（牵头）
     if marked:
         lead += [LEAD_MARK.sub("", n) for n in marked]

@@ -1,6 +1,7 @@
 """Quantified targets in a plan item: 不少于2000人次, 新增高技能人才200人, 不超过3起.
 
-Comparators 不少于 / 不低于 / 至少 / 达到 / 超过 / 以上 read as ≥, 不超过 / 控制在 / 以内 as ≤;
+Comparators 不少于 / 不低于 / 至少 / 达到 / 超过 / 以上 read as ≥, 不超过 / 控制在 / 以内 as ≤,
+保持在 / 稳定在 as =; rises (提高2个百分点, 增长8%) as ≥;
 planned quantities after a verb (新增, 培育, 建成…) read as ≥ unless the clause tells history
 (以来, 累计…). Numbers that are names (二十大, “五小”, 〔2022〕12号) carry no unit and are left.
 """
@@ -32,7 +33,7 @@ UNIT = "|".join(re.escape(u) for u in UNITS)
 NUMBER = rf"(?:\d+(?:\.\d+)?|[{CN}零两百千万]+)"
 NAME = r"(?P<name>[^，。；、：:（）()\n]*?)"
 COMPARED = re.compile(
-    rf"{NAME}(?P<cmp>不少于|不低于|至少|达到|超过|不超过|控制在)\s*"
+    rf"{NAME}(?P<cmp>不少于|不低于|至少|达到|超过|不超过|控制在|保持在|稳定在|保持)\s*"
     rf"(?P<num>{NUMBER})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内|以下)?"
 )
 SUFFIXED = re.compile(rf"{NAME}(?P<num>{NUMBER})\s*(?P<unit>{UNIT})(?P<suffix>以上|以内)")
@@ -42,7 +43,7 @@ RISE = re.compile(
     rf"{NAME}(?P<verb>提高|提升|增长|增加|上升)\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>个百分点|%)"
 )
 # What is counted may be named in quotes: 新建“职工驿站”“户外劳动者服务站”15个.
-WORDS = r"[\u4e00-\u9fa5“”]{1,24}?"
+WORDS = r"[\u4e00-\u9fa5“”]{0,24}?"
 PLANNED = re.compile(
     rf"(?P<verb>新增|培育|培训|建成|建设|组建|举办|评选|选树|发展|新建|创建)"
     rf"(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})"
@@ -71,8 +72,7 @@ def find_targets(text):
             targets.append((span[0], indicator))
 
     for match in COMPARED.finditer(text):
-        ceiling = match["cmp"] in ("不超过", "控制在") or match["suffix"] in ("以内", "以下")
-        add(match, match["name"], "<=" if ceiling else ">=", match.span())
+        add(match, match["name"], comparator_of(match), match.span())
     for match in SUFFIXED.finditer(text):
         add(match, match["name"], "<=" if match["suffix"] == "以内" else ">=", match.span())
     for match in RISE.finditer(text):
@@ -93,6 +93,15 @@ def clause_at(text, position):
     start = max(text.rfind(mark, 0, position) for mark in "，。；") + 1
     ends = [i for i in (text.find(mark, position) for mark in "，。；") if i >= 0]
     return text[start : min(ends) if ends else len(text)]
+
+
+def comparator_of(match):
+    """≤ for a ceiling (不超过, 控制在, …以内), = for a level to hold (保持在95%), else ≥."""
+    if match["cmp"] in ("不超过", "控制在") or match["suffix"] in ("以内", "以下"):
+        return "<="
+    if match["cmp"] in ("保持在", "稳定在", "保持") and not match["suffix"]:
+        return "="
+    return ">="
 
 
 def sentence_at(text, position):

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from tasks import once
-from tasks.documents.create import match_units, plan_create, plan_names
+from tasks.documents.create import match_units, plan_create, plan_names, unit_names
 from tasks.documents.files import document_text
 from tasks.documents.forms import (
     PlanPreviewForm,
@@ -31,7 +31,7 @@ def plan_import(request):
     if request.method == "POST" and form.is_valid():
         try:
             text = source_text(form.cleaned_data)
-            parsed = parse_plan(text)
+            parsed = parse_plan(text, known=unit_names())
         except ParseError as exc:
             form.add_error(None, str(exc))
         else:

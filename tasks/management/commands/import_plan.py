@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
 
-from tasks.documents.create import match_units, plan_create, plan_names
+from tasks.documents.create import match_units, plan_create, plan_names, unit_names
 from tasks.documents.files import document_text
 from tasks.documents.parser import ParseError, parse_plan
 from tasks.models import Plan
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         path = Path(file)
         try:
             text = document_text(path.name, path.read_bytes())
-            parsed = parse_plan(text)
+            parsed = parse_plan(text, known=unit_names())
         except FileNotFoundError:
             raise CommandError(f"No such file: {file}") from None
         except ParseError as exc:
