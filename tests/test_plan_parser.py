@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 from tasks.documents.create import match_units
 from tasks.documents.files import document_text
-from tasks.documents.parser import ParseError, parse_plan
+from tasks.documents.parser import parse_plan
+from tasks.documents.plan import ParseError
 from tasks.models import Plan, Task
 from tests.conftest import make_unit
 

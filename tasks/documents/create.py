@@ -5,7 +5,7 @@ import unicodedata
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from tasks.documents.parser import ParsedPlan
+from tasks.documents.plan import ParsedPlan
 from tasks.models import Indicator, Plan, Responsibility, Section, Task
 from tasks.standing.refresh import refreshing
 from units.models import Unit

@@ -6,7 +6,7 @@ import re
 from docx import Document
 
 from reform.archives import TooLarge, check_archive
-from tasks.documents.parser import ParseError
+from tasks.documents.plan import ParseError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 # A task's title, and its measures, by the column's header in order of preference.

@@ -1,8 +1,8 @@
 """An uploaded plan document as text: a .txt file, a Word .docx or a PDF with a text layer."""
 
 from tasks.documents.docx import docx_text
-from tasks.documents.parser import ParseError
 from tasks.documents.pdf import pdf_text
+from tasks.documents.plan import ParseError
 
 MAX_DOCUMENT = 10 * 1024 * 1024
 

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from tasks.documents.files import MAX_DOCUMENT
-from tasks.documents.parser import NAME_SPLIT, ParsedPlan, ParsedSection, ParsedTask
+from tasks.documents.names import NAME_SPLIT
+from tasks.documents.plan import ParsedPlan, ParsedSection, ParsedTask
 from tasks.documents.targets import ParsedIndicator
 from tasks.models import Plan
 from units.models import Unit

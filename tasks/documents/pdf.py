@@ -8,7 +8,7 @@ from collections import Counter
 
 from pypdf import PdfReader
 
-from tasks.documents.parser import ParseError
+from tasks.documents.plan import ParseError
 
 MAX_PAGES = 300
 # 3, - 3 -, — 3 —, 第3页, 第 3 页 共 12 页, 3/12

@@ -18,7 +18,8 @@ from tasks.documents.forms import (
     edited_plan,
     preview_initial,
 )
-from tasks.documents.parser import ParseError, parse_plan
+from tasks.documents.parser import parse_plan
+from tasks.documents.plan import ParseError
 from units.roles import office_required
 
 

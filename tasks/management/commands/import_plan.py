@@ -7,7 +7,8 @@ from django.db.models import Q
 
 from tasks.documents.create import match_units, plan_create, plan_names, unit_names
 from tasks.documents.files import document_text
-from tasks.documents.parser import ParseError, parse_plan
+from tasks.documents.parser import parse_plan
+from tasks.documents.plan import ParseError
 from tasks.models import Plan
 from units.models import Unit
 
