@@ -440,3 +440,16 @@ def test_a_name_broken_between_two_long_pieces_is_repaired_against_known_names()
     assert (repaired.lead, repaired.support) == (["市人力资源和社会保障局"], ["市总工会"])
     twice = text + "\n2、任务乙。内容。（责任单位：市人力资源和社会保障局）"
     assert parse_plan(twice).tasks[0].lead == ["市人力资源和社会保障局"]  # named whole there
+
+
+def test_a_three_year_plan_with_guarantees_that_are_no_tasks():
+    plan = corpus_plan("15-three-year-action")
+    assert plan.title == "某某区深化产业工人队伍建设改革三年行动方案（2024—2026年）"
+    assert (plan.year, plan.starts_on.isoformat(), plan.ends_on.isoformat()) == (
+        2024,
+        "2024-01-01",
+        "2026-12-31",
+    )
+    assert [t.code for t in plan.tasks] == ["1", "2", "3", "4"]  # 保障措施 carry no units
+    assert "（一）加强组织领导。各地各部门要将产改工作纳入重要议事日程。" in plan.unused
+    assert plan.tasks[2].due.isoformat() == "2026-12-31"  # 2026年底

@@ -1,2 +1,2 @@
-"""Plan documents in: the parser, Word files, a parsed plan saved, the parent plan's alignment,
-the seed plans."""
+"""Plan documents in: text, Word and PDF files read as plans, a parsed plan saved, the parent
+plan's alignment, the seed plans."""

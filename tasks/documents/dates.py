@@ -19,6 +19,9 @@ DATE_PHRASE = re.compile(
 )
 
 
+YEAR_END = re.compile(r"(20\d{2})年(底|末)")
+
+
 def last_date(text, year, loose=True):
     """The last date a text names (the deadline when several are given), or None.
 
@@ -26,7 +29,8 @@ def last_date(text, year, loose=True):
     that is history is not taken for a deadline.
     """
     found = None
-    for match in DATE_PHRASE.finditer(text or ""):
+    text = YEAR_END.sub(r"\1年年\2", text or "")  # 2026年底: the end of 2026
+    for match in DATE_PHRASE.finditer(text):
         if not loose and not re.match(r"\s*(前|之前|完成|底前)", text[match.end() :]):
             continue
         if not loose and not (match["part"] or match["half"]):

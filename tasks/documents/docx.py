@@ -139,8 +139,10 @@ def field_lines(columns, row, *, more):
 
 
 def is_task_header(row):
+    """A 分工表's header: a task column, and a 序号 or a responsible unit's column."""
     cells = [c.replace(" ", "") for c in row]
-    return any(c in TITLE_HEADERS for c in cells) and any(c in ("序号", "编号") for c in cells)
+    numbered = any(c in ("序号", "编号") or field_of(c) for c in cells)
+    return any(c in TITLE_HEADERS for c in cells) and numbered
 
 
 def field_of(column):

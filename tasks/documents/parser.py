@@ -42,7 +42,7 @@ TITLE_ENDINGS = (
 )
 DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5]{2,12}〔\d{4}〕\d+号$")
 DATE_LINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
-TITLE_YEAR = re.compile(r"[（(]\d{4}年?[）)]$")
+TITLE_YEAR = re.compile(r"[（(]\d{4}(?:\s*[—–\-至到]+\s*\d{4})?年?[）)]$")  # （2024—2026年）
 NOTICE_OF = re.compile(r"^关于印发《([^》]{4,80})》的通知$")
 INLINE_FIELD = re.compile(rf"(?:{ROLE_KEYS}|{DUE_KEYS})[：:][^。（(\n]*")
 
@@ -136,7 +136,7 @@ def plan_year(title, preamble, lines):
         if match and len(line) <= 40:
             issued = safe_date(int(match[1]), int(match[2]), int(match[3]))
             break
-    year = re.search(r"(20\d{2})年", title)
+    year = re.search(r"(20\d{2})(?:\s*[—–\-至到]+\s*20\d{2})?年", title)  # a range: its first
     if year:
         return int(year[1]), issued
     if issued:

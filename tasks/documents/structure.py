@@ -126,13 +126,20 @@ def build_sections(body):
             builder.item(found[1], found[2])
         else:
             builder.line(line)
-    sections = [section for group in builder.groups for section in group_sections(group)]
-    return sections, builder.unused
+    strict = builder.item_kind is not None and any(carriers(body).values())
+    sections, unused = [], builder.unused
+    for group in builder.groups:
+        found, left = group_sections(group, strict)
+        sections += found
+        unused += left
+    return sections, unused
 
 
-def group_sections(group):
-    """A heading's sub-headings are sections when they hold items, else they are the items.
-    Each section keeps the lines under its heading that no task holds (`source`)."""
+def group_sections(group, strict):
+    """(a heading's sections, the lines under it that no section holds). Its sub-headings are
+    sections when they hold items, else they are the items; `strict` (the tasks are the items
+    that carry responsibility fields): only those of them that carry some."""
+    heading, *intro = group["lines"]
     subs_with_items = [s for s in group["subs"] if s["items"]]
     if subs_with_items:
         sections = [
@@ -144,14 +151,23 @@ def group_sections(group):
             )
             for s in group["subs"]
         ]
-        sections[0].source[:0] = group["lines"]
-        return sections
+        return sections, [heading, *intro]  # a heading above the sections is not carried
+    subs = [(s["line"], *s["lines"]) for s in group["subs"]]
     if group["items"]:
         tasks = [task_from_item(i) for i in group["items"]]
-        extra = [line for s in group["subs"] for line in (s["line"], *s["lines"])]
-        return [ParsedSection(group["code"], group["title"], tasks, group["lines"] + extra)]
-    tasks = [task_from_sub(s) for s in group["subs"]]
-    return [ParsedSection(group["code"], group["title"], [t for t in tasks if t], group["lines"])]
+        return [ParsedSection(group["code"], group["title"], tasks, group["lines"])], [
+            line for sub in subs for line in sub
+        ]
+    items = [s for s in group["subs"] if not strict or any(map(ROLE_FIELD.search, sub_text(s)))]
+    tasks = [t for t in map(task_from_sub, items) if t]
+    left = [
+        line for s, sub in zip(group["subs"], subs, strict=True) if s not in items for line in sub
+    ]
+    return [ParsedSection(group["code"], group["title"], tasks, group["lines"])], left
+
+
+def sub_text(sub):
+    return [sub["title"], *sub["lines"]]
 
 
 def in_order(body, unused, sections):
