@@ -453,3 +453,12 @@ def test_a_three_year_plan_with_guarantees_that_are_no_tasks():
     assert [t.code for t in plan.tasks] == ["1", "2", "3", "4"]  # 保障措施 carry no units
     assert "（一）加强组织领导。各地各部门要将产改工作纳入重要议事日程。" in plan.unused
     assert plan.tasks[2].due.isoformat() == "2026-12-31"  # 2026年底
+
+
+def test_fields_written_into_the_sentence_keep_their_brackets():
+    tasks = corpus_plan("16-inline-fields").tasks
+    assert (tasks[0].lead, tasks[0].support) == (["市总工会"], ["市委宣传部", "市文明办"])
+    assert [(i.name, i.value, i.unit) for i in tasks[2].indicators][:2] == [
+        ("新增技能人才", 3, "万人"),
+        ("高技能人才", 1, "万人"),  # 其中…: a part of the quantity planned
+    ]

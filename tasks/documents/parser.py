@@ -44,7 +44,9 @@ DOC_NUMBER = re.compile(r"^[\u4e00-\u9fa5]{2,12}〔\d{4}〕\d+号$")
 DATE_LINE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 TITLE_YEAR = re.compile(r"[（(]\d{4}(?:\s*[—–\-至到]+\s*\d{4})?年?[）)]$")  # （2024—2026年）
 NOTICE_OF = re.compile(r"^关于印发《([^》]{4,80})》的通知$")
-INLINE_FIELD = re.compile(rf"(?:{ROLE_KEYS}|{DUE_KEYS})[：:][^。（(\n]*")
+# A field in the text, to the end of its sentence; brackets within it are part of a name
+# (市总工会（牵头）, 各县（市、区）), a bracket it opens is not.
+INLINE_FIELD = re.compile(rf"(?:{ROLE_KEYS}|{DUE_KEYS})[：:](?:[^。（(\n]|[（(][^（(）)\n]*[）)])*")
 
 
 def parse_plan(text: str, known=()) -> ParsedPlan:

@@ -49,6 +49,8 @@ PLANNED = re.compile(
     rf"(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})"
     rf"(?P<more>(?:、{WORDS}\d+(?:\.\d+)?\s*(?:{UNIT}))*)"
 )
+# A part of a planned quantity: 新增技能人才3万人，其中高技能人才1万人.
+PART = re.compile(rf"其中(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})")
 MORE = re.compile(rf"、(?P<name>{WORDS})(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>{UNIT})")
 LEADING = re.compile(r"^(\d{1,2}[.．、]|其中|并|确保|力争|全年|争取|使|且|要|每年|努力|今年|继续)+")
 HISTORY = re.compile(r"以来|累计|截至|已经|去年|上年|此前|近[一二三四五两\d]+年")
@@ -85,6 +87,8 @@ def find_targets(text):
         for more in MORE.finditer(match["more"]):
             span = (end + more.start(), end + more.end())
             add(more, match["verb"] + more["name"], ">=", span, stated=False)
+    for match in PART.finditer(text):
+        add(match, match["name"], ">=", match.span(), stated=False)
     return [t for _start, t in sorted(targets, key=lambda pair: pair[0])]
 
 
