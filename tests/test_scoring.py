@@ -554,3 +554,13 @@ def test_a_long_breakdown_lists_200_events_and_leaves_the_rest_to_the_export(uni
         html = client_for(user).get(reverse("tasks:scores", args=[plan.pk])).content.decode()
     assert "共 240 项，这里列出前 200 项" in html
     assert html.count("未报送") == 200
+
+
+def test_a_task_finished_before_its_deadline_counts_before_the_deadline(plan, units):
+    rules()
+    task = plan.tasks.get()  # due 2024-06-30
+    Task.objects.filter(pk=task.pk).update(closed_at="2024-03-01T10:00:00+08:00")
+    done = item(scored(plan, date(2024, 4, 1))["人社局"], "completion")
+    assert [(e.kind, e.date) for e in done.events] == [("done", date(2024, 3, 1))]
+    assert done.points == Decimal("40.00")
+    assert item(scored(plan, date(2024, 2, 1))["人社局"], "completion").events == []

@@ -57,7 +57,13 @@ class Scope:
         return min(self.last, ends) if ends else self.last
 
     def within(self, day):
+        """Whether something that happened on `day` counts: in the period, by the as-of date."""
         return day is not None and self.first <= day <= self.last
+
+    def due_within(self, day):
+        """Whether something due on `day` belongs to the scope: in its year, whenever that is
+        (a task finished early counts before its deadline)."""
+        return day is not None and (not self.year or day.year == self.year)
 
     @property
     def path(self):
@@ -201,7 +207,7 @@ def completion(found):
         closed, deadline = finished_on(task), task.deadline
         if closed is not None and closed > scope.as_of:
             closed = None
-        if not scope.within(deadline or closed) or (closed is None and deadline >= scope.as_of):
+        if not scope.due_within(deadline or closed) or (closed is None and deadline >= scope.as_of):
             continue
         what = {"task": found.name(task), "deadline": deadline}
         if closed is None:
@@ -291,7 +297,7 @@ def instructions(found):
     for unit_id, task_id, leader, due_on, answered_on in rows:
         if answered_on is not None and answered_on > scope.as_of:
             answered_on = None
-        if not scope.within(due_on) or (answered_on is None and due_on >= scope.as_of):
+        if not scope.due_within(due_on) or (answered_on is None and due_on >= scope.as_of):
             continue
         what = {"leader": leader, "task": found.name(found.tasks[task_id]), "due": due_on}
         if answered_on is None:
