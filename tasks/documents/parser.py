@@ -77,14 +77,15 @@ def parse_plan(text: str, known=()) -> ParsedPlan:
         starts_on=starts_on,
         ends_on=ends_on,
     )
-    # Twice: the second time a name broken by a space or a line is repaired against the
-    # names the document gives whole (and the units the caller knows).
-    fields = {id(task): task.__dict__.pop("fields") for task in plan.tasks}
-    for task in plan.tasks:
-        finish_task(task, year, fields[id(task)], known)
-    named = {name for task in plan.tasks for name in task.lead + task.support}
-    for task in plan.tasks:
-        finish_task(task, year, fields[id(task)], named | set(known))
+    values = [field_values(task) for task in plan.tasks]
+    # A name broken by a space or a line is repaired against the names the document gives
+    # whole elsewhere, and the units the caller knows.
+    named = set(known)
+    for found in values:
+        lead, support = roles(found, frozenset(known))
+        named.update(lead + support)
+    for task, found in zip(plan.tasks, values, strict=True):
+        finish_task(task, year, found, named)
     return plan
 
 
@@ -148,17 +149,22 @@ def plan_year(title, preamble, lines):
     return (int(year[1]) if year else None), issued
 
 
-def finish_task(task, year, fields, known):
-    """Departments, deadline and targets from the item's parenthetical, field lines and text."""
+def field_values(task):
+    """key → [values] of the item's fields: its closing parenthetical, the fields written
+    into its text and its field lines."""
     values = {}
     body, paren = split_trailing_fields(task.content)
-    sources = ([paren] if paren else []) + INLINE_FIELD.findall(body) + fields
-    for source in sources:
+    for source in ([paren] if paren else []) + INLINE_FIELD.findall(body) + task.fields:
         for key, value in fields_in(source):
             values.setdefault(key, []).append(value)
+    return values
+
+
+def finish_task(task, year, values, known):
+    """Departments, deadline and targets from the item's fields (`field_values`) and text."""
     task.lead, task.support = roles(values, known)
     due_text = " ".join(v for k, vs in values.items() if re.fullmatch(DUE_KEYS, k) for v in vs)
-    body = INLINE_FIELD.sub("", body)
+    body = INLINE_FIELD.sub("", split_trailing_fields(task.content)[0])
     task.due = last_date(due_text, year) or (
         None if due_text else last_date(body, year, loose=False)
     )

@@ -18,6 +18,8 @@ class ParsedTask:
     due: date | None = None
     indicators: list = field(default_factory=list)
     due_text: str = ""  # a 完成时限 that is no date (长期坚持, 每季度), kept as written
+    # The item's field lines (责任单位：…), as found; read into the fields above.
+    fields: list = field(default_factory=list, compare=False, repr=False)
 
 
 @dataclass

@@ -198,9 +198,7 @@ def make_task(code, lines):
     content_lines = [line for line in lines if not FIELD_LINE.match(line)]
     fields = [line for line in lines if FIELD_LINE.match(line)]
     content = "\n".join(content_lines).strip()
-    task = ParsedTask(code=code, title=task_title(content), content=content)
-    task.fields = fields
-    return task
+    return ParsedTask(code=code, title=task_title(content), content=content, fields=fields)
 
 
 def task_title(content):

@@ -26,9 +26,9 @@ from tasks.models import (
     Task,
     TaskSnapshot,
 )
-from tasks.standing.lights import SENT, is_finished
+from tasks.standing.lights import SENT
 from tasks.standing.periods import period_containing
-from tasks.standing.refresh import closed_periods
+from tasks.standing.refresh import closed_periods, owed_reports
 from units.models import Unit
 
 
@@ -106,7 +106,8 @@ class Event:
 
 
 def path_of(name):
-    """A function giving the path of the view `name` for an id, reversed once."""
+    """A function giving the path of the view `name` for an id, reversed once: a county's
+    year holds thousands of events, and `reverse` takes 14 µs each (this, 0.15 µs)."""
     path = reverse(name, args=[987654321])
     return lambda pk: path.replace("987654321", str(pk))
 
@@ -167,16 +168,18 @@ def scope_events(scope) -> Found:
 
 
 def reports(found):
-    """按时报送: each report owed for a period whose due date has passed, sent on time, late
-    or not at all (a period owed on a finished task is not owed if nothing was sent)."""
+    """按时报送: each report owed for a period whose due date has passed (`owed_reports`),
+    sent on time, late or not at all by the as-of date."""
     scope = found.scope
+    rows = ProgressReport.objects.filter(
+        task__plan__in=scope.plans, state__in=SENT, period__isnull=False
+    ).order_by()
     sent = {
         (task_id, unit_id, period): (sent_on, pk)
-        for task_id, unit_id, period, sent_on, pk in ProgressReport.objects.filter(
-            task__plan__in=scope.plans, state__in=SENT, period__isnull=False
+        for task_id, unit_id, period, sent_on, pk in rows.values_list(
+            "task_id", "unit_id", "period", "submitted_on", "pk"
         )
-        .order_by()
-        .values_list("task_id", "unit_id", "period", "submitted_on", "pk")
+        if sent_on is not None and sent_on <= scope.as_of  # sent later: not yet, as of then
     }
     periods = {
         plan.pk: [p for p in closed_periods(plan, scope.as_of) if scope.within(p.start)]
@@ -184,25 +187,20 @@ def reports(found):
     }
     for task in found.tasks.values():
         for unit_id, role in task.answered:
-            for period in periods[task.plan_id]:
-                report = sent.get((task.pk, unit_id, period.start))
+            for period, report in owed_reports(task, unit_id, periods[task.plan_id], sent):
                 owed_report(found, task, unit_id, role, period, report)
 
 
 def owed_report(found, task, unit_id, role, period, sent):
     sent_on, pk = sent or (None, None)
-    if sent_on is not None and sent_on > found.scope.as_of:
-        sent_on = None  # sent after the as-of date: not yet, as of then
     what = {"period": period.label, "task": found.name(task)}
     if sent_on is None:
-        if is_finished(task):
-            return
         kind, day, text = "missing", period.deadline, _("%(period)s %(task)s 未报送") % what
     elif sent_on <= period.deadline:
         kind, day, text = "on_time", sent_on, _("%(period)s %(task)s 按时报送") % what
     else:
         kind, day, text = "late", sent_on, _("%(period)s %(task)s 逾期报送") % what
-    url = found.task_path(task.pk) + (f"#report-{pk}" if pk and sent_on else "")
+    url = found.task_path(task.pk) + (f"#report-{pk}" if pk else "")
     event = Event("on_time", kind, day, text, url, counts=kind == "on_time", role=role)
     found.add(unit_id, event)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from reform.forms import DATE_ERRORS
+from reform.forms import DATE_ERRORS, date_input
 from tasks.models import Plan, ScoreAdjustment, ScoreRules
 from tasks.scoring.rules import ADJUSTMENTS, ITEMS, PER_EVENT, ROLE_CHOICES, SUGGESTED, RuleItem
 from tasks.scoring.rules import rule_items as items_of
@@ -19,12 +19,8 @@ MAX_POINTS = Decimal(1000)
 
 
 def date_field(label, example, **kwargs):
-    placeholder = gettext_lazy("如 %(day)s") % {"day": example}
     return forms.DateField(
-        label=label,
-        widget=forms.TextInput(attrs={"placeholder": placeholder}),
-        error_messages=DATE_ERRORS,
-        **kwargs,
+        label=label, widget=date_input(example), error_messages=DATE_ERRORS, **kwargs
     )
 
 
@@ -142,7 +138,7 @@ class AdjustmentForm(forms.ModelForm):
         model = ScoreAdjustment
         fields = ["unit", "plan", "given_on", "points", "reason"]
         widgets = {
-            "given_on": forms.TextInput(attrs={"placeholder": gettext_lazy("如 2023-11-20")}),
+            "given_on": date_input("2023-11-20"),
             "reason": forms.TextInput(
                 attrs={"placeholder": gettext_lazy("如：经验做法被省级推广")}
             ),

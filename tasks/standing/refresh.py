@@ -123,16 +123,21 @@ def reports_sent(ids):
     return sent
 
 
+def owed_reports(task, unit_id, periods, sent):
+    """(period, what `sent` holds for the unit's report on the task for it, or None), for
+    each of `periods` the unit owed a report for: none is owed on a finished task but what
+    was sent. The one rule of the on-time record and of the 考核 scores."""
+    for period in periods:
+        found = sent.get((task.pk, unit_id, period.start))
+        if found is None and is_finished(task):
+            continue
+        yield period, found
+
+
 def on_time_record(task, unit_id, periods, history):
     """(reports owed whose due date has passed, those sent by then) for one unit on one task."""
-    expected = on_time = 0
-    for period in periods:
-        sent_on = history.get((task.pk, unit_id, period.start))
-        if sent_on is None and is_finished(task):
-            continue  # nothing is owed for a finished task
-        expected += 1
-        on_time += sent_on is not None and sent_on <= period.deadline
-    return expected, on_time
+    owed = list(owed_reports(task, unit_id, periods, history))
+    return len(owed), sum(on is not None and on <= period.deadline for period, on in owed)
 
 
 def refresh_standing(tasks, today, progress=None) -> int:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from reform.forms import DATE_ERRORS
+from reform.forms import DATE_ERRORS, date_input
 from reform.views import safe_next
 from tasks.access import get_task_or_404, require_manages
 from tasks.models import Instruction
@@ -25,8 +25,8 @@ class InstructionForm(forms.ModelForm):
         widgets = {
             "leader": forms.TextInput(attrs={"placeholder": gettext_lazy("如：区委书记")}),
             "text": forms.Textarea(attrs={"rows": 4}),
-            "given_on": forms.TextInput(attrs={"placeholder": gettext_lazy("如 2023-09-30")}),
-            "due_on": forms.TextInput(attrs={"placeholder": gettext_lazy("如 2023-10-31")}),
+            "given_on": date_input("2023-09-30"),
+            "due_on": date_input("2023-10-31"),
             "units": forms.CheckboxSelectMultiple,
         }
         error_messages = {"given_on": DATE_ERRORS, "due_on": DATE_ERRORS}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from reform.forms import DATE_ERRORS
+from reform.forms import DATE_ERRORS, date_input
 from tasks.meetings.bulletin import write_bulletin
 from tasks.meetings.changes import counts, plan_changes
 from tasks.meetings.record import meeting_record
@@ -33,7 +33,7 @@ class MeetingForm(forms.Form):
     )
     held_on = forms.DateField(
         label=gettext_lazy("会议日期"),
-        widget=forms.TextInput(attrs={"placeholder": gettext_lazy("如 2023-09-30")}),
+        widget=date_input("2023-09-30"),
         error_messages=DATE_ERRORS,
     )
     plans = forms.ModelMultipleChoiceField(

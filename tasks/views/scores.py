@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -183,11 +184,11 @@ def back_to(request, office):
     """The score page the form was sent from (a plan's or the office's year)."""
     plan_id = request.POST.get("back_plan", "")
     if plan_id.isdigit() and Plan.objects.filter(pk=plan_id, office=office).exists():
-        return redirect("tasks:scores", plan_id=int(plan_id)).url
+        return reverse("tasks:scores", args=[int(plan_id)])
     year = request.POST.get("back_year", "")
     year = int(year) if year.isdigit() and MIN_YEAR <= int(year) <= MAX_YEAR else None
     year = year or timezone.localdate().year
-    return redirect("tasks:year_scores", office_id=office.pk, year=year).url
+    return reverse("tasks:year_scores", args=[office.pk, year])
 
 
 @login_required
