@@ -149,3 +149,13 @@ def test_seed_scale_loads_plans_reports_figures_and_lights(db, time_machine):
     # Standing computed for every task.
     assert not tasks.filter(light_on=None).exists()
     assert not tasks.exclude(latest_report=None).exclude(latest_report__state="accepted").exists()
+
+
+def test_bench_compares_the_export_with_the_stock_one_cell_for_cell(seed):
+    from tasks.management.commands.bench import Command
+
+    # The demo's tasks, some with reports: the stock export writes the same cells.
+    rows = Task.objects.count()
+    result = Command().export(rows)
+    assert result["rows"] == rows and result["identical_cells"] is True
+    assert result["speedup"] > 0 and result["ours_peak_mb"] > 0

@@ -91,7 +91,7 @@ class StockTaskResource(resources.ModelResource):
         return task.get_status_display()
 
     def dehydrate_percent(self, task):
-        return f"{task.percent}%"
+        return task.percent / 100  # a number the ledger's cell shows as a percentage
 
     def dehydrate_latest_on(self, task):
         latest = task.latest_report
