@@ -22,7 +22,8 @@ class AnyOf(Lookup):
         lhs, params = self.process_lhs(compiler, connection)
         ids = sorted({int(pk) for pk in self.rhs})
         if connection.vendor == "postgresql":
-            array = f"{self.lhs.output_field.db_type(connection)}[]"
-            return f"{lhs} = ANY(%s::{array})", [*params, "{%s}" % ",".join(map(str, ids))]
+            array = ",".join(map(str, ids))
+            cast = self.lhs.output_field.db_type(connection)
+            return f"{lhs} = ANY(%s::{cast}[])", [*params, f"{{{array}}}"]
         sql = f"{lhs} IN (SELECT value FROM json_each(%s))"  # noqa: S608 - ids are a parameter
         return sql, [*params, json.dumps(ids)]
