@@ -191,3 +191,43 @@ def test_a_meeting_and_its_ledgers_run_the_same_queries_for_more_tasks(lvjian, d
     for n in range(30):
         make_task(plan=lvjian, lead=[lvjian_task("6").lead_units[0]], title=f"新增任务{n}")
     assert queries() == before
+
+
+def record_name(title):
+    return str(Meeting.objects.get(title=title))
+
+
+def test_a_meeting_of_several_plans_compares_each_with_its_own_previous_meeting(office, lvjian):
+    other = make_plan(title="绿建区技能提升专项方案", year=2023)
+    task = make_task(plan=other, lead=[lvjian_task("6").lead_units[0]], title="开展技能竞赛")
+    Task.objects.filter(pk=task.pk).update(light="red")
+    record(other, "专项推进会", date(2023, 8, 31))  # the other plan's only earlier meeting
+    record(lvjian, "第三季度督查会", date(2023, 9, 30))  # 绿建区's, after it
+    Task.objects.filter(pk=task.pk).update(percent=30)
+    both = meeting_record(
+        office=lvjian.office,
+        title="第四季度督查会",
+        held_on=date(2023, 12, 30),
+        plans=[lvjian, other],
+    )
+    url = both.get_absolute_url()
+    html = office.get(url).content.decode()
+    assert f"与{record_name('第三季度督查会')}相比" in html
+    assert f"与{record_name('专项推进会')}相比" in html
+    assert "进度：0%→30%" in html and "连续2次红灯" in html
+    previous, changes = plan_changes(both, other)
+    assert previous.title == "专项推进会"
+    assert [c.changes for c in changes] == [["进度：0%→30%", "连续2次红灯"]]
+    assert plan_changes(both, lvjian)[0].title == "第三季度督查会"
+
+    def queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert office.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    third = make_plan(title="绿建区第三个方案", year=2023)
+    make_task(plan=third, lead=[lvjian_task("6").lead_units[0]])
+    record(third, "第三个方案推进会", date(2023, 7, 31))
+    both.plans.add(third)
+    assert queries() == before

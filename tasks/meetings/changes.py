@@ -1,5 +1,7 @@
-"""本期变化: what moved for each task of a plan between a meeting and the one before it."""
+"""本期变化: what moved for each task of a plan between a meeting and the one before it on
+that plan."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -16,22 +18,39 @@ class TaskChange:
     changes: list = field(default_factory=list)
 
 
-def previous_meeting(meeting, plan):
-    """The office's meeting on the plan just before this one, if any."""
-    earlier = Q(held_on__lt=meeting.held_on) | Q(held_on=meeting.held_on, pk__lt=meeting.pk)
-    meetings = Meeting.objects.filter(earlier, plans=plan, office=meeting.office_id)
-    return meetings.order_by("-held_on", "-pk").first()
+def earlier(meeting, prefix=""):
+    """The office's meetings before this one: held earlier, or the same day and recorded
+    first."""
+    return Q(**{f"{prefix}held_on__lt": meeting.held_on}) | Q(
+        **{f"{prefix}held_on": meeting.held_on, f"{prefix}pk__lt": meeting.pk}
+    )
+
+
+def meeting_changes(meeting, plans):
+    """plan id → (the office's meeting on it just before this one, each of its tasks with
+    what changed since): four queries however many plans the meeting covers."""
+    links = (
+        Meeting.plans.through.objects.filter(
+            earlier(meeting, "meeting__"), plan__in=plans, meeting__office=meeting.office_id
+        )
+        .select_related("meeting")
+        .order_by("meeting__held_on", "meeting_id")
+    )
+    previous = {link.plan_id: link.meeting for link in links}  # the latest wins
+    now = defaultdict(list)
+    for snap in (
+        TaskSnapshot.objects.filter(meeting=meeting, plan__in=plans)
+        .select_related("report__unit", "report__task__plan")
+        .defer("report__task__plan__source_text")
+    ):
+        now[snap.plan_id].append(snap)
+    compared = compare(previous, now)
+    return {plan.pk: (previous.get(plan.pk), compared.get(plan.pk, [])) for plan in plans}
 
 
 def plan_changes(meeting, plan):
-    """(the meeting before, each task with what changed since it): four queries."""
-    previous = previous_meeting(meeting, plan)
-    now = list(
-        TaskSnapshot.objects.filter(meeting=meeting, plan=plan)
-        .select_related("report__unit", "report__task__plan")
-        .defer("report__task__plan__source_text")
-    )
-    return previous, compare(previous, now, plan)
+    """(the meeting before on this plan, each task with what changed since it)."""
+    return meeting_changes(meeting, [plan])[plan.pk]
 
 
 def last_meeting(plan):
@@ -40,16 +59,27 @@ def last_meeting(plan):
     return meetings.order_by("-held_on", "-pk").first()
 
 
-def compare(previous, now, plan) -> list[TaskChange]:
-    """Each snapshot in `now` with what moved since the meeting `previous` (two queries)."""
-    if previous is None:
-        return [TaskChange(snap) for snap in now]
-    before = {s.task_id: s for s in TaskSnapshot.objects.filter(meeting=previous, plan=plan)}
-    streaks = red_streaks(previous, plan)
-    return [
-        TaskChange(snap, changed(before.get(snap.task_id), snap, streak(snap, streaks)))
-        for snap in now
-    ]
+def compare(previous, now) -> dict[int, list[TaskChange]]:
+    """plan id → each snapshot of `now` (plan id → its snapshots) with what moved since the
+    meeting `previous` (plan id → meeting, where there was one): two queries at most."""
+    before, streaks = {}, {}
+    if previous:
+        snapshots = TaskSnapshot.objects.filter(meeting__in=previous.values(), plan__in=list(now))
+        before = {
+            snap.task_id: snap
+            for snap in snapshots
+            if snap.plan_id in previous and previous[snap.plan_id].pk == snap.meeting_id
+        }
+        streaks = red_streaks(previous)
+    return {
+        plan_id: [
+            TaskChange(snap, changed(before.get(snap.task_id), snap, streak(snap, streaks)))
+            if plan_id in previous
+            else TaskChange(snap)
+            for snap in snaps
+        ]
+        for plan_id, snaps in now.items()
+    }
 
 
 def streak(snap, streaks):
@@ -93,22 +123,24 @@ def instructions_moved(before, now) -> list[str]:
     return found
 
 
-def red_streaks(meeting, plan) -> dict:
-    """task id → how many of the office's meetings on the plan in a row, up to and with
-    this one, found it red."""
+def red_streaks(previous) -> dict:
+    """task id → how many of the office's meetings on its plan in a row, up to and with the
+    one in `previous` (plan id → meeting), found it red."""
+    latest = max(previous.values(), key=lambda m: (m.held_on, m.pk))
     rows = (
         TaskSnapshot.objects.filter(
-            Q(meeting__held_on__lt=meeting.held_on)
-            | Q(meeting__held_on=meeting.held_on, meeting__pk__lte=meeting.pk),
-            plan=plan,
-            meeting__office=meeting.office_id,
+            earlier(latest, "meeting__") | Q(meeting=latest),
+            plan__in=list(previous),
+            meeting__office=latest.office_id,
         )
         .order_by("meeting__held_on", "meeting_id")
-        .values_list("task_id", "light")
+        .values_list("plan_id", "task_id", "light", "meeting__held_on", "meeting_id")
     )
     streaks = {}
-    for task_id, light in rows:
-        streaks[task_id] = streaks.get(task_id, 0) + 1 if light == Light.RED else 0
+    for plan_id, task_id, light, held_on, meeting_id in rows:
+        last = previous[plan_id]
+        if (held_on, meeting_id) <= (last.held_on, last.pk):
+            streaks[task_id] = streaks.get(task_id, 0) + 1 if light == Light.RED else 0
     return streaks
 
 

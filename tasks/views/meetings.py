@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 
 from reform.forms import DATE_ERRORS, date_input
 from tasks.meetings.bulletin import write_bulletin
-from tasks.meetings.changes import counts, plan_changes
+from tasks.meetings.changes import counts, meeting_changes
 from tasks.meetings.record import meeting_record
 from tasks.meetings.workbook import meeting_workbook
 from tasks.models import Meeting, Plan
@@ -100,8 +100,10 @@ def meeting_or_404(request, meeting_id):
 def meeting_detail(request, meeting_id):
     meeting = meeting_or_404(request, meeting_id)
     plans = []
-    for plan in meeting.plans.defer("source_text"):
-        previous, changes = plan_changes(meeting, plan)
+    covered = list(meeting.plans.defer("source_text"))
+    by_plan = meeting_changes(meeting, covered)
+    for plan in covered:
+        previous, changes = by_plan[plan.pk]
         moved = [c for c in changes if c.changes]
         found = counts(c.snapshot for c in changes)
         plans.append({"plan": plan, "previous": previous, "changes": moved, "counts": found})
