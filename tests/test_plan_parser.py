@@ -22,7 +22,7 @@ from tests.conftest import make_unit
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CORPUS = Path(__file__).resolve().parent / "plan_corpus"
 sys.path.insert(0, str(CORPUS))
-from docx_plans import measures_docx, paragraph_docx, table_docx  # noqa: E402
+from docx_plans import measures_docx, paragraph_docx, people_docx, table_docx  # noqa: E402
 
 SEED_PLANS = ["plan-lvjian-2023.json", "plan-jiangsu-2022-12.json", "plan-shanhu-2021.json"]
 
@@ -376,6 +376,22 @@ def test_a_table_reads_every_column_and_its_merged_cells(tmp_path):
     assert (first.lead, first.support) == (["市总工会"], ["市委宣传部", "市教育局"])
     assert third.due.isoformat() == "2024-11-30"  # 完成时限 merged down from the task above
     assert (fourth.due, fourth.due_text) == (None, "长期坚持")
+
+
+def test_a_table_keeps_the_columns_a_plan_has_no_field_for_and_rows_left_empty(tmp_path):
+    path = tmp_path / "people.docx"
+    people_docx(path)
+    first, second = parse_plan(document_text(path.name, path.read_bytes())).tasks
+    # 责任领导 names a person: kept in the content, never taken for a unit
+    assert (first.lead, first.support) == (["区总工会", "区人社局"], [])
+    assert first.content.splitlines() == [
+        "开展技能竞赛",
+        "责任领导：王副区长。",
+        "备注：纳入年度考核。",
+        "备注：承办决赛。",  # the row below, its task cell left empty
+    ]
+    assert first.due.isoformat() == "2024-10-31"
+    assert (second.lead, second.content) == (["区文旅局"], "建设职工书屋\n责任领导：李副区长。")
 
 
 def test_a_pdf_with_a_text_layer_is_read_without_its_running_header_and_page_numbers():

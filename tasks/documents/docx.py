@@ -6,6 +6,7 @@ import re
 from docx import Document
 
 from reform.archives import TooLarge, check_archive
+from tasks.documents.lines import SENTENCE_END
 from tasks.documents.plan import ParseError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -21,6 +22,9 @@ CONTENT_HEADERS = (
     "任务内容",
 )
 GROUP_HEADERS = ("板块", "类别", "重点领域", "领域", "方面")  # a column of section names
+NUMBER_HEADERS = ("序号", "编号")
+# 责任领导, 责任人, 联系人: people, whose names are no units, though the header says 责任.
+PERSON_COLUMN = re.compile(r"领导|人$|人员")
 DIGITS = "零一二三四五六七八九"
 COLUMN_FIELDS = {
     "牵头": "牵头单位",
@@ -83,8 +87,9 @@ def cell_layout(tc):
 def table_lines(rows):
     """A 分工表 as the lines of a plan: a row across the whole width is a section heading
     (as is each new value of a 板块 column); a row's 重点任务 (or 工作任务) is its task, its
-    具体举措 (or 主要内容) the task's content, its other columns fields. A row whose task cell
-    is merged down from the row above adds its measures and fields to that task."""
+    具体举措 (or 主要内容) the task's content, its unit and deadline columns fields, and any
+    other column (备注, 责任领导) a line of the content. A row whose task cell is merged down
+    from the row above, or left empty, adds to that task."""
     header = next((i for i, row in enumerate(rows) if is_task_header(texts(row))), None)
     if header is None:
         return [cell for row in rows for cell in dict.fromkeys(texts(row)) if cell]
@@ -92,6 +97,9 @@ def table_lines(rows):
     title = column_of(columns, TITLE_HEADERS)
     content = column_of(columns, CONTENT_HEADERS, besides=title)
     group = column_of(columns, GROUP_HEADERS)
+    placed = {title, content, group} | {
+        i for i, c in enumerate(columns) if field_of(c) or c in NUMBER_HEADERS
+    }
     lines, tasks, groups = [], 0, []
     for row in rows[header + 1 :]:
         cells = texts(row) + [""] * (len(columns) - len(row))
@@ -102,15 +110,29 @@ def table_lines(rows):
         if group is not None and cells[group] and cells[group] not in groups:
             groups.append(cells[group])
             lines.append(f"{chinese_numeral(len(groups))}、{cells[group]}")
-        if not cells[title]:
+        more = row[title][1] or not cells[title]
+        if not cells[title] and not tasks:
+            lines += [c for c in distinct if c not in groups]  # before any task: not one
             continue
-        if not row[title][1]:
+        if not more:
             tasks += 1
             number = cells[0] if re.fullmatch(r"\d{1,3}", cells[0]) else str(tasks)
             lines.append(f"{number}、{cells[title]}")
+        lines += other_lines(columns, row, placed, more=more)
         if content is not None and cells[content] and not row[content][1]:
             lines.append(cells[content])
-        lines += field_lines(columns, row, more=row[title][1])
+        lines += field_lines(columns, row, more=more)
+    return lines
+
+
+def other_lines(columns, row, placed, *, more):
+    """The row's cells in the columns a plan has no place for, each as "header：text。" (a
+    sentence of its own, so that no line around it runs on into it)."""
+    lines = []
+    for i, (cell, continued) in enumerate(row[: len(columns)]):
+        if i not in placed and cell and not (more and continued):
+            line = f"{columns[i]}：{cell}" if columns[i] else cell
+            lines.append(line if line.endswith(SENTENCE_END) else f"{line}。")
     return lines
 
 
@@ -147,6 +169,8 @@ def is_task_header(row):
 
 def field_of(column):
     column = column.replace(" ", "")
+    if PERSON_COLUMN.search(column):
+        return None
     return next((field for word, field in COLUMN_FIELDS.items() if word in column), None)
 
 

@@ -125,3 +125,24 @@ def measures_docx(path):
     for first, last, column in MEASURES_MERGES:
         table.cell(first + 1, column).merge(table.cell(last + 1, column))
     document.save(path)
+
+
+# A 分工表 with columns a plan has no field for: 责任领导 (a person, not a unit) and 备注; a
+# row whose task cell is left empty rather than merged; a 说明 row before the first task.
+PEOPLE_HEADER = ["序号", "工作任务", "牵头单位", "责任领导", "完成时限", "备注"]
+PEOPLE_ROWS = [
+    ["", "", "", "", "", "说明：按季度报送进展"],
+    ["1", "开展技能竞赛", "区总工会", "王副区长", "2024年10月底前", "纳入年度考核"],
+    ["", "", "区人社局", "", "", "承办决赛"],
+    ["2", "建设职工书屋", "区文旅局", "李副区长", "2024年12月底前", ""],
+]
+
+
+def people_docx(path):
+    document = Document()
+    document.add_paragraph("2024年某区产业工人队伍建设改革任务分工")
+    table = document.add_table(rows=1 + len(PEOPLE_ROWS), cols=len(PEOPLE_HEADER))
+    for r, values in enumerate([PEOPLE_HEADER, *PEOPLE_ROWS]):
+        for c, value in enumerate(values):
+            table.cell(r, c).text = value
+    document.save(path)
