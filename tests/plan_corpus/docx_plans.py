@@ -115,16 +115,22 @@ MEASURES_ROWS = [
 MEASURES_MERGES = [(0, 1, 0), (0, 2, 1), (0, 1, 2), (0, 1, 4), (2, 3, 6), (3, 4, 1)]
 
 
-def measures_docx(path):
+def grid_docx(path, title, header, rows, merges=()):
+    """A title, then a table of a header and rows, with cells merged down by `merges`."""
     document = Document()
-    document.add_paragraph("2024年某市产业工人队伍建设改革重点任务分工")
-    table = document.add_table(rows=1 + len(MEASURES_ROWS), cols=len(MEASURES_HEADER))
-    for r, values in enumerate([MEASURES_HEADER, *MEASURES_ROWS]):
+    document.add_paragraph(title)
+    table = document.add_table(rows=1 + len(rows), cols=len(header))
+    for r, values in enumerate([header, *rows]):
         for c, value in enumerate(values):
             table.cell(r, c).text = value
-    for first, last, column in MEASURES_MERGES:
+    for first, last, column in merges:
         table.cell(first + 1, column).merge(table.cell(last + 1, column))
     document.save(path)
+
+
+def measures_docx(path):
+    title = "2024年某市产业工人队伍建设改革重点任务分工"
+    grid_docx(path, title, MEASURES_HEADER, MEASURES_ROWS, MEASURES_MERGES)
 
 
 # A 分工表 with columns a plan has no field for: 责任领导 (a person, not a unit) and 备注; a
@@ -139,10 +145,4 @@ PEOPLE_ROWS = [
 
 
 def people_docx(path):
-    document = Document()
-    document.add_paragraph("2024年某区产业工人队伍建设改革任务分工")
-    table = document.add_table(rows=1 + len(PEOPLE_ROWS), cols=len(PEOPLE_HEADER))
-    for r, values in enumerate([PEOPLE_HEADER, *PEOPLE_ROWS]):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
-    document.save(path)
+    grid_docx(path, "2024年某区产业工人队伍建设改革任务分工", PEOPLE_HEADER, PEOPLE_ROWS)
