@@ -30,8 +30,8 @@ def plan_workbook(plan, *, today, output):
     if last is None:
         export_ledger(Task.objects.filter(plan=plan), title=plan.title, today=today, output=output)
         return
-    changes = compare({plan.pk: last}, {plan.pk: snapshots_now(Task.objects.filter(plan=plan))})
-    changes = changes[plan.pk]
+    now = snapshots_now(Task.objects.filter(plan=plan))
+    changes = compare({plan.pk: last}, {plan.pk: now})[plan.pk]
     write_with_changes(plan, last, changes, dated=f"导出日期：{today.isoformat()}", output=output)
 
 
