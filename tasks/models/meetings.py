@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from reform.lookups import AnyOf
+from tasks.models.fields import user_field
 from tasks.models.plans import Light, Plan, PlanScopedQuerySet, Task
 from tasks.models.reports import ProgressReport
 from units.models import Unit
@@ -34,14 +34,7 @@ class Meeting(models.Model):
     held_on = models.DateField(_("会议日期"))
     plans = models.ManyToManyField(Plan, verbose_name=_("督查方案"), related_name="meetings")
     recorded_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_field(_("记录人"))
 
     objects = MeetingQuerySet.as_manager()
 
@@ -121,24 +114,10 @@ class Instruction(models.Model):
     given_on = models.DateField(_("批示日期"))
     due_on = models.DateField(_("办理时限"))
     units = models.ManyToManyField(Unit, verbose_name=_("办理单位"), related_name="instructions")
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("记录人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    recorded_by = user_field(_("记录人"))
     answer = models.TextField(_("办理情况"), blank=True)
     answered_on = models.DateField(_("办理日期"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办理人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    answered_by = user_field(_("办理人"))
 
     objects = InstructionQuerySet.as_manager()
 

@@ -1,6 +1,5 @@
 from datetime import date
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reform.lookups import AnyOf
+from tasks.models.fields import user_field
 from tasks.standing.periods import period_containing
 from tasks.standing.reasons import Reason
 from units.models import Unit
@@ -127,15 +127,7 @@ class Plan(models.Model):
         _("执行截止"), null=True, blank=True, help_text=_("空表示长期执行，不设截止")
     )
     archived_at = models.DateTimeField(_("归档时间"), null=True, blank=True, editable=False)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("归档人"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    archived_by = user_field(_("归档人"), editable=False)
     archive_note = models.CharField(_("归档说明"), max_length=500, blank=True, editable=False)
     level = models.CharField(_("层级"), max_length=20, choices=Level)
     parent = models.ForeignKey(
@@ -336,15 +328,7 @@ class Task(models.Model):
     )
     last_reported_on = models.DateField(_("最近填报"), null=True, blank=True, editable=False)
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True, editable=False)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("办结人"),
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    closed_by = user_field(_("办结人"), editable=False)
     # Bumped on every save through the services; a form posted from an older version is
     # refused (no lost updates). Kept in the history so a conflict can show what changed.
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)

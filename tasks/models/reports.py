@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reform.lookups import AnyOf
+from tasks.models.fields import user_field
 from tasks.models.plans import PERCENT_VALIDATORS, Indicator, PlanScopedQuerySet, Task
 from tasks.standing.periods import period_containing
 from units.models import Unit
@@ -101,14 +102,7 @@ class ProgressReport(models.Model):
         related_name="reports",
     )
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("审核人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = user_field(_("审核人"))
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -278,15 +272,7 @@ class Reminder(models.Model):
     kind = models.CharField(_("类型"), max_length=10, choices=Kind)
     sent_on = models.DateField(_("催办日期"))
     sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
-    sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("催办人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("空表示系统自动催办"),
-    )
+    sent_by = user_field(_("催办人"), help_text=_("空表示系统自动催办"))
     recipients = models.TextField(_("收件人"), blank=True)
 
     class Meta:

@@ -1,12 +1,12 @@
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from tasks.models.fields import user_field
 from tasks.models.plans import Plan
 from units.models import Unit
 
@@ -53,14 +53,7 @@ class ScoreRules(models.Model):
     items = models.JSONField(_("评分项"))
     note = models.CharField(_("修订说明"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("保存人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("保存人"))
 
     objects = ScoreRulesQuerySet.as_manager()
 
@@ -123,14 +116,7 @@ class ScoreAdjustment(models.Model):
     )
     reason = models.CharField(_("事由"), max_length=300)
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("录入人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_field(_("录入人"))
 
     objects = ScoreAdjustmentQuerySet.as_manager()
 
@@ -165,14 +151,7 @@ class ScorePublication(models.Model):
     year = models.PositiveIntegerField(_("年度"), null=True, blank=True)
     as_of = models.DateField(_("截至日期"))
     published_at = models.DateTimeField(_("发布时间"), auto_now_add=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("发布人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    published_by = user_field(_("发布人"))
 
     class Meta:
         verbose_name = _("排名发布")
