@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from docx import Document
+from docx.oxml.ns import qn
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -392,6 +394,23 @@ def test_a_table_keeps_the_columns_a_plan_has_no_field_for_and_rows_left_empty(t
     ]
     assert first.due.isoformat() == "2024-10-31"
     assert (second.lead, second.content) == (["区文旅局"], "建设职工书屋\n责任领导：李副区长。")
+
+
+def test_a_table_row_with_fewer_cells_than_its_header_is_read(tmp_path):
+    path = tmp_path / "short.docx"
+    people_docx(path)
+    document = Document(path)
+    # Rows as a hand-edited table leaves them: one cell alone, and 序号 and task alone
+    for row, kept in [(-2, 1), (-1, 2)]:
+        tr = document.tables[0].rows[row]._tr
+        for cell in tr.findall(qn("w:tc"))[kept:]:
+            tr.remove(cell)
+    document.save(path)
+    tasks = parse_plan(document_text(path.name, path.read_bytes())).tasks
+    assert [(t.code, t.title, t.lead) for t in tasks] == [
+        ("1", "开展技能竞赛", ["区总工会"]),
+        ("2", "建设职工书屋", []),
+    ]
 
 
 def test_a_pdf_with_a_text_layer_is_read_without_its_running_header_and_page_numbers():

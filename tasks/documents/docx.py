@@ -102,7 +102,8 @@ def table_lines(rows):
     }
     lines, tasks, groups = [], 0, []
     for row in rows[header + 1 :]:
-        cells = texts(row) + [""] * (len(columns) - len(row))
+        row = row + [("", False)] * (len(columns) - len(row))  # a row cut short in Word
+        cells = texts(row)
         distinct = [c for c in dict.fromkeys(cells) if c]
         if len(distinct) == 1 and not cells[title] and not row[0][1]:
             lines.append(distinct[0])  # a row merged across: a section heading
