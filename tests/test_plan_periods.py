@@ -12,9 +12,10 @@ from django.urls import reverse
 
 from tasks import services
 from tasks.documents.dates import plan_period
-from tasks.models import Plan, ProgressReport, Responsibility, Task
+from tasks.models import Plan, ProgressReport, Responsibility, Task, UnitTally
 from tasks.pages.dashboard import ranking
 from tasks.planning import plan_archive, plan_unarchive
+from tasks.standing.tallies import recount
 from tests.conftest import LVJIAN, lvjian_task, make_plan, make_task, make_unit, report_data
 
 TRAVEL = "{} 10:00 +0800"
@@ -170,7 +171,8 @@ def test_the_ranking_puts_the_best_first_with_its_ties_broken(db):
         Responsibility.objects.filter(task=task).update(
             reports_expected=expected, reports_on_time=on_time, light=light
         )
-    order = [unit.name for unit, _counts in ranking(Responsibility.objects.filter(task__plan=plan))]
+    recount([plan.pk])
+    order = [unit.name for unit, _counts in ranking(UnitTally.objects.filter(plan=plan))]
     assert order == ["乙", "丁", "甲", "丙"]
 
 

@@ -146,7 +146,8 @@ def test_report_submission(db):
     and author it has read are not looked up again, a new report deletes no figures; one
     query reads the periods the unit has reported, which the form no longer offers; one
     looks for another report of the period (Django's constraint checks took six); the
-    refresh reads the task's sent reports once (it read them three times)."""
+    refresh reads the task's sent reports once (it read them three times); the plan's tallies
+    are counted afresh in six (seven with PostgreSQL's lock)."""
     unit, other = make_unit(), make_unit()
     client = Client()
     client.force_login(make_user("member", unit=unit))
@@ -163,7 +164,7 @@ def test_report_submission(db):
     add_work(unit, other, 2)
     small = submit()
     add_work(unit, other, 25)
-    assert submit() == small <= 23
+    assert submit() == small <= 30
 
 
 def test_admin_changelists_of_tasks_and_reports(db):

@@ -392,6 +392,13 @@ class Task(models.Model):
     def get_absolute_url(self):
         return reverse("tasks:task", args=[self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        task = super().from_db(db, field_names, values)
+        # The plan it was read in: a task moved to another plan leaves that plan's counts too.
+        task.loaded_plan_id = task.__dict__.get("plan_id")
+        return task
+
     @property
     def is_closed(self):
         return self.closed_at is not None

@@ -7,10 +7,20 @@ from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
-from tasks.models import Plan, ProgressReport, Reminder, Responsibility, ScoreRules, Task
+from tasks.models import (
+    Plan,
+    ProgressReport,
+    Reminder,
+    Responsibility,
+    ScoreRules,
+    Task,
+    TaskTally,
+    UnitTally,
+)
 from tasks.models.reports import EXAMPLE_SOURCE
 from tasks.scoring.events import year_scope
 from tasks.scoring.score import score_units
@@ -247,40 +257,35 @@ def charts(total, units, periods):
     }
 
 
-# A plan's tasks counted by status and by light, and a unit's responsibilities by what it
-# owes and has sent: conditional aggregates of indexed columns, read from the index alone.
+# Tasks added up from their plans' tallies (tasks/standing/tallies.py) by status and light.
 PLAN_COUNTS = {
-    "total": Count("*"),
-    **{f"status_{s}": Count("status", filter=Q(status=s)) for s in Task.Status.values},
-    **{f"light_{v}": Count("light", filter=Q(light=v)) for v in Light.values},
-}
-UNIT_COUNTS = {
-    "owed": Count("reporting", filter=Q(reporting__in=OWING)),
-    "expected": Sum("reports_expected"),
-    "on_time": Sum("reports_on_time"),
-    "red": Count("light", filter=Q(light=Light.RED)),
+    "total": Coalesce(Sum("tasks"), 0),
+    **{f"status_{s}": Coalesce(Sum("tasks", filter=Q(status=s)), 0) for s in Task.Status.values},
+    **{f"light_{v}": Coalesce(Sum("tasks", filter=Q(light=v)), 0) for v in Light.values},
 }
 
 
 def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
     """Totals over the plans (those archived only if asked), a page of plans, and a page of
-    units ranked by on-time reporting: the same statements however many tasks there are."""
+    units ranked by on-time reporting, added up from the plans' tallies: the same statements
+    however many tasks there are, and as quick for a province's thousands of plans as for a
+    county's dozen."""
     plans = Plan.objects.visible_to(user).select_related("office").defer("source_text")
     plans = plans.order_by("-year", "title", "pk")
-    tasks = Task.objects.visible_to(user)
-    responsibilities = Responsibility.objects.visible_to(user)
-    # Left out unless asked for: the archived plans' rows, by their plans' ids and the flag
-    # stored on responsibilities (joining every row to its plan took longer than the page).
+    tasks = TaskTally.objects.visible_to(user)
+    units = UnitTally.objects.visible_to(user)
     if not archived:
         plans = plans.current()
-        tasks = tasks.exclude(plan_id__in=Plan.objects.archived_ids())
-        responsibilities = responsibilities.filter(archived=False)
-    total = plan_row(Row("", {}), tasks.aggregate(**PLAN_COUNTS))
+        archived_ids = Plan.objects.archived_ids()
+        tasks = tasks.exclude(plan__in=archived_ids)
+        units = units.exclude(plan__in=archived_ids)
+    counts = tasks.aggregate(**PLAN_COUNTS, as_of=Min("lights_on"))
+    as_of = counts.pop("as_of")
+    total = plan_row(Row("", {}), counts)
     plan_page = Paginator(plans, PLANS_PER_PAGE).get_page(plan_page)
-    # The page's plans are the reader's already: counted along the plan index alone.
     counts = {
         row.pop("plan_id"): row
-        for row in Task.objects.filter(plan__in=list(plan_page))
+        for row in TaskTally.objects.filter(plan__in=list(plan_page))
         .values("plan_id")
         .annotate(**PLAN_COUNTS)
         .order_by()
@@ -297,7 +302,7 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
     else:
         # An office ranks the units of its own tree, not those of the higher plan it reads.
         among = None if user.is_superuser else jurisdiction(user)
-        unit_page = Paginator(ranking(responsibilities, among), UNITS_PER_PAGE).get_page(unit_page)
+        unit_page = Paginator(ranking(units, among), UNITS_PER_PAGE).get_page(unit_page)
     return {
         "scores": scores,
         "total": total,
@@ -311,7 +316,7 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
             unit_row(unit, counts, rank)
             for rank, (unit, counts) in enumerate(unit_page, start=unit_page.start_index())
         ],
-        "as_of": tasks.aggregate(as_of=Min("light_on"))["as_of"],
+        "as_of": as_of,
         "today": today,
         "examples": ProgressReport.objects.filter(source=EXAMPLE_SOURCE).exists(),
     }
@@ -333,15 +338,16 @@ def office_scores(user, today):
     return score_units(year_scope(office, year, today))
 
 
-def ranking(responsibilities, among=None):
-    """Every unit (of the ids `among`, if given) that has owed reports, best first: the
-    higher on-time rate over the periods it owed, then fewer red tasks, then its name (the
-    rule the overview states). Units are left out after counting, a row per unit: filtering
-    200,000 responsibilities by a province's units first took longer."""
+def ranking(tallies, among=None):
+    """Every unit (of the ids `among`, if given) that has owed reports, from its tallies
+    (UnitTally) in the plans counted, best first: the higher on-time rate over the periods it
+    owed, then fewer red tasks, then its name (the rule the overview states)."""
     rows = [
         row
-        for row in responsibilities.values("unit_id")  # grouped by the unit alone: named below
-        .annotate(**UNIT_COUNTS)
+        for row in tallies.values("unit_id")
+        .annotate(
+            owed=Sum("owed"), expected=Sum("expected"), on_time=Sum("on_time"), red=Sum("red")
+        )
         .filter(expected__gt=0)
         .order_by()
         if among is None or row["unit_id"] in among
@@ -353,7 +359,7 @@ def ranking(responsibilities, among=None):
 
 
 def plan_row(row, counts):
-    """A row filled from a plan's counts (PLAN_COUNTS), if it has any tasks."""
+    """A row filled from counts added up by PLAN_COUNTS, if there are any."""
     if counts:
         row.total = counts["total"]
         for status in Task.Status.values:

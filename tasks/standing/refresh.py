@@ -24,6 +24,7 @@ from reform.bulk import update_rows
 from tasks.models import ProgressReport, Responsibility, Task
 from tasks.standing.lights import SENT, assess_tasks, is_finished, reporting
 from tasks.standing.periods import plan_periods
+from tasks.standing.tallies import recount
 
 CHUNK = 1000
 STORED = ["light", "light_reasons", "latest_report_id", "pending_report_id"]
@@ -42,15 +43,16 @@ REPORTING_FIELDS = [
 _touched = ContextVar("touched", default=None)
 
 
-def touched(*task_ids, reports=()):
-    """Refreshes the standing of these tasks and of these reports' tasks: now, or at the end
-    of the `refreshing()` block this runs in."""
+def touched(*task_ids, reports=(), plans=()):
+    """Refreshes the standing of these tasks and of these reports' tasks, and the tallies of
+    their plans and of these: now, or at the end of the `refreshing()` block this runs in."""
     batch = _touched.get()
     if batch is None:
-        refresh_ids(tasks_of(task_ids, reports), timezone.localdate())
+        refresh_ids(tasks_of(task_ids, reports), timezone.localdate(), plans=plans)
     else:
         batch["tasks"].update(task_ids)
         batch["reports"].update(reports)
+        batch["plans"].update(plans)
 
 
 def tasks_of(task_ids, report_ids):
@@ -69,12 +71,13 @@ def refreshing():
     if _touched.get() is not None:
         yield
         return
-    batch = {"tasks": set(), "reports": set()}
+    batch = {"tasks": set(), "reports": set(), "plans": set()}
     token = _touched.set(batch)
     try:
         with transaction.atomic():
             yield
-            refresh_ids(tasks_of(batch["tasks"], batch["reports"]), timezone.localdate())
+            ids = tasks_of(batch["tasks"], batch["reports"])
+            refresh_ids(ids, timezone.localdate(), plans=batch["plans"])
     finally:
         _touched.reset(token)
 
@@ -146,12 +149,15 @@ def refresh_standing(tasks, today, progress=None) -> int:
     return refresh_ids(ids, today, progress)
 
 
-def refresh_ids(ids, today, progress=None) -> int:
-    """Recomputes and stores the standing of the tasks with these ids (in order)."""
+def refresh_ids(ids, today, progress=None, plans=()) -> int:
+    """Recomputes and stores the standing of the tasks with these ids (in order), and the
+    tallies of their plans and of `plans`."""
+    plans = set(plans)
     for start in range(0, len(ids), CHUNK):
-        refresh_chunk(ids[start : start + CHUNK], today)
+        plans -= refresh_chunk(ids[start : start + CHUNK], today)
         if progress:
             progress(min(start + CHUNK, len(ids)), len(ids))
+    recount(plans)  # plans left with none of these tasks: deleted or moved away
     return len(ids)
 
 
@@ -159,12 +165,15 @@ def refresh_ids(ids, today, progress=None) -> int:
 def refresh_chunk(ids, today):
     """Stores the standing of these tasks: four queries to read, one write for each kind of
     row that changed. The tasks stay locked until the transaction ends, so that two writes
-    to one task refresh it one after the other, each seeing what the other stored."""
+    to one task refresh it one after the other, each seeing what the other stored. Returns
+    the ids of the plans whose tallies it recounted."""
     tasks = list(
         Task.objects.with_units().filter(pk__in=ids).order_by("pk").select_for_update(of=("self",))
     )
-    if not tasks:
-        return
+    # The tasks' plans, and those their units' rows were stored with (a task moved away).
+    plans = {t.plan_id for t in tasks} | {
+        r.plan_id for t in tasks for r in t.responsibilities.all()
+    }
     stored = {t.pk: [getattr(t, name) for name in STORED] for t in tasks}
     sent = reports_sent(ids)
     assess_tasks(tasks, today, sent.by_task)
@@ -177,6 +186,8 @@ def refresh_chunk(ids, today):
     update_rows(changed, LIGHT_FIELDS)
     Task.objects.filter(pk__in=ids).exclude(pk__in=[t.pk for t in changed]).update(light_on=today)
     update_rows(reassessed(tasks, today, sent.history), REPORTING_FIELDS)
+    recount(plans)
+    return plans
 
 
 def reassessed(tasks, today, history):
@@ -235,4 +246,6 @@ def row_written(sender, instance, raw=False, **kwargs):
     if raw:
         return
     task_ids, report_ids = TASKS_OF[sender._meta.label](instance)
-    touched(*task_ids, reports=report_ids)
+    # A task deleted, or moved to another plan, leaves its plan's tallies too.
+    plans = (instance.plan_id, getattr(instance, "loaded_plan_id", None)) if sender is Task else ()
+    touched(*task_ids, reports=report_ids, plans=plans)

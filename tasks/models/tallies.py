@@ -1,0 +1,65 @@
+"""Counts per plan, kept beside the rows they count (tasks/standing/tallies.py): the overview
+of a reader of thousands of plans adds these up instead of every task and responsibility."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tasks.models.plans import Light, Plan, PlanScopedQuerySet, Task
+from units.models import Unit
+
+
+class TaskTally(models.Model):
+    """How many of a plan's tasks have one status and one light, and the earliest day any of
+    their lights was assessed."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="+"
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Task.Status)
+    light = models.CharField(_("红黄绿灯"), max_length=10, choices=Light)
+    tasks = models.PositiveIntegerField(_("任务数"))
+    lights_on = models.DateField(_("灯号计算日期"), null=True)
+
+    objects = PlanScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("任务统计")
+        verbose_name_plural = _("任务统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "status", "light"], name="%(app_label)s_%(class)s_unique_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.status} {self.light} {self.tasks}"
+
+
+class UnitTally(models.Model):
+    """A unit's responsibilities in one plan: the reports it owes now, those expected and
+    sent on time so far, and its red tasks."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("单位"), on_delete=models.CASCADE, related_name="+"
+    )
+    owed = models.PositiveIntegerField(_("待报"))
+    expected = models.PositiveIntegerField(_("应报"))
+    on_time = models.PositiveIntegerField(_("按时报送"))
+    red = models.PositiveIntegerField(_("红灯"))
+
+    objects = PlanScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("单位统计")
+        verbose_name_plural = _("单位统计")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "unit"], name="%(app_label)s_%(class)s_unique_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id}: {self.unit_id}"
