@@ -5,20 +5,17 @@ import threading
 
 import pytest
 from django.db import connection, transaction
-from django.db.models import Count, Min
 
 from tasks import services
 from tasks.models import ProgressReport, Responsibility, Task, TaskTally, UnitTally
-from tasks.standing.tallies import LOCKS, UNIT_COUNTS
+from tasks.standing.tallies import LOCKS, TASK_COUNTS, UNIT_COUNTS
 from tests.conftest import make_plan, make_task, make_unit
 
 pytestmark = pytest.mark.django_db
 
 
 def stored():
-    tasks = {
-        (t.plan_id, t.status, t.light): (t.tasks, t.lights_on) for t in TaskTally.objects.all()
-    }
+    tasks = {row.pop("plan_id"): row for row in TaskTally.objects.values()}
     units = {
         (u.plan_id, u.unit_id): (u.owed, u.expected, u.on_time, u.red)
         for u in UnitTally.objects.all()
@@ -28,10 +25,8 @@ def stored():
 
 def counted():
     tasks = {
-        (row["plan_id"], row["status"], row["light"]): (row["n"], row["on"])
-        for row in Task.objects.values("plan_id", "status", "light")
-        .annotate(n=Count("pk"), on=Min("light_on"))
-        .order_by()
+        row.pop("plan_id"): row
+        for row in Task.objects.values("plan_id").annotate(**TASK_COUNTS).order_by()
     }
     units = {
         (row["plan_id"], row["unit_id"]): (row["owed"], row["expected"], row["on_time"], row["red"])
@@ -74,7 +69,7 @@ def test_it_follows_a_report_accepted_and_a_task_closed(lvjian, office):
     services.report_accept(report=report, reviewer=office, version=report.version)
     task.refresh_from_db()
     services.task_close(task=task, user=office, version=task.version)
-    assert TaskTally.objects.filter(plan=lvjian, status="done").exists()
+    assert TaskTally.objects.get(plan=lvjian).status_done == 1
     assert stored() == counted()
 
 
@@ -137,9 +132,9 @@ def test_a_writer_that_finds_the_plan_locked_recounts_after_its_commit(seed):
         task.status = Task.Status.DELAYED
         task.save()
         # Not counted yet: the lock is the other writer's…
-        assert not TaskTally.objects.filter(plan=task.plan, status="delayed").exists()
+        assert TaskTally.objects.get(plan=task.plan).status_delayed == 0
         release.set()
         thread.join()
     # …and counted once this write committed, after the other's.
-    assert TaskTally.objects.get(plan=task.plan).status == "delayed"
+    assert TaskTally.objects.get(plan=task.plan).status_delayed == 1
     assert stored() == counted()

@@ -381,7 +381,7 @@ class Task(models.Model):
             ),
         ]
         indexes = [
-            # The overview counts lights and statuses per plan from the index alone.
+            # A plan's tasks counted by light and status from the index alone (its tally).
             models.Index(fields=["plan", "light", "status"], name="tasks_task_plan_light"),
             models.Index(fields=["light_on"], name="tasks_task_light_on"),
         ]
@@ -507,8 +507,8 @@ class Responsibility(models.Model):
             ),
         ]
         indexes = [
-            # Every unit's counts (the overview's ranking) read from the index alone, over
-            # the plans a reader reads: a county's few along the index, a province's whole.
+            # A plan's units counted from the index alone (their tallies), and a reader's
+            # rows found along it by plan.
             models.Index(
                 fields=[
                     "plan",

@@ -9,15 +9,21 @@ from units.models import Unit
 
 
 class TaskTally(models.Model):
-    """How many of a plan's tasks have one status and one light, and the earliest day any of
-    their lights was assessed."""
+    """A plan's tasks counted by status and by light, and the earliest day one of their
+    lights was assessed. The counts are named as `tasks.standing.tallies.TASK_COUNTS`."""
 
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("方案"), on_delete=models.CASCADE, related_name="+"
+    plan = models.OneToOneField(
+        Plan, verbose_name=_("方案"), primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
-    status = models.CharField(_("状态"), max_length=20, choices=Task.Status)
-    light = models.CharField(_("红黄绿灯"), max_length=10, choices=Light)
     tasks = models.PositiveIntegerField(_("任务数"))
+    status_not_started = models.PositiveIntegerField(Task.Status.NOT_STARTED.label)
+    status_in_progress = models.PositiveIntegerField(Task.Status.IN_PROGRESS.label)
+    status_done = models.PositiveIntegerField(Task.Status.DONE.label)
+    status_delayed = models.PositiveIntegerField(Task.Status.DELAYED.label)
+    light_red = models.PositiveIntegerField(Light.RED.label)
+    light_yellow = models.PositiveIntegerField(Light.YELLOW.label)
+    light_green = models.PositiveIntegerField(Light.GREEN.label)
+    light_done = models.PositiveIntegerField(Light.DONE.label)
     lights_on = models.DateField(_("灯号计算日期"), null=True)
 
     objects = PlanScopedQuerySet.as_manager()
@@ -25,14 +31,9 @@ class TaskTally(models.Model):
     class Meta:
         verbose_name = _("任务统计")
         verbose_name_plural = _("任务统计")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["plan", "status", "light"], name="%(app_label)s_%(class)s_unique_key"
-            ),
-        ]
 
     def __str__(self):
-        return f"{self.plan_id}: {self.status} {self.light} {self.tasks}"
+        return f"{self.plan_id}: {self.tasks}"
 
 
 class UnitTally(models.Model):

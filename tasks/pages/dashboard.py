@@ -6,11 +6,12 @@ from functools import cache
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Sum
 from django.db.models.functions import Coalesce
 from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext as _
 
+from reform.lookups import AnyOf
 from tasks.models import (
     Plan,
     ProgressReport,
@@ -26,6 +27,7 @@ from tasks.scoring.events import year_scope
 from tasks.scoring.score import score_units
 from tasks.standing.lights import OWING, SENT, Light, indicators_with_actuals
 from tasks.standing.periods import period_containing
+from tasks.standing.tallies import TASK_COUNTS
 from units.models import Membership, Unit
 from units.roles import jurisdiction, office_ids
 
@@ -257,12 +259,8 @@ def charts(total, units, periods):
     }
 
 
-# Tasks added up from their plans' tallies (tasks/standing/tallies.py) by status and light.
-PLAN_COUNTS = {
-    "total": Coalesce(Sum("tasks"), 0),
-    **{f"status_{s}": Coalesce(Sum("tasks", filter=Q(status=s)), 0) for s in Task.Status.values},
-    **{f"light_{v}": Coalesce(Sum("tasks", filter=Q(light=v)), 0) for v in Light.values},
-}
+# Tasks added up from their plans' tallies (tasks/standing/tallies.py).
+PLAN_COUNTS = {name: Coalesce(Sum(name), 0) for name in TASK_COUNTS if name != "lights_on"}
 
 
 def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
@@ -280,18 +278,13 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
         tasks = tasks.exclude(plan__in=archived_ids)
         units = units.exclude(plan__in=archived_ids)
     counts = tasks.aggregate(**PLAN_COUNTS, as_of=Min("lights_on"))
-    as_of = counts.pop("as_of")
     total = plan_row(Row("", {}), counts)
     plan_page = Paginator(plans, PLANS_PER_PAGE).get_page(plan_page)
-    counts = {
-        row.pop("plan_id"): row
-        for row in TaskTally.objects.filter(plan__in=list(plan_page))
-        .values("plan_id")
-        .annotate(**PLAN_COUNTS)
-        .order_by()
+    tallies = {
+        row["plan_id"]: row for row in TaskTally.objects.filter(plan__in=list(plan_page)).values()
     }
     plan_rows = [
-        plan_row(Row(plan.title, {"plan": plan.pk}, obj=plan), counts.get(plan.pk))
+        plan_row(Row(plan.title, {"plan": plan.pk}, obj=plan), tallies.get(plan.pk))
         for plan in plan_page
     ]
     for row in plan_rows:
@@ -316,7 +309,7 @@ def overview(user, today, *, archived=False, plan_page=None, unit_page=None):
             unit_row(unit, counts, rank)
             for rank, (unit, counts) in enumerate(unit_page, start=unit_page.start_index())
         ],
-        "as_of": as_of,
+        "as_of": counts["as_of"],
         "today": today,
         "examples": ProgressReport.objects.filter(source=EXAMPLE_SOURCE).exists(),
     }
@@ -352,16 +345,18 @@ def ranking(tallies, among=None):
         .order_by()
         if among is None or row["unit_id"] in among
     ]
-    units = Unit.objects.only("name", "short_name").in_bulk([row["unit_id"] for row in rows])
+    # Names as tuples: a province ranks a thousand units and shows thirty.
+    names = Unit.objects.filter(AnyOf(F("pk"), [row["unit_id"] for row in rows]))
+    units = {unit.pk: unit for unit in names.values_list("pk", "name", "short_name", named=True)}
     ranked = [(units[row["unit_id"]], row) for row in rows]
     ranked.sort(key=lambda r: (-r[1]["on_time"] / r[1]["expected"], r[1]["red"], r[0].name))
     return ranked
 
 
 def plan_row(row, counts):
-    """A row filled from counts added up by PLAN_COUNTS, if there are any."""
+    """A row filled from counts named as PLAN_COUNTS, if there are any."""
     if counts:
-        row.total = counts["total"]
+        row.total = counts["tasks"]
         for status in Task.Status.values:
             row.statuses[status] = counts[f"status_{status}"]
         for light in Light.values:
@@ -370,7 +365,8 @@ def plan_row(row, counts):
 
 
 def unit_row(unit, counts, rank):
-    row = Row(unit.display_name, {"unit": unit.pk}, obj=unit, rank=rank)
+    """A row of the ranking; `unit` has the pk, name and short name of a unit."""
+    row = Row(unit.short_name or unit.name, {"unit": unit.pk}, obj=unit, rank=rank)
     row.expected, row.on_time, row.owed = counts["expected"], counts["on_time"], counts["owed"]
     row.lights[Light.RED] = counts["red"]
     return row
