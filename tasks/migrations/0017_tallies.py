@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
             name='TaskTally',
             fields=[
                 ('plan', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to='tasks.plan', verbose_name='方案')),
-                ('tasks', models.PositiveIntegerField(verbose_name='任务数')),
+                ('tasks', models.PositiveIntegerField(verbose_name='任务总数')),
                 ('status_not_started', models.PositiveIntegerField(verbose_name='未启动')),
                 ('status_in_progress', models.PositiveIntegerField(verbose_name='推进中')),
                 ('status_done', models.PositiveIntegerField(verbose_name='已完成')),
@@ -59,7 +59,7 @@ class Migration(migrations.Migration):
                 ('light_yellow', models.PositiveIntegerField(verbose_name='黄灯')),
                 ('light_green', models.PositiveIntegerField(verbose_name='绿灯')),
                 ('light_done', models.PositiveIntegerField(verbose_name='已完成')),
-                ('lights_on', models.DateField(null=True, verbose_name='灯号计算日期')),
+                ('lights_on', models.DateField(null=True, verbose_name='灯号计算日')),
             ],
             options={
                 'verbose_name': '任务统计',

@@ -15,7 +15,7 @@ class TaskTally(models.Model):
     plan = models.OneToOneField(
         Plan, verbose_name=_("方案"), primary_key=True, on_delete=models.CASCADE, related_name="+"
     )
-    tasks = models.PositiveIntegerField(_("任务数"))
+    tasks = models.PositiveIntegerField(_("任务总数"))
     status_not_started = models.PositiveIntegerField(Task.Status.NOT_STARTED.label)
     status_in_progress = models.PositiveIntegerField(Task.Status.IN_PROGRESS.label)
     status_done = models.PositiveIntegerField(Task.Status.DONE.label)
@@ -24,7 +24,7 @@ class TaskTally(models.Model):
     light_yellow = models.PositiveIntegerField(Light.YELLOW.label)
     light_green = models.PositiveIntegerField(Light.GREEN.label)
     light_done = models.PositiveIntegerField(Light.DONE.label)
-    lights_on = models.DateField(_("灯号计算日期"), null=True)
+    lights_on = models.DateField(_("灯号计算日"), null=True)
 
     objects = PlanScopedQuerySet.as_manager()
 
